@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# weibao's one set-up script. Two commands do everything on a fresh Debian/Ubuntu machine:
+#   ./dev.sh inspect   set up, inspect this machine (inventories/local), write its report
+#   ./dev.sh test      set up everything tests need, then lint, unit, Molecule, integration
+# Smaller steps: setup | test-deps | image | lint | unit | molecule [ROLE...] | integration
+# Run as root it installs the Debian packages it needs; as a normal user it names them.
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+ROOT=$PWD
+VENV=${WEIBAO_VENV:-$ROOT/.venv}
+PY=${PYTHON:-python3}
+export CONTAINERS_CONF=$ROOT/tests/podman/containers.conf
+
+say() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 3; }
+
+# Debian packages: install as root, otherwise say exactly what is missing.
+need_debs() {
+    local missing=() pkg
+    for pkg in "$@"; do
+        dpkg-query -W -f '${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" \
+            || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        say "installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+        die "missing Debian packages: ${missing[*]}; install them with: sudo apt-get install ${missing[*]}"
+    fi
+}
+
+setup() {
+    command -v "$PY" >/dev/null || die "python3 not found; install it with: sudo apt-get install python3 python3-venv"
+    "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+        || die "Python 3.11 or newer is needed ($("$PY" --version 2>&1) found)"
+    if ! "$PY" -c 'import ensurepip, venv' 2>/dev/null; then
+        need_debs python3-venv
+    fi
+    if [ ! -x "$VENV/bin/python" ]; then
+        say "creating virtualenv $VENV"
+        "$PY" -m venv "$VENV"
+    fi
+    local stamp=$VENV/.weibao-installed extras=${1:-}
+    if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
+        say "installing weibao${extras:+ with [$extras]} into $VENV"
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 \
+            | grep -v "is ignored" || true
+        "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
+            -e ".${extras:+[$extras]}" 2>&1 | grep -v "is ignored" || true
+        "$VENV/bin/weibao" --version >/dev/null || die "installation into $VENV failed"
+        touch "$stamp$extras"
+    fi
+    export PATH=$VENV/bin:$PATH
+}
+
+cmd_inspect() {
+    setup
+    local period rc=0
+    period=$(date -u +%Y-%m)
+    weibao inspect --inventory inventories/local --period "$period" || rc=$?
+    [ "$rc" -ge 3 ] && exit "$rc"
+    weibao report monthly --site local --period "$period" --lang "${WEIBAO_LANG:-en}" \
+        --format html,md,json --out "${WEIBAO_REPORT_DIR:-$ROOT/reports}"
+    say "inspection exit status $rc (0 all well, 1 critical finding, 2 incomplete)"
+    exit "$rc"
+}
+
+test_deps() {
+    need_debs podman runc debootstrap uidmap slirp4netns fuse-overlayfs iproute2
+    setup test
+}
+
+cmd_image() { test_deps; tests/images/build.sh; }
+
+cmd_lint() {
+    setup test
+    say "ruff"
+    ruff check .
+    say "ansible-lint (production profile)"
+    ansible-lint
+}
+
+pytest_run() {
+    local rc=0
+    pytest "$@" || rc=$?
+    # 5 = no test collected: that is a failure of the suite, not a pass
+    [ "$rc" -eq 0 ] || exit "$rc"
+}
+
+cmd_unit() { setup test; say "unit tests"; pytest_run -q tests/unit; }
+
+cmd_molecule() {
+    test_deps
+    tests/images/build.sh
+    local roles=("$@") role
+    [ ${#roles[@]} -gt 0 ] || roles=($(cd roles && ls -d inspect_*))
+    for role in "${roles[@]}"; do
+        say "molecule test: $role"
+        (cd "roles/$role" && molecule test)
+    done
+}
+
+cmd_integration() {
+    test_deps
+    tests/images/build.sh
+    say "integration tests"
+    pytest_run -q -m integration tests/integration
+}
+
+cmd_test() {
+    test_deps
+    tests/images/build.sh
+    cmd_lint
+    cmd_unit
+    cmd_molecule
+    cmd_integration
+    say "all tests passed"
+}
+
+case "${1:-}" in
+    inspect) shift; cmd_inspect "$@" ;;
+    test) shift; cmd_test "$@" ;;
+    setup) setup test ;;
+    test-deps) test_deps ;;
+    image) cmd_image ;;
+    lint) cmd_lint ;;
+    unit) cmd_unit ;;
+    molecule) shift; cmd_molecule "$@" ;;
+    integration) cmd_integration ;;
+    *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 3 ;;
+esac

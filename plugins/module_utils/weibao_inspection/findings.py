@@ -1,0 +1,199 @@
+# -*- coding: utf-8 -*-
+# Copyright: weibao contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The findings schema shared by every weibao check (see docs/findings.md).
+
+A finding is a plain dict so that it crosses the module/JSON/runner boundary unchanged:
+
+    check_id        stable dotted id, ``<area>.<check>`` e.g. ``system.filesystem_usage``
+    host            inventory hostname (filled in by the runner when a module leaves it empty)
+    component       what was looked at, e.g. ``/var``, ``sda``, ``eth0``, ``cpu``
+    status          ok | warning | critical | unknown
+    summary         one line a person can read
+    evidence        bounded excerpt (lines of output), never secrets
+    recommendation  what to do about it ('' when status is ok)
+    values          measured values, {name: number|string|bool|None}
+    thresholds      the thresholds the values were judged against, {name: number|string}
+
+Python 2.7-compatible syntax is not required: targets run Python 3 (ansible-core 2.19
+supports Python 3.8+ on targets).
+"""
+
+from __future__ import annotations
+
+import re
+
+STATUSES = ("ok", "warning", "critical", "unknown")
+# Worst first, for sorting and for rolling up a host's status.
+SEVERITY = {"critical": 3, "unknown": 2, "warning": 1, "ok": 0}
+
+CHECK_ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+
+MAX_EVIDENCE_LINES = 20
+MAX_EVIDENCE_CHARS = 4000
+MAX_SUMMARY_CHARS = 300
+
+FIELDS = (
+    "check_id",
+    "host",
+    "component",
+    "status",
+    "summary",
+    "evidence",
+    "recommendation",
+    "values",
+    "thresholds",
+)
+
+# Substrings that must never reach evidence (secrets). Lines containing them are masked.
+_SECRET_RE = re.compile(
+    r"(?i)(password|passwd|secret|token|community|api[_-]?key)(\s*[=:]\s*|\s+)\S+"
+)
+
+
+class FindingError(ValueError):
+    """A finding does not follow the schema."""
+
+
+def bound_evidence(lines, max_lines=MAX_EVIDENCE_LINES, max_chars=MAX_EVIDENCE_CHARS):
+    """Return a bounded list of evidence lines with secrets masked.
+
+    Accepts a string (split into lines) or an iterable of strings. Long lines are cut,
+    and a final marker says how many lines were left out.
+    """
+    if lines is None:
+        return []
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    out = []
+    total = 0
+    dropped = 0
+    for line in lines:
+        line = _SECRET_RE.sub(lambda m: m.group(1) + m.group(2) + "********", str(line))
+        line = line.rstrip("\n")
+        if len(line) > 500:
+            line = line[:497] + "..."
+        if len(out) >= max_lines or total + len(line) > max_chars:
+            dropped += 1
+            continue
+        out.append(line)
+        total += len(line)
+    if dropped:
+        out.append("... (%d more lines not shown)" % dropped)
+    return out
+
+
+def make_finding(
+    check_id,
+    status,
+    summary,
+    component="",
+    evidence=None,
+    recommendation="",
+    values=None,
+    thresholds=None,
+    host="",
+):
+    """Build a valid finding; raise FindingError when the arguments break the schema."""
+    finding = {
+        "check_id": check_id,
+        "host": host,
+        "component": str(component),
+        "status": status,
+        "summary": " ".join(str(summary).split())[:MAX_SUMMARY_CHARS],
+        "evidence": bound_evidence(evidence),
+        "recommendation": recommendation or "",
+        "values": dict(values or {}),
+        "thresholds": dict(thresholds or {}),
+    }
+    validate_finding(finding)
+    return finding
+
+
+def unknown(check_id, reason, component="", evidence=None, host=""):
+    """A check that could not run or could not understand its input: never ``ok``."""
+    return make_finding(
+        check_id,
+        "unknown",
+        reason,
+        component=component,
+        evidence=evidence,
+        recommendation="Check why the inspection could not judge this item and re-run it.",
+        host=host,
+    )
+
+
+def judge(value, warning, critical, higher_is_worse=True):
+    """Status of a number against a warning and a critical threshold (None disables one)."""
+    if value is None:
+        return "unknown"
+    if higher_is_worse:
+        if critical is not None and value >= critical:
+            return "critical"
+        if warning is not None and value >= warning:
+            return "warning"
+        return "ok"
+    if critical is not None and value <= critical:
+        return "critical"
+    if warning is not None and value <= warning:
+        return "warning"
+    return "ok"
+
+
+def worst(statuses):
+    """Worst status of an iterable (``ok`` when empty)."""
+    result = "ok"
+    for status in statuses:
+        if SEVERITY[status] > SEVERITY[result]:
+            result = status
+    return result
+
+
+def _scalar(value):
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def validate_finding(finding):
+    """Raise FindingError naming the field when ``finding`` breaks the schema."""
+    if not isinstance(finding, dict):
+        raise FindingError("finding: expected a mapping, got %s" % type(finding).__name__)
+    missing = [f for f in FIELDS if f not in finding]
+    if missing:
+        raise FindingError("finding: missing field(s) %s" % ", ".join(missing))
+    extra = sorted(set(finding) - set(FIELDS))
+    if extra:
+        raise FindingError("finding: unknown field(s) %s" % ", ".join(extra))
+    check_id = finding["check_id"]
+    if not isinstance(check_id, str) or not CHECK_ID_RE.match(check_id):
+        raise FindingError("finding.check_id: %r is not a dotted lower-case id" % (check_id,))
+    if finding["status"] not in STATUSES:
+        raise FindingError(
+            "finding.status: %r is not one of %s" % (finding["status"], ", ".join(STATUSES))
+        )
+    for name in ("host", "component", "summary", "recommendation"):
+        if not isinstance(finding[name], str):
+            raise FindingError("finding.%s: expected a string" % name)
+    if not finding["summary"].strip():
+        raise FindingError("finding.summary: must not be empty")
+    if "\n" in finding["summary"] or len(finding["summary"]) > MAX_SUMMARY_CHARS:
+        raise FindingError("finding.summary: must be one line of at most %d characters"
+                           % MAX_SUMMARY_CHARS)
+    evidence = finding["evidence"]
+    if not isinstance(evidence, list) or not all(isinstance(x, str) for x in evidence):
+        raise FindingError("finding.evidence: expected a list of strings")
+    if len(evidence) > MAX_EVIDENCE_LINES + 1:
+        raise FindingError("finding.evidence: more than %d lines" % MAX_EVIDENCE_LINES)
+    for name in ("values", "thresholds"):
+        mapping = finding[name]
+        if not isinstance(mapping, dict):
+            raise FindingError("finding.%s: expected a mapping" % name)
+        for key, value in mapping.items():
+            if not isinstance(key, str) or not _scalar(value):
+                raise FindingError(
+                    "finding.%s.%s: expected a number, string, boolean or null" % (name, key)
+                )
+    if finding["status"] != "ok" and finding["status"] != "unknown" \
+            and not finding["recommendation"].strip():
+        raise FindingError("finding.recommendation: required when status is %s"
+                           % finding["status"])
+    return finding

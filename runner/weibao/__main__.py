@@ -1,0 +1,3 @@
+from weibao.cli import main
+
+main()

@@ -1,0 +1,283 @@
+"""The ``weibao`` command: thin click commands over the services.
+
+One place (``main``) turns weibao's errors into a one-line message and an exit status:
+0 all inspected and nothing critical, 1 a critical finding, 2 incomplete (a host unreachable,
+a check that failed to run, an interrupted run), 3 bad invocation or configuration.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from weibao import __version__
+from weibao.config import load_settings
+from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoError
+from weibao.i18n import cli_gettext, current_lang, normalize_lang
+from weibao.store import Finding, Run, Store
+
+STATUSES = ("ok", "warning", "critical", "unknown")
+_ACTIVE = {"lang": None}  # the language of this invocation, for the error line in main()
+
+
+class App:
+    """Lazily opened settings and store, shared by the commands of one invocation."""
+
+    def __init__(self, data_dir: str | None, db_url: str | None, lang: str) -> None:
+        self.data_dir = data_dir
+        self.db_url = db_url
+        self.lang = lang
+        self._ = cli_gettext(lang)
+        self._settings = None
+        self._store = None
+
+    @property
+    def settings(self):
+        if self._settings is None:
+            self._settings = load_settings(self.data_dir, self.db_url)
+        return self._settings
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store(self.settings.db_url)
+        return self._store
+
+    def say(self, message: str, **params: Any) -> None:
+        text = self._(message)
+        click.echo(text % params if params else text)
+
+    def warn(self, message: str, **params: Any) -> None:
+        text = self._(message)
+        click.echo(text % params if params else text, err=True)
+
+
+def _lang_option(value: str | None) -> str:
+    try:
+        return normalize_lang(value) if value else current_lang()
+    except ValueError as exc:
+        raise ConfigError(N_("--lang %(value)r: expected en or zh-CN"), value=value) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="weibao")
+@click.option("--data-dir", envvar="WEIBAO_DATA_DIR", type=click.Path(file_okay=False),
+              help="Data directory (store, archive). Default: $XDG_DATA_HOME/weibao.")
+@click.option("--db-url", envvar="WEIBAO_DB_URL",
+              help="SQLAlchemy database URL; default SQLite in the data directory.")
+@click.option("--lang", "lang", default=None,
+              help="Language of messages and reports: en or zh-CN (default from the locale).")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: str | None, db_url: str | None, lang: str | None) -> None:
+    """weibao (维保): run a server maintenance contract as code."""
+    _ACTIVE["lang"] = _lang_option(lang)
+    ctx.obj = App(data_dir, db_url, _ACTIVE["lang"])
+
+
+def _progress_printer(app: App):
+    tty = sys.stderr.isatty()
+
+    def show(progress, host):
+        if tty:
+            text = app._("hosts %(done)d/%(total)d done, %(failures)d failed or unreachable") % {
+                "done": progress.done, "total": progress.total, "failures": progress.failures}
+            click.echo("\r" + text + " " * 8, err=True, nl=False)
+        if host is not None:
+            state = progress.hosts[host]
+            line = app._("host %(host)s: %(status)s %(message)s") % {
+                "host": host, "status": _status_label(app, state.status),
+                "message": state.message.splitlines()[0][:200] if state.message else ""}
+            click.echo(("\r" if tty else "") + line.rstrip() + (" " * 20 if tty else ""),
+                       err=True)
+
+    return show
+
+
+def _status_label(app: App, status: str) -> str:
+    labels = {
+        "inspected": app._("inspected"), "unreachable": app._("unreachable"),
+        "failed": app._("failed"), "interrupted": app._("interrupted"),
+        "pending": app._("pending"), "ok": app._("ok"), "warning": app._("warning"),
+        "critical": app._("critical"), "unknown": app._("unknown"),
+        "successful": app._("successful"), "partial": app._("partial"),
+        "running": app._("running"),
+    }
+    return labels.get(status, status)
+
+
+@cli.command()
+@click.option("--inventory", "-i", "inventory", default="inventories/local", show_default=True,
+              help="Inventory file or folder of the site.")
+@click.option("--limit", "-l", default=None, help="Only hosts matching this Ansible pattern.")
+@click.option("--site", default=None, help="Site name; must match the inventory's weibao_site.")
+@click.option("--period", default=None, help="Inspection period YYYY-MM (default: this month).")
+@click.pass_obj
+def inspect(app: App, inventory: str, limit: str | None, site: str | None,
+            period: str | None) -> None:
+    """Run the monthly inspection (例行巡视检查) and store every finding."""
+    from weibao.services import inspection
+
+    inv, period = inspection.prepare(inventory, limit, site, period)
+    settings = app.settings  # checked before the store is opened
+    store = app.store
+    app.warn(N_("inspecting %(n)d host(s) of site %(site)s for %(period)s"),
+             n=len(inv.hosts), site=inv.site.name, period=period)
+    outcome = inspection.run_inspection(settings, store, inv, period, limit=limit,
+                                        on_progress=_progress_printer(app))
+    counts = outcome.counts
+    app.say(N_("run %(id)d: %(status)s; hosts inspected %(ok)d, unreachable %(unr)d, failed "
+               "%(fail)d; findings: %(crit)d critical, %(warn)d warning, %(unk)d unknown, "
+               "%(okc)d ok"),
+            id=outcome.run_id, status=_status_label(app, outcome.status),
+            ok=sum(1 for h in outcome.hosts.values() if h.status == "inspected"),
+            unr=sum(1 for h in outcome.hosts.values() if h.status == "unreachable"),
+            fail=sum(1 for h in outcome.hosts.values()
+                     if h.status not in ("inspected", "unreachable")),
+            crit=counts["critical"], warn=counts["warning"], unk=counts["unknown"],
+            okc=counts["ok"])
+    app.say(N_("archive: %(path)s"), path=outcome.artifact_dir)
+    sys.exit(outcome.exit_code)
+
+
+def _run_dict(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.id, "kind": run.kind, "site": run.site, "period": run.period,
+        "status": run.status,
+        "started_at": run.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "ended_at": run.ended_at.strftime("%Y-%m-%dT%H:%M:%SZ") if run.ended_at else None,
+        "user": run.user, "inventory": run.inventory, "playbook": run.playbook,
+        "limit": run.limit, "ansible_version": run.ansible_version,
+        "weibao_version": run.weibao_version, "artifact_dir": run.artifact_dir,
+        "manifest_sha256": run.manifest_sha256, "message": run.message,
+        "hosts": [{"name": h.name, "status": h.status, "message": h.message}
+                  for h in run.hosts],
+    }
+
+
+@cli.command()
+@click.option("--site", default=None, help="Only runs of this site.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def runs(app: App, site: str | None, as_json: bool) -> None:
+    """List stored runs."""
+    from weibao.services.inspection import close_stale_runs
+
+    close_stale_runs(app.store)
+    with app.store.session() as s:
+        query = select(Run).order_by(Run.id)
+        if site:
+            query = query.where(Run.site == site)
+        items = [_run_dict(r) for r in s.scalars(query)]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        app.say(N_("no runs stored"))
+        return
+    for r in items:
+        hosts = r["hosts"]
+        click.echo(f"{r['id']:>5}  {r['started_at']}  {r['site']:<16} {r['period']}  "
+                   f"{_status_label(app, r['status']):<12} "
+                   + app._("%(n)d host(s), %(bad)d not inspected") % {
+                       "n": len(hosts),
+                       "bad": sum(1 for h in hosts if h["status"] != "inspected")}
+                   + f"  {r['user']}")
+
+
+@cli.command()
+@click.option("--run", "run_id", type=int, required=True, help="Run id (see `weibao runs`).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only findings with this status (repeatable).")
+@click.option("--host", default=None, help="Only findings of this host.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the findings schema).")
+@click.pass_obj
+def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
+             as_json: bool) -> None:
+    """Show the findings of a run."""
+    from weibao.errors import NotFound
+    from weibao.services.reports import ORDER
+
+    with app.store.session() as s:
+        if s.get(Run, run_id) is None:
+            raise NotFound(N_("run %(id)d: no such run (see `weibao runs`)"), id=run_id)
+        query = select(Finding).where(Finding.run_id == run_id)
+        if statuses:
+            query = query.where(Finding.status.in_(statuses))
+        if host:
+            query = query.where(Finding.host == host)
+        items = sorted((f.as_dict() for f in s.scalars(query)),
+                       key=lambda f: (ORDER[f["status"]], f["host"], f["check_id"],
+                                      f["component"]))
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    for f in items:
+        comp = f" [{f['component']}]" if f["component"] else ""
+        click.echo(f"{_status_label(app, f['status']):<9} {f['host']:<20} "
+                   f"{f['check_id']}{comp}: {f['summary']}")
+
+
+@cli.group()
+def report() -> None:
+    """Build the contract's reports from the store."""
+
+
+@report.command("monthly")
+@click.option("--site", required=True, help="Site name.")
+@click.option("--period", required=True, help="Period YYYY-MM.")
+@click.option("--format", "formats", default="html,md,json", show_default=True,
+              help="Comma-separated formats: html, md, json.")
+@click.option("--out", "out_dir", default="reports", show_default=True,
+              type=click.Path(file_okay=False), help="Output folder.")
+@click.pass_obj
+def report_monthly(app: App, site: str, period: str, formats: str, out_dir: str) -> None:
+    """The monthly inspection report (巡视检查报告)."""
+    from weibao.report import render_report
+    from weibao.services.reports import monthly_context
+
+    wanted = [f.strip() for f in formats.split(",") if f.strip()]
+    bad = [f for f in wanted if f not in ("html", "md", "json")]
+    if bad or not wanted:
+        raise ConfigError(N_("--format %(value)r: expected a comma-separated list of html, md, "
+                             "json"), value=formats)
+    context = monthly_context(app.store, site, period)
+    out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(N_("--out %(path)s: cannot be created: %(reason)s"), path=str(out),
+                          reason=exc.strerror or str(exc)) from exc
+    for path in render_report("monthly", context, app.lang, wanted, out):
+        app.say(N_("report written: %(path)s"), path=str(path))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point: maps every error to one line and an exit status."""
+    try:
+        cli.main(args=argv, prog_name="weibao", standalone_mode=False)
+    except WeibaoError as exc:
+        try:
+            gettext = cli_gettext(_ACTIVE["lang"] or current_lang())
+        except Exception:  # a broken catalog must not hide the real error
+            gettext = None
+        click.echo("weibao: " + (gettext("error") if gettext else "error") + ": "
+                   + exc.render(gettext), err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        click.echo("weibao: interrupted", err=True)
+        sys.exit(EXIT_INCOMPLETE)
+    except click.UsageError as exc:
+        click.echo(f"weibao: {exc.format_message()}", err=True)
+        sys.exit(EXIT_USAGE)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        click.echo("weibao: interrupted", err=True)
+        sys.exit(EXIT_INCOMPLETE)
+    sys.exit(0)

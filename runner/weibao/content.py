@@ -1,0 +1,28 @@
+"""Where weibao's Ansible content (playbooks, roles, plugins, report templates) lives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def content_root() -> Path:
+    """The project folder holding playbooks/, roles/, plugins/ and report_templates/.
+
+    ``WEIBAO_CONTENT_DIR`` overrides; otherwise the checkout the package was installed from
+    (``pip install -e .``), i.e. two levels above runner/weibao/.
+    """
+    override = os.environ.get("WEIBAO_CONTENT_DIR")
+    root = Path(override) if override else PACKAGE_DIR.parent.parent
+    return root.resolve()
+
+
+def enable_module_utils() -> None:
+    """Make ``ansible.module_utils.weibao_inspection`` importable in this process."""
+    import ansible.module_utils
+
+    path = str(content_root() / "plugins" / "module_utils")
+    if path not in ansible.module_utils.__path__:
+        ansible.module_utils.__path__.append(path)

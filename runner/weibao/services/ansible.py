@@ -1,0 +1,106 @@
+"""The one wrapper around ansible-runner (after libvirt-ci's lcitool/ansible_wrapper.py).
+
+It stages a private data directory inside weibao's archive, points Ansible at the project's
+ansible.cfg (roles, plugins), streams every event to a handler, and lets Ctrl-C cancel the
+run cleanly. Results are read from events, never from screen output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from weibao.content import content_root
+from weibao.errors import N_, RunnerError
+
+MANIFEST = "MANIFEST.sha256"
+
+
+@dataclass
+class PlaybookResult:
+    status: str  # successful | failed | timeout | canceled
+    rc: int
+    stdout_tail: str
+
+
+def ansible_core_version() -> str:
+    from ansible.release import __version__
+
+    return __version__
+
+
+def run_playbook(
+    playbook: str,
+    inventory: Path,
+    private_data_dir: Path,
+    extravars: dict[str, Any],
+    limit: str | None,
+    event_handler: Callable[[dict[str, Any]], None],
+    cancelled: Callable[[], bool],
+) -> PlaybookResult:
+    """Run ``playbook`` (relative to the project) and stream its events to ``event_handler``."""
+    import ansible_runner
+
+    root = content_root()
+    private_data_dir.mkdir(parents=True, exist_ok=True)
+    # ansible-playbook must come from the same environment as weibao itself.
+    bindir = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if bindir not in path.split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + path
+    envvars = {
+        "ANSIBLE_CONFIG": str(root / "ansible.cfg"),
+        "ANSIBLE_FORCE_COLOR": "0",
+        "ANSIBLE_NOCOLOR": "1",
+    }
+
+    def handle(event: dict[str, Any]) -> bool:
+        event_handler(event)
+        return True  # keep the event in the archive
+
+    try:
+        runner = ansible_runner.run(
+            private_data_dir=str(private_data_dir),
+            ident="ansible",
+            project_dir=str(root),
+            playbook=str(root / playbook),
+            inventory=str(inventory),
+            extravars=extravars,
+            limit=limit or None,
+            envvars=envvars,
+            event_handler=handle,
+            cancel_callback=cancelled,
+            quiet=True,
+            json_mode=False,
+        )
+    except Exception as exc:  # ansible-runner raises plain exceptions when it cannot start
+        raise RunnerError(N_("ansible-runner could not start: %(reason)s"),
+                          reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                          ) from exc
+    tail = ""
+    stdout = private_data_dir / "artifacts" / "ansible" / "stdout"
+    if stdout.exists():
+        with stdout.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - 4000))
+            tail = fh.read().decode("utf-8", "replace")
+    return PlaybookResult(status=runner.status, rc=runner.rc or 0, stdout_tail=tail)
+
+
+def write_manifest(directory: Path) -> str:
+    """sha256 of every archived file (``sha256sum -c`` format); returns the manifest's digest."""
+    lines = []
+    for path in sorted(p for p in directory.rglob("*") if p.is_file() and p.name != MANIFEST):
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                digest.update(block)
+        lines.append(f"{digest.hexdigest()}  {path.relative_to(directory).as_posix()}\n")
+    data = "".join(lines).encode()
+    (directory / MANIFEST).write_bytes(data)
+    return hashlib.sha256(data).hexdigest()

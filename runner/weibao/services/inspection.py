@@ -1,0 +1,338 @@
+"""The monthly inspection: run the playbook, stream findings into the store, close the run.
+
+Order of work, so that nothing is half-written and nothing is lost:
+1. everything the user gave is checked (period, inventory, site) before the store is touched;
+2. the run and its hosts are written as ``running``/``pending`` in one transaction;
+3. findings are committed as their events arrive (a crash keeps what was already found);
+4. the run is closed as successful, partial, failed or interrupted; a run left ``running``
+   by a crashed runner is closed as interrupted by the next weibao that opens the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+import re
+import signal
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from weibao import __version__
+from weibao.config import Settings
+from weibao.content import enable_module_utils
+from weibao.errors import EXIT_CRITICAL, EXIT_INCOMPLETE, EXIT_OK, N_, ConfigError
+from weibao.services import ansible as ansible_svc
+from weibao.services.inventory import Inventory, load_inventory
+from weibao.store import Finding, Run, RunHost, Store
+
+PLAYBOOK = "playbooks/monthly_inspection.yml"
+PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+COLLECTOR_PREFIX = "weibao_inspect_"
+DONE_FACT = "weibao_inspection_complete"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def check_period(period: str | None, now: dt.datetime | None = None) -> str:
+    if period is None:
+        return (now or utcnow()).strftime("%Y-%m")
+    if not PERIOD_RE.match(period):
+        raise ConfigError(N_("--period %(value)r: expected YYYY-MM, e.g. 2026-11"), value=period)
+    return period
+
+
+@dataclass
+class HostState:
+    status: str = "pending"
+    message: str = ""
+    findings: int = 0
+    worst: str = "ok"
+
+
+@dataclass
+class Progress:
+    """What the terminal shows while a run goes on."""
+
+    total: int
+    hosts: dict[str, HostState] = field(default_factory=dict)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for h in self.hosts.values() if h.status != "pending")
+
+    @property
+    def failures(self) -> int:
+        return sum(1 for h in self.hosts.values() if h.status in ("unreachable", "failed"))
+
+
+def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
+    """Findings from a module, each checked against the schema; a bad one becomes unknown."""
+    enable_module_utils()
+    from ansible.module_utils.weibao_inspection.findings import (
+        FindingError,
+        unknown,
+        validate_finding,
+    )
+
+    out = []
+    if not isinstance(findings, list):
+        return [unknown("weibao.module_output", "module returned findings that are not a list",
+                        host=host)]
+    for item in findings:
+        try:
+            if isinstance(item, dict):
+                item = dict(item, host=item.get("host") or host)
+            out.append(validate_finding(item))
+        except FindingError as exc:
+            check = item.get("check_id") if isinstance(item, dict) else None
+            out.append(unknown("weibao.module_output",
+                               f"module returned an invalid finding ({check}): {exc}",
+                               host=host))
+    return out
+
+
+class InspectionRun:
+    """Streams one playbook run's events into the store."""
+
+    def __init__(self, store: Store, run_id: int, progress: Progress,
+                 on_progress: Callable[[Progress, str | None], None]) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.progress = progress
+        self.on_progress = on_progress
+
+    def _set_host(self, host: str, status: str, message: str = "") -> None:
+        state = self.progress.hosts.setdefault(host, HostState())
+        if state.status in ("unreachable", "failed"):
+            return  # the first failure is the one to keep
+        state.status = status
+        state.message = message
+        with self.store.session() as s:
+            row = s.scalars(select(RunHost).where(RunHost.run_id == self.run_id,
+                                                  RunHost.name == host)).first()
+            if row is None:  # a host the inventory check did not list (e.g. added by a play)
+                row = RunHost(run_id=self.run_id, name=host, asset={})
+                s.add(row)
+            row.status = status
+            row.message = message[:4000]
+            row.finished_at = utcnow()
+        self.on_progress(self.progress, host)
+
+    def handle(self, event: dict[str, Any]) -> None:
+        kind = event.get("event")
+        data = event.get("event_data") or {}
+        host = data.get("host")
+        if not host:
+            return
+        res = data.get("res") or {}
+        if kind == "runner_on_unreachable":
+            self._set_host(host, "unreachable", str(res.get("msg", "unreachable")).strip())
+        elif kind == "runner_on_failed" and not data.get("ignore_errors"):
+            msg = str(res.get("msg") or res.get("module_stderr") or "task failed").strip()
+            task = data.get("task") or data.get("task_action") or ""
+            self._set_host(host, "failed", f"{task}: {msg}" if task else msg)
+        elif kind == "runner_on_ok":
+            action = str(data.get("task_action") or "")
+            if action.rsplit(".", 1)[-1].startswith(COLLECTOR_PREFIX) and "findings" in res:
+                self._store_findings(host, res["findings"])
+            facts = res.get("ansible_facts") or {}
+            if facts.get(DONE_FACT):
+                self._set_host(host, "inspected")
+
+    def _store_findings(self, host: str, raw: Any) -> None:
+        findings = _validated(raw, host)
+        from ansible.module_utils.weibao_inspection.findings import worst
+
+        with self.store.session() as s:
+            s.add_all(Finding(run_id=self.run_id, **f) for f in findings)
+        state = self.progress.hosts.setdefault(host, HostState())
+        state.findings += len(findings)
+        state.worst = worst([state.worst] + [f["status"] for f in findings])
+        self.on_progress(self.progress, None)
+
+
+def close_stale_runs(store: Store) -> list[int]:
+    """Runs still ``running`` whose runner process is gone: mark them interrupted."""
+    closed = []
+    me = socket.gethostname()
+    with store.session() as s:
+        for run in s.scalars(select(Run).where(Run.status == "running")):
+            if run.controller != me:
+                continue  # another controller's run: it may still be going
+            alive = False
+            if run.pid and run.pid != os.getpid():
+                try:
+                    os.kill(run.pid, 0)
+                    alive = True
+                except ProcessLookupError:
+                    alive = False
+                except PermissionError:
+                    alive = True
+            if not alive:
+                run.status = "interrupted"
+                run.ended_at = run.ended_at or utcnow()
+                run.message = "the runner stopped before the run finished (crash or kill)"
+                for h in run.hosts:
+                    if h.status == "pending":
+                        h.status = "interrupted"
+                closed.append(run.id)
+    return closed
+
+
+def last_inspections(store: Store, site: str, hosts: list[str]) -> dict[str, str]:
+    """Each host's previous completed inspection time (UTC ISO-8601), for 'since last time'."""
+    out: dict[str, str] = {}
+    with store.session() as s:
+        rows = s.execute(
+            select(RunHost.name, Run.started_at)
+            .join(Run, Run.id == RunHost.run_id)
+            .where(Run.site == site, Run.kind == "inspection", RunHost.status == "inspected",
+                   RunHost.name.in_(hosts))
+            .order_by(Run.started_at)
+        )
+        for name, started in rows:
+            out[name] = started.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return out
+
+
+@dataclass
+class InspectionOutcome:
+    run_id: int
+    status: str
+    exit_code: int
+    hosts: dict[str, HostState]
+    counts: dict[str, int]
+    artifact_dir: str
+
+
+def exit_code_for(hosts: dict[str, HostState], counts: dict[str, int]) -> int:
+    """2: a host unreachable or a check that failed to run; 1: a critical finding; else 0."""
+    if any(h.status != "inspected" for h in hosts.values()):
+        return EXIT_INCOMPLETE
+    if counts.get("critical"):
+        return EXIT_CRITICAL
+    return EXIT_OK
+
+
+def prepare(inventory_path: str, limit: str | None, site: str | None,
+            period: str | None) -> tuple[Inventory, str]:
+    """Everything a run needs, checked; raises ConfigError before anything is written."""
+    period = check_period(period)
+    inventory = load_inventory(inventory_path, limit=limit, site=site)
+    return inventory, period
+
+
+def run_inspection(
+    settings: Settings,
+    store: Store,
+    inventory: Inventory,
+    period: str,
+    limit: str | None = None,
+    on_progress: Callable[[Progress, str | None], None] = lambda p, h: None,
+    user: str | None = None,
+) -> InspectionOutcome:
+    close_stale_runs(store)
+    since = last_inspections(store, inventory.site.name, inventory.hosts)
+    started = utcnow()
+    with store.session() as s:
+        run = Run(
+            kind="inspection", site=inventory.site.name, period=period, status="running",
+            started_at=started, user=user or getpass.getuser(), inventory=str(inventory.path),
+            playbook=PLAYBOOK, limit=limit or "", ansible_version=ansible_svc.ansible_core_version(),
+            weibao_version=__version__, site_meta=inventory.site.as_dict(), pid=os.getpid(),
+            controller=socket.gethostname(), message="",
+        )
+        run.hosts = [RunHost(name=h, status="pending", message="", asset=inventory.assets[h])
+                     for h in inventory.hosts]
+        s.add(run)
+        s.flush()
+        run_id = run.id
+    private_dir = settings.artifacts_dir / f"run-{run_id}"
+    with store.session() as s:
+        s.get(Run, run_id).artifact_dir = str(private_dir)
+
+    progress = Progress(total=len(inventory.hosts),
+                        hosts={h: HostState() for h in inventory.hosts})
+    streamer = InspectionRun(store, run_id, progress, on_progress)
+    interrupted = {"flag": False}
+
+    def on_sigint(signum, frame):
+        interrupted["flag"] = True
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    message = ""
+    try:
+        result = ansible_svc.run_playbook(
+            PLAYBOOK, inventory.path, private_dir,
+            extravars={"weibao_last_inspection": since, "weibao_period": period},
+            limit=limit, event_handler=streamer.handle, cancelled=lambda: interrupted["flag"],
+        )
+    except BaseException as exc:
+        # Never leave a run silently "running": record why it stopped, then re-raise.
+        _close(store, run_id, progress, "failed" if not isinstance(exc, KeyboardInterrupt)
+               else "interrupted", f"{type(exc).__name__}: {exc}", private_dir)
+        raise
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+    if interrupted["flag"] or result.status == "canceled":
+        status = "interrupted"
+        message = "interrupted by the user (Ctrl-C)"
+    elif result.status == "timeout":
+        status = "interrupted"
+        message = "ansible-runner timed out"
+    else:
+        pending = [h for h, st in progress.hosts.items() if st.status == "pending"]
+        for host in pending:
+            # Ended without an outcome: the play stopped early (e.g. syntax error, fatal).
+            streamer._set_host(host, "failed", "no result: the playbook ended before this host "
+                               "finished (" + (result.stdout_tail.strip().splitlines() or
+                                               ["see the run's archive"])[-1] + ")")
+        states = [st.status for st in progress.hosts.values()]
+        if all(s == "inspected" for s in states):
+            status = "successful"
+        elif any(s == "inspected" for s in states):
+            status = "partial"
+        else:
+            status = "failed"
+        if result.status != "successful" and not any(
+                s in ("unreachable", "failed") for s in states):
+            message = result.stdout_tail.strip()[-2000:]
+    counts = _close(store, run_id, progress, status, message, private_dir)
+    return InspectionOutcome(
+        run_id=run_id, status=status,
+        exit_code=EXIT_INCOMPLETE if status == "interrupted" else
+        exit_code_for(progress.hosts, counts),
+        hosts=progress.hosts, counts=counts, artifact_dir=str(private_dir),
+    )
+
+
+def _close(store: Store, run_id: int, progress: Progress, status: str, message: str,
+           private_dir) -> dict[str, int]:
+    manifest = ""
+    if private_dir.exists():
+        manifest = ansible_svc.write_manifest(private_dir)
+    with store.session() as s:
+        run = s.get(Run, run_id)
+        run.status = status
+        run.ended_at = utcnow()
+        run.message = message
+        run.manifest_sha256 = manifest
+        for h in run.hosts:
+            if h.status == "pending":
+                h.status = "interrupted" if status == "interrupted" else "failed"
+                h.message = h.message or message
+        counts = {k: 0 for k in ("ok", "warning", "critical", "unknown")}
+        for (st,) in s.execute(select(Finding.status).where(Finding.run_id == run_id)):
+            counts[st] = counts.get(st, 0) + 1
+    for host, state in progress.hosts.items():
+        if state.status == "pending":
+            state.status = "interrupted" if status == "interrupted" else "failed"
+    return counts

@@ -1,0 +1,217 @@
+"""Reading a site's inventory before a run: hosts, site description, asset data.
+
+Everything that can be wrong with an inventory is found here, before anything is written
+to the store, and reported as one line naming the file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from weibao.errors import N_, ConfigError
+
+SITE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+ASSET_FIELDS = ("model", "serial", "location", "criticality", "os", "role")
+CRITICALITIES = ("low", "medium", "high", "critical")
+YAML_SUFFIXES = (".yml", ".yaml", ".json")
+
+
+@dataclass
+class Site:
+    name: str
+    client: str = ""
+    provider: str = ""
+    contract: str = ""
+    timezone: str = "UTC"
+    inspectors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "client": self.client,
+            "provider": self.provider,
+            "contract": self.contract,
+            "timezone": self.timezone,
+            "inspectors": list(self.inspectors),
+        }
+
+
+@dataclass
+class Inventory:
+    path: Path
+    site: Site
+    hosts: list[str]
+    assets: dict[str, dict[str, Any]]
+
+
+def _yaml_files(path: Path):
+    if path.is_file():
+        yield path
+        return
+    for root, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.endswith(YAML_SUFFIXES):
+                yield Path(root) / name
+
+
+def _check_yaml(path: Path) -> None:
+    """Every YAML file of the inventory must parse: name the file and line when not."""
+    for file in _yaml_files(path):
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(
+                N_("inventory %(file)s: cannot be read: %(reason)s"),
+                file=str(file),
+                reason=getattr(exc, "strerror", None) or str(exc),
+            ) from exc
+        if text.lstrip().startswith("$ANSIBLE_VAULT"):
+            continue
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}" if mark else "?"
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(
+                N_("inventory %(file)s: %(where)s: not valid YAML: %(problem)s"),
+                file=str(file),
+                where=where,
+                problem=problem,
+            ) from exc
+        if data is not None and not isinstance(data, dict):
+            raise ConfigError(
+                N_("inventory %(file)s: expected a mapping at the top, got %(type)s"),
+                file=str(file),
+                type=type(data).__name__,
+            )
+
+
+@contextlib.contextmanager
+def _quiet_stderr():
+    """Ansible prints parser warnings on fd 2; capture them for the error message instead."""
+    saved = os.dup(2)
+    with tempfile.TemporaryFile(mode="w+b") as buf:
+        os.dup2(buf.fileno(), 2)
+        captured: list[str] = []
+        try:
+            yield captured
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            buf.seek(0)
+            captured.extend(buf.read().decode("utf-8", "replace").splitlines())
+
+
+def _site_from_vars(path: Path, raw: Any, fallback: str) -> Site:
+    if raw in (None, ""):
+        return Site(name=fallback)
+    if not isinstance(raw, dict):
+        raise ConfigError(N_("inventory %(file)s: weibao_site: expected a mapping"),
+                          file=str(path))
+    name = str(raw.get("name") or fallback)
+    if not SITE_NAME_RE.match(name):
+        raise ConfigError(
+            N_("inventory %(file)s: weibao_site.name: %(name)r is not a valid site name "
+               "(letters, digits, '.', '_', '-')"),
+            file=str(path), name=name)
+    inspectors = raw.get("inspectors") or []
+    if not isinstance(inspectors, list) or not all(isinstance(i, str) for i in inspectors):
+        raise ConfigError(
+            N_("inventory %(file)s: weibao_site.inspectors: expected a list of names"),
+            file=str(path))
+    tz = str(raw.get("timezone") or "UTC")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(tz)
+    except Exception as exc:  # ZoneInfoNotFoundError, ValueError
+        raise ConfigError(
+            N_("inventory %(file)s: weibao_site.timezone: unknown time zone %(tz)r"),
+            file=str(path), tz=tz) from exc
+    return Site(
+        name=name,
+        client=str(raw.get("client") or ""),
+        provider=str(raw.get("provider") or ""),
+        contract=str(raw.get("contract") or ""),
+        timezone=tz,
+        inspectors=list(inspectors),
+    )
+
+
+def _asset(path: Path, host: str, raw: Any) -> dict[str, Any]:
+    if raw in (None, ""):
+        return {}
+    if not isinstance(raw, dict):
+        raise ConfigError(N_("inventory %(file)s: host %(host)s: weibao_asset: expected a "
+                             "mapping"), file=str(path), host=host)
+    crit = raw.get("criticality")
+    if crit is not None and str(crit) not in CRITICALITIES:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_asset.criticality: %(value)r is not "
+               "one of low, medium, high, critical"),
+            file=str(path), host=host, value=crit)
+    return {k: str(raw[k]) for k in ASSET_FIELDS if raw.get(k) not in (None, "")}
+
+
+def load_inventory(path: str | Path, limit: str | None = None,
+                   site: str | None = None) -> Inventory:
+    """Parse an inventory (file or folder) as Ansible will, and check weibao's own vars."""
+    inv_path = Path(path).expanduser()
+    if not inv_path.exists():
+        raise ConfigError(N_("inventory %(file)s: does not exist"), file=str(inv_path))
+    inv_path = inv_path.resolve()
+    _check_yaml(inv_path)
+
+    os.environ.setdefault("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
+    from ansible.errors import AnsibleError
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    loader = DataLoader()
+    with _quiet_stderr() as output:
+        try:
+            manager = InventoryManager(loader=loader, sources=[str(inv_path)])
+            if limit:
+                manager.subset(limit)
+            hosts = [h for h in manager.get_hosts()]
+            variables = VariableManager(loader=loader, inventory=manager)
+            host_vars = {h.name: variables.get_vars(host=h) for h in hosts}
+            all_vars = manager.groups["all"].get_vars() if "all" in manager.groups else {}
+        except AnsibleError as exc:
+            error = str(exc).splitlines()[0]
+        else:
+            error = None
+    if error is not None:
+        detail = next((line.strip() for line in output if "Failed to parse" in line), error)
+        raise ConfigError(N_("inventory %(file)s: %(problem)s"), file=str(inv_path),
+                          problem=detail)
+    if not hosts:
+        if limit:
+            raise ConfigError(N_("inventory %(file)s: no host matches --limit %(limit)r"),
+                              file=str(inv_path), limit=limit)
+        raise ConfigError(N_("inventory %(file)s: defines no hosts"), file=str(inv_path))
+
+    fallback = inv_path.name if inv_path.is_dir() else inv_path.parent.name
+    raw_site = all_vars.get("weibao_site")
+    if raw_site is None and hosts:
+        raw_site = host_vars[hosts[0].name].get("weibao_site")
+    site_obj = _site_from_vars(inv_path, raw_site, fallback)
+    if site is not None and site != site_obj.name:
+        raise ConfigError(
+            N_("inventory %(file)s: unknown site %(site)r: this inventory describes site "
+               "%(known)r"),
+            file=str(inv_path), site=site, known=site_obj.name)
+    names = sorted(h.name for h in hosts)
+    assets = {n: _asset(inv_path, n, host_vars[n].get("weibao_asset")) for n in names}
+    return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets)

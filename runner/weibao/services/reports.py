@@ -1,0 +1,115 @@
+"""Building report contexts from the store. Rendering lives in weibao.report."""
+
+from __future__ import annotations
+
+import calendar
+from typing import Any
+
+from sqlalchemy import select
+
+from weibao.errors import N_, NotFound
+from weibao.services.inspection import check_period
+from weibao.store import Finding, Run, Store
+
+ORDER = {"critical": 0, "warning": 1, "unknown": 2, "ok": 3}
+STATUSES = ("ok", "warning", "critical", "unknown")
+
+
+def _iso(value) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else ""
+
+
+def _sort_key(f: dict[str, Any]):
+    return (ORDER.get(f["status"], 9), f["host"], f["check_id"], f["component"])
+
+
+def known_sites(store: Store) -> list[str]:
+    with store.session() as s:
+        return sorted(s.scalars(select(Run.site).distinct()))
+
+
+def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
+    """The data of the monthly inspection report (巡视检查报告) of ``site`` for ``period``.
+
+    Each host appears once, with its latest inspection of the period (a re-run after a
+    host was unreachable replaces the earlier result); runs still running are left out.
+    """
+    period = check_period(period)
+    sites = known_sites(store)
+    if site not in sites:
+        raise NotFound(N_("unknown site %(site)r: no inspection is stored for it (known: "
+                          "%(known)s)"), site=site, known=", ".join(sites) or "-")
+    with store.session() as s:
+        runs = list(s.scalars(
+            select(Run).where(Run.site == site, Run.period == period, Run.kind == "inspection",
+                              Run.status != "running").order_by(Run.started_at, Run.id)))
+        if not runs:
+            raise NotFound(N_("site %(site)r has no finished inspection in period %(period)s"),
+                           site=site, period=period)
+        latest: dict[str, Any] = {}
+        for run in runs:
+            for h in run.hosts:
+                latest[h.name] = (run, h)
+        site_meta = dict(runs[-1].site_meta or {})
+        hosts = []
+        all_findings: list[dict[str, Any]] = []
+        for name in sorted(latest):
+            run, h = latest[name]
+            rows = s.scalars(select(Finding).where(Finding.run_id == run.id,
+                                                   Finding.host == name))
+            findings = sorted((f.as_dict() for f in rows), key=_sort_key)
+            counts = {k: 0 for k in STATUSES}
+            for f in findings:
+                counts[f["status"]] += 1
+            worst = next((k for k in ("critical", "warning", "unknown") if counts[k]), "ok")
+            hosts.append({
+                "name": name, "status": h.status, "message": h.message or "",
+                "inspected_at": _iso(h.finished_at or run.started_at), "run_id": run.id,
+                "asset": dict(h.asset or {}), "counts": counts, "worst_status": worst,
+                "findings": findings,
+            })
+            all_findings.extend(findings)
+        run_list = [{
+            "id": r.id, "started_at": _iso(r.started_at), "ended_at": _iso(r.ended_at),
+            "user": r.user, "inventory": r.inventory, "ansible_version": r.ansible_version,
+            "status": r.status,
+        } for r in runs]
+    all_findings.sort(key=_sort_key)
+    counts = {k: sum(h["counts"][k] for h in hosts) for k in STATUSES}
+    year, month = (int(x) for x in period.split("-"))
+    last_day = calendar.monthrange(year, month)[1]
+    inspectors = list(site_meta.get("inspectors") or [])
+    for r in run_list:
+        if r["user"] not in inspectors:
+            inspectors.append(r["user"])
+    site_meta.setdefault("name", site)
+    site_meta["inspectors"] = inspectors
+    site_meta.setdefault("timezone", "UTC")
+    for key in ("client", "provider", "contract"):
+        site_meta.setdefault(key, "")
+    return {
+        "kind": "monthly",
+        "period": period,
+        "period_start": f"{period}-01",
+        "period_end": f"{period}-{last_day:02d}",
+        "site": site_meta,
+        "runs": run_list,
+        "summary": {
+            "hosts_total": len(hosts),
+            "hosts_inspected": sum(1 for h in hosts if h["status"] == "inspected"),
+            "hosts_unreachable": sum(1 for h in hosts if h["status"] == "unreachable"),
+            "hosts_failed": sum(1 for h in hosts if h["status"] not in ("inspected",
+                                                                        "unreachable")),
+            "counts": counts,
+        },
+        "hosts": hosts,
+        # Backup roles come later; until then the report says honestly that there are none.
+        "backups": [],
+        "recommendations": [
+            {k: f[k] for k in ("host", "check_id", "status", "component", "summary",
+                               "recommendation")}
+            for f in all_findings if f["status"] in ("critical", "warning", "unknown") and
+            f["recommendation"]
+        ],
+        "findings": all_findings,
+    }
