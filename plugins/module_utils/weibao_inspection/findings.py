@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: weibao contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The findings schema shared by every weibao check (see docs/findings.md).
@@ -24,8 +23,9 @@ from __future__ import annotations
 import re
 
 STATUSES = ("ok", "warning", "critical", "unknown")
-# Worst first, for sorting and for rolling up a host's status.
-SEVERITY = {"critical": 3, "unknown": 2, "warning": 1, "ok": 0}
+# For sorting worst first and rolling up a host's status: a warning is a known problem to act
+# on; an unknown asks for a re-check; both rank below critical and above ok.
+SEVERITY = {"critical": 3, "warning": 2, "unknown": 1, "ok": 0}
 
 CHECK_ID_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
@@ -79,7 +79,7 @@ def bound_evidence(lines, max_lines=MAX_EVIDENCE_LINES, max_chars=MAX_EVIDENCE_C
         out.append(line)
         total += len(line)
     if dropped:
-        out.append("... (%d more lines not shown)" % dropped)
+        out.append(f"... ({dropped} more lines not shown)")
     return out
 
 
@@ -156,44 +156,44 @@ def _scalar(value):
 def validate_finding(finding):
     """Raise FindingError naming the field when ``finding`` breaks the schema."""
     if not isinstance(finding, dict):
-        raise FindingError("finding: expected a mapping, got %s" % type(finding).__name__)
+        raise FindingError(f"finding: expected a mapping, got {type(finding).__name__}")
     missing = [f for f in FIELDS if f not in finding]
     if missing:
-        raise FindingError("finding: missing field(s) %s" % ", ".join(missing))
+        raise FindingError("finding: missing field(s) {}".format(", ".join(missing)))
     extra = sorted(set(finding) - set(FIELDS))
     if extra:
-        raise FindingError("finding: unknown field(s) %s" % ", ".join(extra))
+        raise FindingError("finding: unknown field(s) {}".format(", ".join(extra)))
     check_id = finding["check_id"]
     if not isinstance(check_id, str) or not CHECK_ID_RE.match(check_id):
-        raise FindingError("finding.check_id: %r is not a dotted lower-case id" % (check_id,))
+        raise FindingError(f"finding.check_id: {check_id!r} is not a dotted lower-case id")
     if finding["status"] not in STATUSES:
         raise FindingError(
-            "finding.status: %r is not one of %s" % (finding["status"], ", ".join(STATUSES))
+            "finding.status: {!r} is not one of {}".format(finding["status"], ", ".join(STATUSES))
         )
     for name in ("host", "component", "summary", "recommendation"):
         if not isinstance(finding[name], str):
-            raise FindingError("finding.%s: expected a string" % name)
+            raise FindingError(f"finding.{name}: expected a string")
     if not finding["summary"].strip():
         raise FindingError("finding.summary: must not be empty")
     if "\n" in finding["summary"] or len(finding["summary"]) > MAX_SUMMARY_CHARS:
-        raise FindingError("finding.summary: must be one line of at most %d characters"
-                           % MAX_SUMMARY_CHARS)
+        raise FindingError(
+            f"finding.summary: must be one line of at most {MAX_SUMMARY_CHARS} characters")
     evidence = finding["evidence"]
     if not isinstance(evidence, list) or not all(isinstance(x, str) for x in evidence):
         raise FindingError("finding.evidence: expected a list of strings")
     if len(evidence) > MAX_EVIDENCE_LINES + 1:
-        raise FindingError("finding.evidence: more than %d lines" % MAX_EVIDENCE_LINES)
+        raise FindingError(f"finding.evidence: more than {MAX_EVIDENCE_LINES} lines")
     for name in ("values", "thresholds"):
         mapping = finding[name]
         if not isinstance(mapping, dict):
-            raise FindingError("finding.%s: expected a mapping" % name)
+            raise FindingError(f"finding.{name}: expected a mapping")
         for key, value in mapping.items():
             if not isinstance(key, str) or not _scalar(value):
                 raise FindingError(
-                    "finding.%s.%s: expected a number, string, boolean or null" % (name, key)
+                    f"finding.{name}.{key}: expected a number, string, boolean or null"
                 )
     if finding["status"] != "ok" and finding["status"] != "unknown" \
             and not finding["recommendation"].strip():
-        raise FindingError("finding.recommendation: required when status is %s"
-                           % finding["status"])
+        raise FindingError(
+            "finding.recommendation: required when status is {}".format(finding["status"]))
     return finding

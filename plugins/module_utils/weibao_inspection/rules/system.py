@@ -1,0 +1,771 @@
+# Copyright: weibao contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Judge the Linux host state collected by ``weibao_inspect_system``.
+
+:func:`evaluate` takes the module's ``data`` dict (parsed values; a section that could not be
+read is ``{"error": "reason"}``) and the thresholds, and returns the findings. Each
+``check_*`` function handles one check id and can be called on its own (the unit tests do).
+
+Check ids and what they judge (thresholds: :data:`DEFAULT_THRESHOLDS`):
+
+``system.uptime``             boot time; warning when the host rebooted after ``since``
+``system.load``               15-minute load average per CPU
+``system.cpu_utilisation``    busy CPU % over the sampling interval (two /proc/stat samples)
+``system.io_wait``            iowait % over the same interval
+``system.memory``             used memory % excluding cache (MemTotal - MemAvailable)
+``system.swap``               used swap %; ok when no swap is configured
+``system.filesystem_usage``   one finding per judged mount, used % as ``df`` computes it
+``system.filesystem_inodes``  one finding per judged mount that has inodes
+``system.readonly_mounts``    critical per mount that is read-only but should be writable
+``system.zombie_processes``   number of processes in state Z
+``system.top_processes``      informational (ok): top CPU and memory consumers
+``system.failed_units``       warning per failed systemd unit
+``system.time_sync``          warning when no time service reports a synchronised clock
+
+Failed units are a *warning*, not critical: systemd marks a crashed database and a
+one-shot helper that failed at boot alike, and the inspection cannot tell which matters to
+the client; the engineer escalates in the report.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+
+from ansible.module_utils.weibao_inspection.findings import judge, make_finding, unknown
+from ansible.module_utils.weibao_inspection.parsers.linux_system import epoch_to_iso
+
+# {check: {"warning": x, "critical": y}}; a level set to None is disabled.
+DEFAULT_THRESHOLDS = {
+    "load": {"warning": 1.5, "critical": 3.0},  # 15-minute load average per CPU
+    "cpu_utilisation": {"warning": 85, "critical": 95},  # percent busy
+    "io_wait": {"warning": 20, "critical": 40},  # percent of CPU time waiting for I/O
+    "memory": {"warning": 90, "critical": 97},  # percent used, cache excluded
+    "swap": {"warning": 50, "critical": 80},  # percent used
+    "filesystem_usage": {"warning": 85, "critical": 95},  # percent used (df's Use%)
+    "filesystem_inodes": {"warning": 85, "critical": 95},  # percent of inodes used
+    "zombie_processes": {"warning": 5, "critical": 50},  # number of zombies
+}
+
+# Filesystem types never judged (shell globs): pseudo filesystems, and read-only images that
+# are always 100 % full. tmpfs is deliberately absent: see DEFAULT_IGNORE_MOUNTPOINTS.
+DEFAULT_IGNORE_FSTYPES = [
+    "proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "securityfs", "debugfs",
+    "tracefs", "pstore", "bpf", "configfs", "fusectl", "mqueue", "hugetlbfs", "autofs",
+    "binfmt_misc", "rpc_pipefs", "nsfs", "efivarfs", "selinuxfs", "ramfs", "squashfs",
+    "iso9660", "udf", "nfsd", "fuse.gvfsd-fuse", "fuse.portal", "fuse.lxcfs",
+    "fuse.snapfuse",
+]
+# Mount points never judged (shell globs, "*" also matches "/"): the kernel's and systemd's
+# runtime trees, where memory-backed mounts (/dev/shm, /run/user/*) are managed by the
+# system, and per-container mounts below container engines' data directories (the data
+# directory itself is judged). A tmpfs anywhere else (/tmp, /mnt/scratch) is judged.
+DEFAULT_IGNORE_MOUNTPOINTS = [
+    "/dev", "/dev/*", "/proc", "/proc/*", "/sys", "/sys/*", "/run", "/run/*",
+    "/var/lib/docker/*", "/var/lib/containers/*", "/var/lib/kubelet/*",
+]
+# Mount points that are writable on any sane host: read-only means the kernel remounted
+# them after errors, unless /etc/fstab says ro.
+NORMALLY_RW_MOUNTPOINTS = ("/", "/var", "/var/log", "/var/tmp", "/tmp", "/home", "/opt", "/srv")
+
+# A ``since`` this far after the host's clock means one of the two clocks is wrong.
+CLOCK_SLACK_SECONDS = 300
+
+
+class ThresholdError(ValueError):
+    """Thresholds given by the user do not fit :data:`DEFAULT_THRESHOLDS`."""
+
+
+def merge_thresholds(overrides=None):
+    """Defaults updated with ``overrides`` (partial dicts allowed); numbers checked."""
+    merged = {name: dict(levels) for name, levels in DEFAULT_THRESHOLDS.items()}
+    for name, levels in (overrides or {}).items():
+        if name not in merged:
+            raise ThresholdError(
+                f"thresholds: unknown check {name!r}; known: {', '.join(sorted(merged))}"
+            )
+        if not isinstance(levels, dict):
+            raise ThresholdError(f"thresholds.{name}: expected a dict with warning/critical")
+        for level, value in levels.items():
+            if level not in ("warning", "critical"):
+                raise ThresholdError(f"thresholds.{name}: unknown level {level!r}")
+            if value is None or value == "":
+                merged[name][level] = None
+                continue
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ThresholdError(
+                    f"thresholds.{name}.{level}: {value!r} is not a number"
+                ) from None
+            merged[name][level] = int(number) if number.is_integer() else number
+    return merged
+
+
+def _error(section):
+    """The reason a data section could not be read, or None."""
+    if section is None:
+        return "not collected"
+    if isinstance(section, dict) and section.get("error"):
+        return section["error"]
+    return None
+
+
+def _size(num_bytes):
+    value = float(num_bytes)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if abs(value) < 1024 or unit == "TiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} PiB"
+
+
+def _duration(seconds):
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
+
+
+def _levels(thresholds, name):
+    levels = thresholds[name]
+    return levels.get("warning"), levels.get("critical")
+
+
+def _pct(value):
+    return f"{value:.1f} %"
+
+
+# --------------------------------------------------------------------------- uptime
+
+
+def check_uptime(data):
+    """system.uptime: boot time, and whether (and how often) the host rebooted since ``since``."""
+    check_id = "system.uptime"
+    boot = data.get("boot_time_epoch")
+    if boot is None:
+        reason = _error(data.get("uptime")) or "boot time not available"
+        return [unknown(check_id, f"Cannot tell when the host booted: {reason}",
+                        component="boot")]
+    now = data.get("collected_at_epoch")
+    boot_iso = epoch_to_iso(boot)
+    uptime = (now - boot) if now is not None else None
+    values = {"boot_time": boot_iso, "uptime_seconds": None if uptime is None else int(uptime),
+              "since": data.get("since") or "", "reboots_since": None,
+              "reboots_since_complete": None}
+    evidence = [f"booted {boot_iso} ({data.get('boot_time_source', 'btime')})"]
+    up = f"up {_duration(uptime)}" if uptime is not None else "uptime unknown"
+    since_epoch = data.get("since_epoch")
+    if data.get("since_error"):
+        return [unknown(check_id, f"Booted {boot_iso}; cannot compare with the last "
+                        f"inspection: {data['since_error']}", component="boot",
+                        evidence=evidence)]
+    if since_epoch is None:
+        return [make_finding(check_id, "ok",
+                             f"Booted {boot_iso}, {up}; no previous inspection to compare with",
+                             component="boot", evidence=evidence, values=values)]
+    if now is not None and since_epoch > now + CLOCK_SLACK_SECONDS:
+        return [unknown(check_id, f"The last inspection ({data['since']}) is later than this "
+                        f"host's clock ({epoch_to_iso(now)}): check the clock",
+                        component="boot", evidence=evidence)]
+    if boot <= since_epoch:
+        values["reboots_since"] = 0
+        values["reboots_since_complete"] = True
+        return [make_finding(check_id, "ok",
+                             f"No reboot since the last inspection ({data['since']}); booted "
+                             f"{boot_iso}, {up}", component="boot", evidence=evidence,
+                             values=values)]
+    # rebooted at least once since the last inspection
+    reboots = data.get("reboots") or {"error": "not collected"}
+    reason = _error(reboots)
+    if reason:
+        count_text = f"at least once (the reboot count is unknown: {reason})"
+        evidence.append(f"reboot records not available: {reason}")
+    else:
+        after = [r for r in reboots.get("records", [])
+                 if r.get("start_epoch") is not None and r["start_epoch"] > since_epoch]
+        begins = reboots.get("begins_epoch")
+        complete = begins is not None and begins <= since_epoch and len(after) > 0
+        count = max(1, len(after))
+        values["reboots_since"] = count
+        values["reboots_since_complete"] = complete
+        if count == 1:
+            count_text = "once" if complete else "at least once"
+        else:
+            count_text = f"{count} times" if complete else f"at least {count} times"
+        evidence.extend(r.get("line", r.get("start", "")) for r in after)
+        if not complete:
+            evidence.append("wtmp does not cover the whole period (rotated, or records missing)")
+    return [make_finding(
+        check_id, "warning",
+        f"Rebooted {count_text} since the last inspection ({data['since']}); booted "
+        f"{boot_iso}, {up}",
+        component="boot", evidence=evidence, values=values,
+        recommendation=("Confirm the reboot was planned (change record); otherwise find the "
+                        "cause in the logs of the previous boot (journalctl -b -1, "
+                        "/var/log/messages, kdump) and report it to the client."),
+    )]
+
+
+# --------------------------------------------------------------------------- CPU, load
+
+
+def check_load(data, thresholds):
+    """system.load: the 15-minute load average per CPU."""
+    check_id = "system.load"
+    loadavg = data.get("loadavg")
+    reason = _error(loadavg)
+    if reason:
+        return [unknown(check_id, f"Cannot read the load average: {reason}", component="cpu")]
+    cpus = data.get("cpu_count")
+    if not cpus:
+        return [unknown(check_id, "Cannot judge the load: number of CPUs unknown",
+                        component="cpu")]
+    warning, critical = _levels(thresholds, "load")
+    per_core = {k: round(loadavg[k] / cpus, 2) for k in ("load1", "load5", "load15")}
+    status = judge(per_core["load15"], warning, critical)
+    summary = (f"Load average {loadavg['load1']:.2f} / {loadavg['load5']:.2f} / "
+               f"{loadavg['load15']:.2f} on {cpus} CPUs: {per_core['load15']:.2f} per CPU "
+               "over 15 minutes")
+    return [make_finding(
+        check_id, status, summary, component="cpu",
+        evidence=[f"/proc/loadavg: {loadavg['load1']} {loadavg['load5']} {loadavg['load15']} "
+                  f"{loadavg.get('runnable')}/{loadavg.get('scheduling_entities')}",
+                  f"online CPUs: {cpus}"],
+        values={"load1": loadavg["load1"], "load5": loadavg["load5"],
+                "load15": loadavg["load15"], "cpu_count": cpus,
+                "load1_per_cpu": per_core["load1"], "load5_per_cpu": per_core["load5"],
+                "load15_per_cpu": per_core["load15"]},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            "More runnable or uninterruptible tasks than CPUs for 15 minutes: find them with "
+            "top/ps (state R or D), check for I/O waits, and plan more CPU or load moves."),
+    )]
+
+
+def check_cpu(data, thresholds):
+    """system.cpu_utilisation and system.io_wait over the sampling interval."""
+    cpu = data.get("cpu")
+    reason = _error(cpu)
+    if reason:
+        return [
+            unknown("system.cpu_utilisation", f"Cannot measure CPU use: {reason}",
+                    component="cpu"),
+            unknown("system.io_wait", f"Cannot measure I/O wait: {reason}", component="cpu"),
+        ]
+    seconds = cpu.get("sample_seconds")
+    during = f"over a {seconds:.0f}-second sample" if seconds else "over the sample"
+    evidence = [f"/proc/stat sampled twice, {seconds} s apart: busy {cpu['busy_pct']} %, "
+                f"iowait {cpu['iowait_pct']} %, steal {cpu['steal_pct']} %, "
+                f"idle {cpu['idle_pct']} %"]
+    findings = []
+    warning, critical = _levels(thresholds, "cpu_utilisation")
+    status = judge(cpu["busy_pct"], warning, critical)
+    findings.append(make_finding(
+        "system.cpu_utilisation", status,
+        f"CPU {_pct(cpu['busy_pct'])} busy {during}", component="cpu", evidence=evidence,
+        values={"busy_pct": cpu["busy_pct"], "steal_pct": cpu["steal_pct"],
+                "sample_seconds": seconds},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            "Find the processes using the CPU (system.top_processes, top), check whether the "
+            "load is expected (batch jobs, backups) and watch it over the month's performance "
+            "data before adding CPUs."),
+    ))
+    if cpu.get("iowait_pct") is None:
+        findings.append(unknown("system.io_wait",
+                                "This kernel's /proc/stat has no iowait counter",
+                                component="cpu", evidence=evidence))
+        return findings
+    warning, critical = _levels(thresholds, "io_wait")
+    status = judge(cpu["iowait_pct"], warning, critical)
+    findings.append(make_finding(
+        "system.io_wait", status,
+        f"CPU waiting for I/O {_pct(cpu['iowait_pct'])} of the time {during}",
+        component="cpu", evidence=evidence,
+        values={"iowait_pct": cpu["iowait_pct"], "sample_seconds": seconds},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            "Storage is slow or saturated: check disk latency and queue (iostat -x 5), "
+            "multipath and array health, and which processes wait in state D."),
+    ))
+    return findings
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def check_memory(data, thresholds):
+    """system.memory: used memory excluding page cache and reclaimable buffers."""
+    check_id = "system.memory"
+    mem = data.get("memory")
+    reason = _error(mem)
+    if reason:
+        return [unknown(check_id, f"Cannot read memory use: {reason}", component="memory")]
+    total = mem["mem_total_kb"]
+    available = mem["mem_available_kb"]
+    used_pct = round(100.0 * (total - available) / total, 1)
+    warning, critical = _levels(thresholds, "memory")
+    status = judge(used_pct, warning, critical)
+    note = "" if mem["available_source"] == "MemAvailable" else " (estimated: old kernel)"
+    return [make_finding(
+        check_id, status,
+        f"Memory {_pct(used_pct)} used excluding cache{note}: {_size(available * 1024)} "
+        f"available of {_size(total * 1024)}",
+        component="memory",
+        evidence=[f"MemTotal: {total} kB", f"available: {available} kB "
+                  f"({mem['available_source']})", f"MemFree: {mem['mem_free_kb']} kB"],
+        values={"used_pct": used_pct, "total_kb": total, "available_kb": available,
+                "available_source": mem["available_source"]},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            "Little memory is left even after dropping caches: find the largest processes "
+            "(system.top_processes), check for leaks or oversized caches (database buffers, "
+            "JVM heaps) and for OOM kills in the error log; add memory if the load is "
+            "legitimate."),
+    )]
+
+
+def check_swap(data, thresholds):
+    """system.swap: used swap %; ok (and said so) when no swap is configured."""
+    check_id = "system.swap"
+    mem = data.get("memory")
+    reason = _error(mem)
+    if reason:
+        return [unknown(check_id, f"Cannot read swap use: {reason}", component="swap")]
+    total = mem["swap_total_kb"]
+    warning, critical = _levels(thresholds, "swap")
+    if total == 0:
+        return [make_finding(check_id, "ok", "No swap space is configured on this host",
+                             component="swap", evidence=["SwapTotal: 0 kB"],
+                             values={"swap_total_kb": 0, "used_pct": None},
+                             thresholds={"warning": warning, "critical": critical})]
+    used = total - mem["swap_free_kb"]
+    used_pct = round(100.0 * used / total, 1)
+    status = judge(used_pct, warning, critical)
+    return [make_finding(
+        check_id, status,
+        f"Swap {_pct(used_pct)} used ({_size(used * 1024)} of {_size(total * 1024)})",
+        component="swap",
+        evidence=[f"SwapTotal: {total} kB", f"SwapFree: {mem['swap_free_kb']} kB"],
+        values={"used_pct": used_pct, "swap_total_kb": total, "swap_used_kb": used},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            "Much memory has been pushed to swap: check memory pressure (vmstat 5: si/so), "
+            "the largest processes and system.memory; add memory or reduce the load."),
+    )]
+
+
+# --------------------------------------------------------------------------- filesystems
+
+
+def select_mounts(mounts, ignore_fstypes, ignore_mountpoints):
+    """Mark each mount and return those whose space and inodes are to be judged.
+
+    Sets ``ignored`` on every mount (the ignore-list pattern that matched, or None; the
+    read-only check looks at every mount not ignored) and ``skipped`` (why its space is not
+    judged: ignored, or hidden by a later mount on the same mount point). Both lists are
+    shell globs (``fnmatch``; ``*`` also matches ``/``). The caller adds the reasons only a
+    look at the filesystem can give (a bind-mounted file, the same filesystem twice).
+    """
+    last_index = {}
+    for index, mount in enumerate(mounts):
+        last_index[mount["mountpoint"]] = index
+    selected = []
+    for index, mount in enumerate(mounts):
+        reason = None
+        for pattern in ignore_fstypes:
+            if fnmatch.fnmatchcase(mount["fstype"], pattern):
+                reason = f"fstype {mount['fstype']} is in ignore_fstypes"
+                break
+        if reason is None:
+            for pattern in ignore_mountpoints:
+                if fnmatch.fnmatchcase(mount["mountpoint"], pattern):
+                    reason = f"mount point matches ignore_mountpoints {pattern}"
+                    break
+        mount["ignored"] = reason
+        if reason is None and last_index[mount["mountpoint"]] != index:
+            reason = "hidden by a later mount on the same mount point"
+        mount["skipped"] = reason
+        if reason is None:
+            selected.append(mount)
+    return selected
+
+
+def check_filesystems(data, thresholds):
+    """system.filesystem_usage and system.filesystem_inodes: one finding per judged mount.
+
+    Which mounts are judged is decided by the module (ignore_fstypes, ignore_mountpoints,
+    bind mounts); here every entry of ``data["filesystems"]["entries"]`` is judged. An entry
+    whose statvfs failed gives unknown for both checks; a filesystem without inodes
+    (f_files == 0: btrfs, some FUSE) gets no inode finding.
+    """
+    section = data.get("filesystems")
+    reason = _error(section)
+    if reason:
+        return [
+            unknown("system.filesystem_usage", f"Cannot list filesystems: {reason}"),
+            unknown("system.filesystem_inodes", f"Cannot list filesystems: {reason}"),
+        ]
+    entries = section.get("entries", [])
+    if not entries:
+        skipped = section.get("skipped_count", 0)
+        return [unknown("system.filesystem_usage",
+                        f"No filesystem left to judge ({skipped} mounts skipped by the ignore "
+                        "lists): check ignore_fstypes and ignore_mountpoints")]
+    findings = []
+    usage_warning, usage_critical = _levels(thresholds, "filesystem_usage")
+    inode_warning, inode_critical = _levels(thresholds, "filesystem_inodes")
+    for fs in entries:
+        mountpoint = fs["mountpoint"]
+        described = f"{mountpoint} ({fs.get('device')}, {fs.get('fstype')})"
+        if fs.get("error"):
+            for check_id in ("system.filesystem_usage", "system.filesystem_inodes"):
+                findings.append(unknown(check_id, f"Cannot read {described}: {fs['error']}",
+                                        component=mountpoint))
+            continue
+        findings.append(_usage_finding(fs, described, usage_warning, usage_critical))
+        inode = _inode_finding(fs, described, inode_warning, inode_critical)
+        if inode is not None:
+            findings.append(inode)
+    return findings
+
+
+def _usage_finding(fs, described, warning, critical):
+    check_id = "system.filesystem_usage"
+    mountpoint = fs["mountpoint"]
+    size = fs.get("size_bytes") or 0
+    used = fs.get("used_bytes") or 0
+    avail = fs.get("avail_bytes") or 0
+    if size <= 0 or used + avail <= 0:
+        return unknown(check_id, f"{described} reports a size of 0; if it is a pseudo "
+                       "filesystem, add its type to ignore_fstypes", component=mountpoint)
+    # as df computes Use%: the space reserved for root counts as neither used nor free
+    used_pct = round(100.0 * used / (used + avail), 1)
+    status = judge(used_pct, warning, critical)
+    return make_finding(
+        check_id, status,
+        f"{mountpoint} is {_pct(used_pct)} full: {_size(avail)} free of {_size(size)}",
+        component=mountpoint,
+        evidence=[f"{fs.get('device')} on {mountpoint} type {fs.get('fstype')}: size {size} B, "
+                  f"used {used} B, available {avail} B"],
+        values={"used_pct": used_pct, "size_bytes": size, "used_bytes": used,
+                "avail_bytes": avail, "device": fs.get("device"), "fstype": fs.get("fstype")},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            f"Free space on {mountpoint}: find what grew (du -xh --max-depth=2 {mountpoint} | "
+            "sort -h), remove or archive old logs, dumps and package caches, or extend the "
+            "filesystem; a full filesystem stops applications and logging."),
+    )
+
+
+def _inode_finding(fs, described, warning, critical):
+    check_id = "system.filesystem_inodes"
+    mountpoint = fs["mountpoint"]
+    total = fs.get("inodes_total") or 0
+    if total <= 0:
+        return None
+    free = fs.get("inodes_free") or 0
+    used_pct = round(100.0 * (total - free) / total, 1)
+    status = judge(used_pct, warning, critical)
+    return make_finding(
+        check_id, status,
+        f"{mountpoint} has used {_pct(used_pct)} of its inodes ({free} of {total} free)",
+        component=mountpoint,
+        evidence=[f"{fs.get('device')} on {mountpoint} type {fs.get('fstype')}: inodes "
+                  f"{total}, free {free}"],
+        values={"used_pct": used_pct, "inodes_total": total, "inodes_free": free,
+                "device": fs.get("device"), "fstype": fs.get("fstype")},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            f"{mountpoint} is running out of inodes: find directories with very many small "
+            "files (session, cache, mail or spool directories) and clean them up; no file can "
+            "be created once inodes run out, even with free space."),
+    )
+
+
+def _options(mount):
+    options = mount.get("options") or ""
+    return options if isinstance(options, str) else ",".join(options)
+
+
+def check_readonly_mounts(data):
+    """system.readonly_mounts: critical per mount that is ro but should be rw.
+
+    A mount should be writable when /etc/fstab mounts it without ``ro``, or, with no fstab
+    entry, when it is one of :data:`NORMALLY_RW_MOUNTPOINTS`. Only the visible (last)
+    mount of each mount point counts; mounts ignored by ignore_fstypes/ignore_mountpoints are
+    not checked.
+    """
+    check_id = "system.readonly_mounts"
+    mounts = data.get("mounts")
+    reason = _error(mounts)
+    if reason:
+        return [unknown(check_id, f"Cannot list mounts: {reason}", component="mounts")]
+    fstab = data.get("fstab") or {"error": "not collected"}
+    fstab_reason = _error(fstab)
+    if fstab_reason and not fstab.get("missing"):
+        return [unknown(check_id, f"Cannot read {fstab.get('path', '/etc/fstab')}: "
+                        f"{fstab_reason}", component="mounts")]
+    expected = {}
+    for entry in fstab.get("entries", []):
+        if entry["fstype"] in ("swap", "none") or not entry["mountpoint"].startswith("/"):
+            continue
+        expected[entry["mountpoint"]] = entry
+    visible = {}
+    for mount in mounts.get("entries", []):
+        if mount.get("ignored"):
+            continue
+        visible[mount["mountpoint"]] = mount
+    findings = []
+    for mountpoint, mount in visible.items():
+        if not mount["readonly"]:
+            continue
+        entry = expected.get(mountpoint)
+        if entry is not None:
+            if entry["readonly"]:
+                continue
+            why = f"/etc/fstab mounts it read-write ({_options(entry)})"
+        elif mountpoint in NORMALLY_RW_MOUNTPOINTS:
+            why = f"{mountpoint} is normally writable and /etc/fstab does not say ro"
+        else:
+            continue
+        findings.append(make_finding(
+            check_id, "critical",
+            f"{mountpoint} ({mount['device']}, {mount['fstype']}) is mounted read-only, "
+            f"but {why}",
+            component=mountpoint,
+            evidence=[f"/proc/mounts: {mount['device']} {mountpoint} {mount['fstype']} "
+                      f"{_options(mount)}"]
+                     + ([f"fstab: {entry['device']} {entry['mountpoint']} {entry['fstype']} "
+                         f"{_options(entry)}"] if entry else []),
+            values={"device": mount["device"], "fstype": mount["fstype"], "readonly": True},
+            recommendation=(
+                "The kernel usually remounts a filesystem read-only after I/O or metadata "
+                "errors: check dmesg and the error log for the device, check the disk/array, "
+                "repair the filesystem (fsck, xfs_repair) in a maintenance window, then "
+                "remount it read-write."),
+        ))
+    if findings:
+        return findings
+    bad = fstab.get("bad_lines") or []
+    evidence = [f"{len(visible)} mounts checked"]
+    if fstab.get("missing"):
+        evidence.append(f"no {fstab.get('path', '/etc/fstab')}: only "
+                        f"{', '.join(NORMALLY_RW_MOUNTPOINTS)} are expected to be writable")
+    evidence.extend(f"fstab line not understood: {line}" for line in bad)
+    return [make_finding(check_id, "ok",
+                         f"No filesystem that should be writable is mounted read-only "
+                         f"({len(visible)} mounts checked)", component="mounts",
+                         evidence=evidence, values={"mounts_checked": len(visible)})]
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _process_section(data, check_id):
+    procs = data.get("processes")
+    reason = _error(procs)
+    if reason:
+        return None, unknown(check_id, f"Cannot read the process table: {reason}",
+                             component="processes")
+    if not procs.get("complete", True):
+        return None, unknown(check_id, "Only part of the process table is visible: "
+                             + procs.get("incomplete_reason", "unknown reason"),
+                             component="processes")
+    if not procs.get("count"):
+        return None, unknown(check_id, "No process found in /proc", component="processes")
+    return procs, None
+
+
+def check_zombies(data, thresholds):
+    """system.zombie_processes: count of processes in state Z, and their parents."""
+    check_id = "system.zombie_processes"
+    procs, failure = _process_section(data, check_id)
+    if failure:
+        return [failure]
+    zombies = procs.get("zombies", [])  # the module lists at most 200
+    warning, critical = _levels(thresholds, "zombie_processes")
+    count = procs.get("zombie_count", len(zombies))
+    status = judge(count, warning, critical)
+    parents = {}
+    for z in zombies:
+        parents.setdefault((z["ppid"], z.get("parent_comm") or "?"), 0)
+        parents[(z["ppid"], z.get("parent_comm") or "?")] += 1
+    top_parents = sorted(parents.items(), key=lambda kv: -kv[1])
+    summary = f"{count} zombie process{'es' if count != 1 else ''}"
+    if top_parents:
+        summary += " (parents: " + ", ".join(
+            f"{pid} {name} x{n}" for (pid, name), n in top_parents[:3]) + ")"
+    return [make_finding(
+        check_id, status, summary, component="processes",
+        evidence=[f"pid {z['pid']} ({z['comm']}) parent {z['ppid']} ({z.get('parent_comm')})"
+                  for z in zombies],
+        values={"zombie_count": count, "parent_count": len(parents),
+                "processes": procs.get("count")},
+        thresholds={"warning": warning, "critical": critical},
+        recommendation="" if status == "ok" else (
+            "Zombies are dead children their parent has not reaped; they hold a PID each. Fix "
+            "or restart the parent process listed (killing a zombie does nothing); a growing "
+            "count can exhaust the PID space."),
+    )]
+
+
+def check_top_processes(data):
+    """system.top_processes (ok, informational): the top CPU and memory consumers."""
+    check_id = "system.top_processes"
+    procs, failure = _process_section(data, check_id)
+    if failure:
+        return [failure]
+    values = {"processes": procs.get("count"), "sample_seconds": procs.get("sample_seconds")}
+    evidence = ["top CPU (percent of one CPU over the sample):"]
+    for rank, p in enumerate(procs.get("top_cpu", []), 1):
+        values[f"cpu_{rank}_pid"] = p["pid"]
+        values[f"cpu_{rank}_name"] = p["comm"]
+        values[f"cpu_{rank}_pct"] = p["cpu_pct"]
+        evidence.append(f"  {p['cpu_pct']:6.1f} %  pid {p['pid']} {p['comm']}: "
+                        f"{p.get('args') or ''}")
+    evidence.append("top memory (resident):")
+    for rank, p in enumerate(procs.get("top_memory", []), 1):
+        values[f"mem_{rank}_pid"] = p["pid"]
+        values[f"mem_{rank}_name"] = p["comm"]
+        values[f"mem_{rank}_rss_kb"] = p["rss_kb"]
+        values[f"mem_{rank}_pct"] = p["mem_pct"]
+        evidence.append(f"  {_size(p['rss_kb'] * 1024):>10} ({p['mem_pct']} %)  pid {p['pid']} "
+                        f"{p['comm']}: {p.get('args') or ''}")
+    first_cpu = procs.get("top_cpu", [{}])[0] if procs.get("top_cpu") else None
+    first_mem = procs.get("top_memory", [{}])[0] if procs.get("top_memory") else None
+    parts = [f"{procs.get('count')} processes"]
+    if first_cpu:
+        parts.append(f"top CPU {first_cpu['comm']} ({first_cpu['cpu_pct']:.1f} %)")
+    if first_mem:
+        parts.append(f"top memory {first_mem['comm']} ({_size(first_mem['rss_kb'] * 1024)})")
+    return [make_finding(check_id, "ok", "; ".join(parts), component="processes",
+                         evidence=evidence, values=values)]
+
+
+# --------------------------------------------------------------------------- systemd
+
+
+def check_failed_units(data):
+    """system.failed_units: warning per failed unit; see the module docstring for why."""
+    check_id = "system.failed_units"
+    systemd = data.get("systemd") or {"error": "not collected"}
+    if systemd.get("running") is False:
+        return [make_finding(
+            check_id, "ok",
+            f"systemd is not running on this host (PID 1 is {systemd.get('pid1')}); "
+            "no units to check",
+            component="systemd", values={"pid1": systemd.get("pid1"), "systemd": False})]
+    reason = _error(systemd)
+    if reason:
+        return [unknown(check_id, f"Cannot list failed systemd units: {reason}",
+                        component="systemd")]
+    state = systemd.get("state")
+    failed = systemd.get("failed_units", [])
+    details = systemd.get("details") or {}
+    if not failed:
+        if state == "degraded":
+            return [unknown(check_id, "systemd reports the system degraded but lists no "
+                            "failed unit", component="systemd",
+                            evidence=["systemctl is-system-running: degraded"])]
+        state_text = state or "unknown (is-system-running gave no answer)"
+        return [make_finding(check_id, "ok", f"No failed systemd unit (system state: "
+                             f"{state_text})", component="systemd",
+                             evidence=[f"systemctl is-system-running: {state_text}"],
+                             values={"failed_units": 0, "system_state": state})]
+    findings = []
+    for unit in failed:
+        name = unit["unit"]
+        detail = details.get(name, {})
+        result = detail.get("Result")
+        since = detail.get("StateChangeTimestamp") or detail.get("InactiveEnterTimestamp")
+        extra = []
+        if result:
+            extra.append(f"result {result}")
+        if since:
+            extra.append(f"since {since}")
+        summary = f"Unit {name} has failed"
+        if unit.get("description"):
+            summary += f" ({unit['description']})"
+        if extra:
+            summary += ": " + ", ".join(extra)
+        evidence = [f"{name} {unit['load']} {unit['active']} {unit['sub']} "
+                    f"{unit.get('description', '')}".rstrip()]
+        evidence.extend(f"{k}={v}" for k, v in sorted(detail.items()) if k != "Id")
+        findings.append(make_finding(
+            check_id, "warning", summary, component=name, evidence=evidence,
+            values={"unit": name, "load": unit["load"], "active": unit["active"],
+                    "sub": unit["sub"], "result": result, "since": since,
+                    "system_state": state},
+            recommendation=(
+                f"Read 'systemctl status {name}' and 'journalctl -u {name}', fix the cause "
+                f"and restart the unit; if the failure is understood and harmless, clear it "
+                f"with 'systemctl reset-failed {name}'."),
+        ))
+    return findings
+
+
+# --------------------------------------------------------------------------- time
+
+
+def check_time_sync(data):
+    """system.time_sync: ok when a time service reports the clock synchronised."""
+    check_id = "system.time_sync"
+    section = data.get("time_sync") or {"error": "not collected"}
+    reason = _error(section)
+    if reason:
+        return [unknown(check_id, f"Cannot ask the time service: {reason}", component="clock")]
+    answers = section.get("answers", [])
+    errors = section.get("errors", [])
+    evidence = [f"{a['tool']}: {a.get('text', 'synchronised' if a['synchronized'] else 'no')}"
+                for a in answers]
+    evidence.extend(f"{e['tool']}: {e['reason']}" for e in errors)
+    synced = [a for a in answers if a["synchronized"]]
+    if synced:
+        first = synced[0]
+        values = {"synchronized": True, "source": first["tool"]}
+        values.update({k: v for k, v in (first.get("values") or {}).items()})
+        return [make_finding(check_id, "ok",
+                             f"Clock synchronised ({first['tool']}: {first.get('text', 'yes')})",
+                             component="clock", evidence=evidence, values=values)]
+    if answers:
+        return [make_finding(
+            check_id, "warning",
+            "Clock is not synchronised: " + "; ".join(
+                f"{a['tool']}: {a.get('text', 'no')}" for a in answers),
+            component="clock", evidence=evidence,
+            values={"synchronized": False, "source": answers[0]["tool"]},
+            recommendation=(
+                "Check the time service (chronyd, ntpd or systemd-timesyncd): is it running, "
+                "are its NTP servers reachable (UDP 123), is the offset too large to slew? "
+                "Logs, Kerberos, TLS and backups depend on a correct clock."),
+        )]
+    return [unknown(check_id, "No time service tool answered: " + "; ".join(
+        f"{e['tool']}: {e['reason']}" for e in errors) if errors else
+        "No time service tool was asked", component="clock", evidence=evidence)]
+
+
+# --------------------------------------------------------------------------- all
+
+
+def evaluate(data, thresholds=None):
+    """All findings of the system area for one host, in a stable order."""
+    merged = merge_thresholds(thresholds)
+    findings = []
+    findings.extend(check_uptime(data))
+    findings.extend(check_load(data, merged))
+    findings.extend(check_cpu(data, merged))
+    findings.extend(check_memory(data, merged))
+    findings.extend(check_swap(data, merged))
+    findings.extend(check_filesystems(data, merged))
+    findings.extend(check_readonly_mounts(data))
+    findings.extend(check_zombies(data, merged))
+    findings.extend(check_top_processes(data))
+    findings.extend(check_failed_units(data))
+    findings.extend(check_time_sync(data))
+    return findings

@@ -1,0 +1,588 @@
+"""Classifier, counter, judging and collector of the error-log inspection.
+
+Data-driven part: every ``tests/unit/fixtures/errlog/rules_<class>.raw`` holds kernel
+messages as dmesg prints them (first line: where the wording comes from) and
+``rules_<class>.yml`` the expected event of each line: ``[class, component, kind, severity]``
+(optional fifth item: weight) or ``null`` for a line that is no event.
+
+The last part runs the module's collection code (plugins/modules/weibao_inspect_errlog.py,
+imported with importlib) on temporary log files, with small shell scripts standing in for
+``journalctl`` and ``dmesg``, plus one run through ``ansible localhost -m``.
+"""
+
+import bz2
+import gzip
+import importlib.util
+import io
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.module_utils.weibao_inspection.findings import validate_finding
+from ansible.module_utils.weibao_inspection.parsers.linux_errlog import (
+    parse_dmesg_line,
+    parse_syslog_line,
+)
+from ansible.module_utils.weibao_inspection.rules import errlog as rules
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures" / "errlog"
+SINCE = datetime(2026, 10, 20, tzinfo=UTC)
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+def load_module():
+    path = ROOT / "plugins" / "modules" / "weibao_inspect_errlog.py"
+    spec = importlib.util.spec_from_file_location("weibao_inspect_errlog", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+errlog_module = load_module()
+
+
+def rule_cases():
+    return [pytest.param(raw, id=raw.stem) for raw in sorted(FIXTURES.glob("rules_*.raw"))]
+
+
+def fixture_lines(raw):
+    lines = io.BytesIO(raw.read_bytes()).readlines()
+    return lines[0], [line.decode("utf-8").rstrip("\n") for line in lines[1:]]
+
+
+# --- classification -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("raw", rule_cases())
+def test_rules_fixture(raw):
+    first, messages = fixture_lines(raw)
+    assert first.startswith(b"# "), "first line must say where the wording comes from"
+    expected = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["events"]
+    assert len(messages) == len(expected), "one expectation per line"
+    for message, want in zip(messages, expected, strict=True):
+        event = rules.classify(message)
+        if want is None:
+            assert event is None, f"{message!r} -> {event}"
+            continue
+        assert event is not None, f"{message!r} not classified"
+        weight = want[4] if len(want) > 4 else 1
+        assert [event.cls, event.component, event.kind, event.severity, event.weight] == \
+            [*want[:4], weight], message
+        # The prefilter must let every event through, and a whole syslog line must
+        # classify like its message (the scanner relies on both).
+        line = "Nov 20 10:00:00 db01 kernel: " + message
+        assert rules.PREFILTER.search(line.encode()) is not None, message
+        assert rules.classify(line) == event, message
+
+
+def test_every_class_has_a_fixture():
+    for cls in rules.CLASSES:
+        assert (FIXTURES / f"rules_{cls}.raw").exists(), cls
+
+
+def test_guards_start_with_rare_characters():
+    # Keeps the prefilter fast: the regex engine skips positions whose character cannot
+    # start a keyword, which only helps when keywords start with upper case or punctuation.
+    for keyword in rules.PREFILTER_KEYWORDS:
+        assert not keyword[0].islower(), keyword
+
+
+def test_noise_does_not_pass_the_prefilter():
+    noise = [
+        "Nov 20 10:00:00 db01 sshd[123]: Connection reset by 10.1.2.3 port 22 [preauth]",
+        "Nov 20 10:00:00 db01 java[9]: ERROR request failed: connection reset by peer",
+        "Nov 20 10:00:00 db01 systemd[1]: Started Session 5 of user root.",
+        "Nov 20 10:00:00 db01 kernel: TCP: Possible SYN flooding on port 80. Sending cookies.",
+    ]
+    for line in noise:
+        assert rules.PREFILTER.search(line.encode()) is None, line
+
+
+def test_trie_pattern_matches_exactly_the_words():
+    import re
+
+    pattern = re.compile(rules.trie_pattern(["ab", "abc", "ad", "x"]))
+    assert [m.group() for m in pattern.finditer("abc ab ad x ae")] == ["abc", "ab", "ad", "x"]
+
+
+def test_repeated_message_unwrapped():
+    event, repeat = rules.classify_message(
+        "message repeated 4 times: [ e1000e: eth0 NIC Link is Down]")
+    assert (event.cls, event.component, repeat) == ("nic_link", "eth0", 4)
+    assert rules.classify_message("message repeated 4 times: [ noise ]") == (None, 4)
+
+
+# --- counting -----------------------------------------------------------------------------
+
+def ev(cls, component, kind, severity="warning", weight=1):
+    return rules.Event(cls, component, kind, severity, weight)
+
+
+def test_counter_one_incident_logged_three_ways_counts_once():
+    counter = rules.EventCounter(max_samples=2)
+    t = SINCE + timedelta(days=1)
+    for i in range(3):
+        when = t + timedelta(minutes=i)
+        counter.add(ev("disk_io", "sdb", "sense"), when, f"sense {i}")
+        counter.add(ev("disk_io", "sdb", "blk"), when, f"blk {i}")
+        counter.add(ev("disk_io", "sdb", "buffer"), when, f"buffer {i}")
+    counter.add(ev("disk_io", "sdb", "blk"), t + timedelta(hours=1), "blk late")
+    bucket = counter.buckets[("disk_io", "sdb")]
+    assert bucket.count == 4                       # max over kinds, not 10
+    assert bucket.kinds == {"sense": 3, "blk": 4, "buffer": 3}
+    assert bucket.first == t and bucket.last == t + timedelta(hours=1)
+    assert bucket.samples == ["sense 0", "blk 0"]  # at most max_samples
+    assert bucket.last_sample == "blk late"
+
+
+def test_counter_info_and_critical():
+    counter = rules.EventCounter()
+    counter.add(ev("nic_link", "eth0", "link_up", "info"), SINCE, "up")
+    assert counter.buckets[("nic_link", "eth0")].count == 0
+    counter.add(ev("memory_ecc", "MC0", "edac", "critical", 2), SINCE, "ue", repeat=3)
+    bucket = counter.buckets[("memory_ecc", "MC0")]
+    assert (bucket.count, bucket.critical_count) == (6, 6)
+
+
+def test_counter_caps_components_per_class():
+    counter = rules.EventCounter(max_components=2)
+    for name in ("a", "b", "c", "d"):
+        counter.add(ev("oom_kill", name, "oom_kill"), SINCE, name)
+    assert sorted(c for _, c in counter.buckets) == ["(other)", "a", "b"]
+    assert counter.buckets[("oom_kill", "(other)")].count == 2
+
+
+def test_counter_merge_max_and_sum():
+    syslog, kernlog = rules.EventCounter(), rules.EventCounter()
+    for _ in range(3):
+        syslog.add(ev("disk_io", "sda", "blk"), SINCE, "x")
+    for _ in range(2):
+        kernlog.add(ev("disk_io", "sda", "blk"), SINCE + timedelta(days=2), "y")
+    merged = rules.EventCounter().merge([syslog, kernlog], "max")
+    bucket = merged.buckets[("disk_io", "sda")]
+    assert bucket.count == 3
+    assert bucket.last == SINCE + timedelta(days=2)
+    assert rules.EventCounter().merge([syslog, kernlog], "sum").total() == 5
+
+
+# --- scanning -----------------------------------------------------------------------------
+
+def syslog_scan(text, since=SINCE, until=None, max_lines=None, max_samples=3):
+    counter = rules.EventCounter(max_samples)
+    stats = rules.SourceStats("messages", "file")
+    parse = partial(parse_syslog_line, reference=NOW, tz=UTC)
+    data = text if isinstance(text, bytes) else text.encode()
+    rules.scan(io.BytesIO(data).readlines(), parse, counter, stats, since=since,
+               until=until, max_lines=max_lines)
+    return counter, stats
+
+
+LOG = """\
+Oct 19 23:59:59 db01 kernel: e1000e: eth0 NIC Link is Down
+Oct 20 00:00:00 db01 systemd[1]: Started Session 1 of user root.
+Nov  2 01:00:00 db01 kernel: e1000e: eth0 NIC Link is Down
+Nov  2 01:00:01 db01 kernel: e1000e: eth0 NIC Link is Up 1000 Mbps Full Duplex
+Nov  2 01:00:02 db01 kernel: e1000e: eth0 NIC Link is Down
+Nov  2 01:00:03 db01 last message repeated 2 times
+Nov  3 05:00:00 db01 kernel: message repeated 3 times: [ EXT4-fs error (device sda1): x]
+Nov  4 00:00:00 db01 kernel: sd 0:0:0:0: [sda] tag#1 Sense Key : Medium Error [current]
+Nov 20 12:00:00 db01 kernel: ata1: hard resetting link
+"""
+
+
+def test_scan_filters_by_time_and_counts_repeats():
+    counter, stats = syslog_scan(LOG, until=NOW)
+    assert counter.buckets[("nic_link", "eth0")].count == 4   # 2 + "repeated 2 times"
+    assert counter.buckets[("nic_link", "eth0")].info_count == 1
+    assert counter.buckets[("filesystem", "sda1")].count == 3
+    assert counter.buckets[("disk_io", "sda")].count == 1
+    assert ("storage_transport", "ata1") not in counter.buckets  # at `until`
+    assert stats.before_since == 1 and stats.after_until == 1
+    assert stats.lines == 9
+    assert stats.first_time == datetime(2026, 10, 19, 23, 59, 59, tzinfo=UTC)
+    assert stats.events == 8
+
+
+def test_scan_stops_at_max_lines():
+    counter, stats = syslog_scan(LOG, max_lines=4)
+    assert stats.truncated and stats.lines == 4
+    assert counter.total() == 1
+
+
+def test_scan_counts_undated_dmesg_lines_and_skips_garbage():
+    counter = rules.EventCounter()
+    stats = rules.SourceStats("dmesg", "dmesg")
+    lines = [b"ata1: hard resetting link\n", b"\xff\xfe garbage\n", b"\n"]
+    rules.scan(lines, parse_dmesg_line, counter, stats, since=SINCE)
+    assert counter.total("storage_transport") == 1 and stats.undated == 1
+
+
+def test_scan_garbled_file_fixture():
+    raw = (FIXTURES / "parse_garbled.raw").read_bytes().split(b"\n", 1)[1]
+    counter, stats = syslog_scan(raw)
+    assert counter.buckets[("storage_transport", "ata2")].count == 1
+    assert counter.buckets[("nic_link", "eth0")].count == 1
+
+
+# --- judging ------------------------------------------------------------------------------
+
+def test_merge_thresholds():
+    merged = rules.merge_thresholds({"nic_link": {"critical": 3}, "oom_kill": {"warning": None}})
+    assert merged["nic_link"] == {"warning": 1, "critical": 3}
+    assert merged["oom_kill"] == {"warning": None, "critical": 5}
+    assert merged["disk_io"] == rules.DEFAULT_THRESHOLDS["disk_io"]
+
+
+@pytest.mark.parametrize("bad,text", [
+    ({"disks": {"warning": 1}}, "unknown class"),
+    ({"disk_io": 3}, "expected a mapping"),
+    ({"disk_io": {"major": 1}}, "only warning and critical"),
+    ({"disk_io": {"warning": "many"}}, "not a whole number"),
+    ({"disk_io": {"warning": 0}}, "at least 1"),
+])
+def test_merge_thresholds_rejects(bad, text):
+    with pytest.raises(ValueError, match=text):
+        rules.merge_thresholds(bad)
+
+
+def read_source(name="journal"):
+    stats = rules.SourceStats(name, "journal")
+    stats.lines = 100
+    return stats
+
+
+# an ordinary (warning-severity) kind of each class
+PLAIN_KIND = {
+    "machine_check": ("cpu", "mce_bank"),
+    "memory_ecc": ("MC0 DIMM_A1", "edac"),
+    "disk_io": ("sdb", "blk"),
+    "filesystem": ("dm-0", "fs_error"),
+    "storage_transport": ("ata1", "ata_reset"),
+    "nic_link": ("eth0", "link_down"),
+    "oom_kill": ("java", "oom_kill"),
+}
+
+
+def findings_for(counter, sources=None, **kwargs):
+    findings = rules.build_findings(counter, sources if sources is not None else [read_source()],
+                                    SINCE, **kwargs)
+    for finding in findings:
+        validate_finding(finding)
+    return findings
+
+
+def by_id(findings, check_id):
+    return [f for f in findings if f["check_id"] == check_id]
+
+
+@pytest.mark.parametrize("cls", rules.CLASSES)
+def test_each_class_warning_then_critical(cls):
+    component, kind = PLAIN_KIND[cls]
+    levels = rules.DEFAULT_THRESHOLDS[cls]
+    for count, status in ((levels["warning"], "warning"), (levels["critical"], "critical")):
+        counter = rules.EventCounter()
+        for i in range(count):
+            counter.add(ev(cls, component, kind), SINCE + timedelta(hours=i), f"line {i}")
+        findings = findings_for(counter)
+        (finding,) = by_id(findings, f"errlog.{cls}")
+        assert finding["status"] == status
+        assert finding["component"] == component
+        assert finding["values"]["events"] == count
+        assert finding["recommendation"]
+        assert finding["thresholds"] == levels
+        assert finding["evidence"][0] == "line 0"
+
+
+@pytest.mark.parametrize("cls,component,kind", [
+    ("machine_check", "cpu", "mce_fatal"),
+    ("memory_ecc", "MC1", "edac"),
+    ("filesystem", "sda1", "readonly"),
+    ("storage_transport", "multipath mpatha", "mpath_nopath"),
+    ("storage_transport", "mpt3sas_cm0", "mpt_fault"),
+])
+def test_critical_events_are_critical_at_any_count(cls, component, kind):
+    counter = rules.EventCounter()
+    counter.add(ev(cls, component, kind, "critical"), SINCE, "x")
+    (finding,) = by_id(findings_for(counter), f"errlog.{cls}")
+    assert finding["status"] == "critical"
+    assert finding["values"]["critical_events"] == 1
+
+
+def test_below_threshold_is_an_ok_finding_per_component():
+    counter = rules.EventCounter()
+    counter.add(ev("nic_link", "eth0", "link_down"), SINCE, "x")
+    (finding,) = by_id(findings_for(counter, thresholds={"nic_link": {"warning": 3}}),
+                       "errlog.nic_link")
+    assert finding["status"] == "ok"
+    assert finding["component"] == "eth0"
+    assert "below the warning threshold" in finding["summary"]
+
+
+def test_classes_without_events_give_one_ok_each():
+    counter = rules.EventCounter()
+    counter.add(ev("disk_io", "sda", "blk"), SINCE, "x")
+    counter.add(ev("disk_io", "sdb", "blk"), SINCE, "y")
+    counter.add(ev("nic_link", "eth0", "link_up", "info"), SINCE, "up")
+    findings = findings_for(counter)
+    assert [f["component"] for f in by_id(findings, "errlog.disk_io")] == ["sda", "sdb"]
+    for cls in rules.CLASSES:
+        if cls == "disk_io":
+            continue
+        (finding,) = by_id(findings, f"errlog.{cls}")
+        assert finding["status"] == "ok"
+        assert finding["summary"].startswith("No ")
+        assert "since 2026-10-20T00:00:00Z" in finding["summary"]
+    assert by_id(findings, "errlog.nic_link")[0]["values"]["related_messages"] == 1
+    assert by_id(findings, "errlog.sources")[0]["status"] == "ok"
+
+
+def test_no_readable_source_is_unknown_never_ok():
+    sources = [
+        rules.SourceStats("journal", "journal", "missing", "journalctl not found"),
+        rules.SourceStats("dmesg", "dmesg", "failed", "not permitted (kernel.dmesg_restrict=1)"),
+        rules.SourceStats("/var/log/messages", "file", "missing", "not found"),
+    ]
+    findings = findings_for(rules.EventCounter(), sources=sources)
+    assert len(findings) == 1 + len(rules.CLASSES)
+    assert all(f["status"] == "unknown" for f in findings)
+    assert "dmesg_restrict" in by_id(findings, "errlog.sources")[0]["summary"]
+    assert "dmesg_restrict" in by_id(findings, "errlog.oom_kill")[0]["summary"]
+    assert all(f["status"] == "unknown" for f in findings_for(rules.EventCounter(), sources=[]))
+
+
+def test_line_cap_makes_sources_warning_and_says_so():
+    stats = read_source()
+    stats.truncated = True
+    findings = findings_for(rules.EventCounter(), sources=[stats])
+    sources = by_id(findings, "errlog.sources")[0]
+    assert sources["status"] == "warning" and "line cap" in sources["summary"]
+    assert "line cap" in by_id(findings, "errlog.disk_io")[0]["summary"]
+
+
+def test_coverage_gap_makes_sources_warning():
+    later = SINCE + timedelta(days=10)
+    findings = findings_for(rules.EventCounter(), coverage_start=later)
+    sources = by_id(findings, "errlog.sources")[0]
+    assert sources["status"] == "warning" and "logs begin at" in sources["summary"]
+    assert "since 2026-10-30T00:00:00Z" in by_id(findings, "errlog.oom_kill")[0]["summary"]
+    slack = findings_for(rules.EventCounter(), coverage_start=SINCE + timedelta(hours=12))
+    assert by_id(slack, "errlog.sources")[0]["status"] == "ok"
+
+
+# --- collector (the module's code path) ---------------------------------------------------
+
+def write_log(path, text, mtime=NOW, opener=open):
+    with opener(path, "wt", encoding="utf-8") as handle:
+        handle.write(text)
+    os.utime(path, (mtime.timestamp(), mtime.timestamp()))
+    return path
+
+
+def script(path, body):
+    path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
+    path.chmod(0o755)
+    return str(path)
+
+
+def collect(**kwargs):
+    kwargs.setdefault("since", "2026-10-20T00:00:00Z")
+    kwargs.setdefault("provider", "files")
+    kwargs.setdefault("tz", UTC)
+    kwargs.setdefault("journal_socket", "/nonexistent/journal/socket")
+    findings, data = errlog_module.collect(**kwargs)
+    for finding in findings:
+        validate_finding(finding)
+    return findings, data
+
+
+def status_of(findings, check_id, component=""):
+    return [f["status"] for f in findings
+            if f["check_id"] == check_id and f["component"] == component]
+
+
+DISK_ERRORS = """\
+Nov  2 01:00:00 db01 kernel: sd 2:0:0:0: [sdb] Sense Key : Medium Error [current]
+Nov  2 01:00:00 db01 kernel: blk_update_request: I/O error, dev sdb, sector 2048
+Nov  2 01:00:05 db01 kernel: blk_update_request: I/O error, dev sdb, sector 2056
+"""
+
+
+def test_collect_files_dedups_streams_reads_rotations(tmp_path):
+    syslog = tmp_path / "syslog"
+    kern = tmp_path / "kern.log"
+    write_log(syslog, DISK_ERRORS + "Nov 19 00:00:00 db01 CRON[1]: (root) CMD (true)\n")
+    write_log(kern, DISK_ERRORS)  # the same kernel lines again: must not double
+    write_log(tmp_path / "syslog.1",
+              "Oct 19 10:00:00 db01 kernel: e1000e: eth0 NIC Link is Down\n"
+              "Oct 25 10:00:00 db01 kernel: e1000e: eth0 NIC Link is Down\n",
+              mtime=datetime(2026, 10, 26, tzinfo=UTC))
+    write_log(tmp_path / "syslog.2.gz", "Oct 21 10:00:00 db01 kernel: e1000e: eth0 NIC Link "
+              "is Down\n", mtime=datetime(2026, 10, 22, tzinfo=UTC), opener=gzip.open)
+    write_log(tmp_path / "syslog.3.bz2", "Oct 22 10:00:00 db01 kernel: Out of memory: Killed "
+              "process 9 (java) total-vm:1kB\n", mtime=datetime(2026, 10, 23, tzinfo=UTC),
+              opener=bz2.open)
+    write_log(tmp_path / "syslog.4.gz", "Sep 01 10:00:00 db01 kernel: ata1: hard resetting "
+              "link\n", mtime=datetime(2026, 9, 2, tzinfo=UTC), opener=gzip.open)
+    findings, data = collect(log_files=[str(syslog), str(kern)])
+    assert status_of(findings, "errlog.disk_io", "sdb") == ["warning"]
+    disk = [f for f in findings if f["component"] == "sdb"][0]
+    assert disk["values"]["events"] == 2 and disk["values"]["kind_sense"] == 1
+    nic = [f for f in findings if f["component"] == "eth0"][0]
+    assert nic["values"]["events"] == 2  # Oct 19 is before since; .1 and .2.gz read
+    assert status_of(findings, "errlog.oom_kill", "java") == ["warning"]
+    assert status_of(findings, "errlog.storage_transport") == ["ok"]  # .4.gz older: skipped
+    assert status_of(findings, "errlog.sources") == ["ok"]  # an older copy covers `since`
+    sources = {s["name"]: s for s in data["sources"]}
+    assert sources["dmesg"]["status"] == "missing"
+    assert "3 rotated copies" in sources[str(syslog)]["note"]
+    assert data["provider_used"] == "files"
+
+
+def test_collect_nothing_readable_is_unknown(tmp_path):
+    findings, data = collect(log_files=[str(tmp_path / "messages")])
+    assert {f["status"] for f in findings} == {"unknown"}
+    assert len(findings) == 1 + len(rules.CLASSES)
+
+
+def test_collect_dmesg_not_permitted(tmp_path):
+    dmesg = script(tmp_path / "dmesg",
+                   'echo "dmesg: read kernel buffer failed: Operation not permitted" >&2\n'
+                   "exit 1\n")
+    findings, data = collect(log_files=[], dmesg=dmesg)
+    assert {f["status"] for f in findings} == {"unknown"}
+    assert "dmesg_restrict" in status_summary(findings, "errlog.sources")
+
+
+def status_summary(findings, check_id):
+    return [f["summary"] for f in findings if f["check_id"] == check_id][0]
+
+
+def test_collect_dmesg_iso_and_raw_fallback(tmp_path):
+    lines = (FIXTURES / "parse_dmesg_iso.raw").read_text(encoding="utf-8").split("\n", 1)[1]
+    (tmp_path / "iso.txt").write_text(lines, encoding="utf-8")
+    dmesg = script(tmp_path / "dmesg", f'cat "{tmp_path}/iso.txt"\n')
+    findings, data = collect(log_files=[], dmesg=dmesg)
+    assert status_of(findings, "errlog.oom_kill", "pytest") == ["warning"]
+    assert data["coverage_start"] == "2026-11-25T06:24:33Z"
+    assert status_of(findings, "errlog.sources") == ["warning"]  # ring buffer after since
+
+    raw = (FIXTURES / "parse_dmesg_raw.raw").read_text(encoding="utf-8").split("\n", 1)[1]
+    (tmp_path / "raw.txt").write_text(raw, encoding="utf-8")
+    old = script(tmp_path / "dmesg-old",
+                 'if [ "$1" = "--time-format=iso" ]; then\n'
+                 '  echo "dmesg: unknown time format: iso" >&2; exit 1\nfi\n'
+                 f'cat "{tmp_path}/raw.txt"\n')
+    stat = tmp_path / "stat"
+    boot = int(datetime(2026, 11, 25, 6, 1, tzinfo=UTC).timestamp())
+    stat.write_text(f"cpu  1 2 3\nbtime {boot}\n", encoding="utf-8")
+    findings, data = collect(log_files=[], dmesg=old, proc_stat=str(stat))
+    oom = [f for f in findings if f["component"] == "pytest"][0]
+    assert oom["values"]["first_seen"] == "2026-11-25T06:24:33Z"
+    assert oom["values"]["events"] == 1  # constraint + kill lines of one kill
+
+
+def test_collect_line_cap(tmp_path):
+    log = write_log(tmp_path / "messages", DISK_ERRORS * 5)
+    findings, data = collect(log_files=[str(log)], max_lines=4)
+    assert status_of(findings, "errlog.sources") == ["warning"]
+    assert data["sources"][1]["truncated"] is True
+
+
+def test_collect_unrecognised_file_format(tmp_path):
+    log = tmp_path / "messages"
+    log.write_bytes(b"\x00\x01binary\nnot a log line\n")
+    findings, data = collect(log_files=[str(log)])
+    assert {f["status"] for f in findings} == {"unknown"}
+    assert "no line in a known syslog format" in status_summary(findings, "errlog.sources")
+
+
+def fake_journal(tmp_path, window, head, stderr="", rc=0):
+    (tmp_path / "window.txt").write_text(window, encoding="utf-8")
+    (tmp_path / "head.txt").write_text(head, encoding="utf-8")
+    socket = tmp_path / "socket"
+    socket.write_text("", encoding="utf-8")
+    body = (f'case " $* " in *" --since "*) cat "{tmp_path}/window.txt";; '
+            f'*) cat "{tmp_path}/head.txt";; esac\n')
+    if stderr:
+        body += f'echo "{stderr}" >&2\n'
+    body += f"exit {rc}\n"
+    return script(tmp_path / "journalctl", body), str(socket)
+
+
+JOURNAL = """\
+2026-11-10T09:00:00+08:00 db01 kernel: Linux version 6.1.0
+2026-11-12T10:00:00+08:00 db01 kernel: e1000e: eth0 NIC Link is Down
+2026-11-12T10:00:01+08:00 db01 multipathd[9]: mpatha: remaining active paths: 0
+"""
+
+
+def test_collect_journal_persistent(tmp_path):
+    journalctl, socket = fake_journal(
+        tmp_path, JOURNAL, "2026-09-01T00:00:00+08:00 db01 kernel: Linux version 6.1.0\n")
+    findings, data = collect(provider="auto", journalctl=journalctl, journal_socket=socket)
+    assert data["provider_used"] == "journal"
+    assert status_of(findings, "errlog.storage_transport", "multipath mpatha") == ["critical"]
+    assert status_of(findings, "errlog.nic_link", "eth0") == ["warning"]
+    assert status_of(findings, "errlog.sources") == ["ok"]
+
+
+def test_collect_volatile_journal_filled_from_files(tmp_path):
+    journalctl, socket = fake_journal(tmp_path / "", JOURNAL, JOURNAL)
+    log = write_log(tmp_path / "messages",
+                    "Oct 21 10:00:00 db01 kernel: e1000e: eth0 NIC Link is Down\n"
+                    # also in the journal (after it begins): must not count twice
+                    "Nov 12 02:00:00 db01 kernel: e1000e: eth0 NIC Link is Down\n")
+    findings, data = collect(provider="auto", journalctl=journalctl, journal_socket=socket,
+                             log_files=[str(log)])
+    assert data["provider_used"] == "journal+files"
+    nic = [f for f in findings if f["component"] == "eth0"][0]
+    assert nic["values"]["events"] == 2
+    assert data["coverage_start"] == "2026-10-21T10:00:00Z"
+
+
+def test_collect_journal_without_permission_falls_back(tmp_path):
+    journalctl, socket = fake_journal(
+        tmp_path, "", "", stderr="No journal files were opened due to insufficient "
+        "permissions.", rc=1)
+    log = write_log(tmp_path / "messages", DISK_ERRORS)
+    findings, data = collect(provider="auto", journalctl=journalctl, journal_socket=socket,
+                             log_files=[str(log)])
+    assert data["provider_used"] == "files"
+    assert "no permission" in data["sources"][0]["note"]
+    assert status_of(findings, "errlog.disk_io", "sdb") == ["warning"]
+    findings, data = collect(provider="journal", journalctl=journalctl, journal_socket=socket,
+                             log_files=[str(log)])
+    assert {f["status"] for f in findings} == {"unknown"}
+
+
+def test_resolve_since():
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    assert errlog_module.resolve_since("", 31, now) == now - timedelta(days=31)
+    assert errlog_module.resolve_since("2026-11-01T08:00:00+08:00", 31, now) == \
+        datetime(2026, 11, 1, tzinfo=UTC)
+    with pytest.raises(ValueError):
+        errlog_module.resolve_since("last tuesday", 31, now)
+
+
+def test_module_runs_through_ansible(tmp_path):
+    log = write_log(tmp_path / "messages", DISK_ERRORS)
+    env = dict(os.environ, ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
+               ANSIBLE_LOCALHOST_WARNING="false", ANSIBLE_INVENTORY_UNPARSED_WARNING="false")
+    args = json.dumps({"provider": "files", "log_files": [str(log)],
+                       "since": "2026-10-20T00:00:00Z"})
+    ansible = str(Path(sys.executable).parent / "ansible")
+    result = subprocess.run(
+        [ansible, "localhost", "-m", "weibao_inspect_errlog", "-a", args, "-o",
+         "-e", f"ansible_python_interpreter={sys.executable}"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    payload = json.loads(result.stdout.split("=>", 1)[1])
+    assert payload["changed"] is False
+    statuses = {(f["check_id"], f["component"]): f["status"] for f in payload["findings"]}
+    assert statuses[("errlog.disk_io", "sdb")] == "warning"

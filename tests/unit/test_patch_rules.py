@@ -1,0 +1,669 @@
+"""Rules of the patch-level inspection (rules/patch.py) and the collector module's plumbing.
+
+Every check is driven to warning/critical and to unknown here; data comes from the parser
+fixtures where one fits, so rules are tested on what real outputs parse to.
+"""
+
+from __future__ import annotations
+
+import calendar
+import importlib.util
+import time
+from pathlib import Path
+
+import pytest
+from ansible.module_utils.weibao_inspection.findings import validate_finding
+from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
+    parse_apt_simulation,
+    parse_check_update,
+    parse_dpkg_kernels,
+    parse_os_release,
+    parse_rpm_kernels,
+    parse_updateinfo_list,
+)
+from ansible.module_utils.weibao_inspection.rules.patch import (
+    CHECK_IDS,
+    DEFAULT_THRESHOLDS,
+    check_last_update,
+    check_os_release,
+    check_package_lists_age,
+    check_pending_updates,
+    check_reboot_pending,
+    check_security_updates,
+    evaluate,
+    normalize_thresholds,
+    os_end_of_support,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = Path(__file__).parent / "fixtures"
+DAY = 86400.0
+NOW = calendar.timegm((2026, 11, 25, 6, 0, 0, 0, 0, 0))
+FRESH_LISTS = {"fetched": True, "index_files": 6, "newest_mtime": NOW - 3600,
+               "location": "/var/lib/apt/lists"}
+NO_LISTS = {"fetched": False, "index_files": 0, "newest_mtime": None,
+            "location": "/var/lib/apt/lists"}
+BROKEN = {"error": "simulated failure", "evidence": ["E: something went wrong"]}
+
+
+def fixture(folder, name):
+    text = (FIXTURES / folder / f"{name}.raw").read_text(encoding="utf-8")
+    return text.partition("\n")[2]
+
+
+def apt(name):
+    return parse_apt_simulation(fixture("apt_get_s_dist_upgrade", name))
+
+
+def dnf_updates(name, rc=100):
+    return parse_check_update(fixture("dnf_check_update", name), rc)
+
+
+def advisories(name):
+    return parse_updateinfo_list(fixture("dnf_updateinfo", name))
+
+
+def valid(finding, check_id, status):
+    validate_finding(finding)
+    assert finding["check_id"] == check_id
+    assert finding["status"] == status, finding
+    return finding
+
+
+# ------------------------------------------------------------------------------------------
+# thresholds
+# ------------------------------------------------------------------------------------------
+
+def test_thresholds_defaults_and_overrides():
+    assert normalize_thresholds() == DEFAULT_THRESHOLDS
+    merged = normalize_thresholds({"security_critical": "5", "pending_warning": 0,
+                                   "lists_age_days_warning": None,
+                                   "security_critical_severities": ["critical", "Important"]})
+    assert merged["security_critical"] == 5
+    assert merged["pending_warning"] is None          # 0 disables
+    assert merged["lists_age_days_warning"] is None   # null disables
+    assert merged["security_critical_severities"] == "Critical,Important"
+    assert normalize_thresholds({"security_critical_severities": ""})[
+        "security_critical_severities"] == ""
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"pending": 1}, "unknown threshold"),
+    ({"pending_warning": -1}, "negative"),
+    ({"pending_warning": "many"}, "expected a number"),
+    ({"pending_warning": True}, "expected a number"),
+    ({"security_critical_severities": "Severe"}, "unknown severity"),
+])
+def test_thresholds_refused(bad, message):
+    with pytest.raises(ValueError, match=message):
+        normalize_thresholds(bad)
+
+
+# ------------------------------------------------------------------------------------------
+# patch.os_release
+# ------------------------------------------------------------------------------------------
+
+def test_os_release_ok_with_values():
+    osr = parse_os_release(fixture("os_release", "debian12_captured"))
+    finding = valid(check_os_release(osr, NOW), "patch.os_release", "ok")
+    assert finding["summary"] == "Operating system: Debian GNU/Linux 12 (bookworm)"
+    assert finding["values"]["name"] == "Debian GNU/Linux"
+    assert finding["values"]["version"] == "12"
+    assert finding["values"]["eol"] == "2028-06-30"
+    assert finding["values"]["days_to_eol"] > 500
+
+
+def test_os_release_past_end_of_support_warns():
+    osr = parse_os_release(fixture("os_release", "centos7"))
+    finding = valid(check_os_release(osr, NOW), "patch.os_release", "warning")
+    assert "ended on 2024-06-30" in finding["summary"]
+    assert finding["values"]["days_to_eol"] < 0
+    assert finding["recommendation"]
+
+
+def test_os_release_end_of_support_soon_warns():
+    osr = parse_os_release(fixture("os_release", "debian12_captured"))
+    soon = calendar.timegm((2028, 3, 1, 0, 0, 0, 0, 0, 0))
+    finding = valid(check_os_release(osr, soon), "patch.os_release", "warning")
+    assert "ends on 2028-06-30" in finding["summary"]
+    valid(check_os_release(osr, soon, {"os_eol_days_warning": 30}), "patch.os_release", "ok")
+
+
+def test_os_release_unknown_release_is_not_judged():
+    osr = parse_os_release(fixture("os_release", "ubuntu2204"))
+    finding = valid(check_os_release(osr, NOW), "patch.os_release", "ok")
+    assert finding["values"]["eol"] is None
+    assert os_end_of_support("rhel", "9.3") == "2032-05-31"
+    assert os_end_of_support("ubuntu", "20.04") == "2025-05-31"
+    assert os_end_of_support("arch", "") is None
+
+
+def test_os_release_unreadable_is_unknown():
+    valid(check_os_release({"error": "/etc/os-release: No such file or directory"}, NOW),
+          "patch.os_release", "unknown")
+    valid(check_os_release(None, NOW), "patch.os_release", "unknown")
+
+
+# ------------------------------------------------------------------------------------------
+# patch.pending_updates
+# ------------------------------------------------------------------------------------------
+
+def test_pending_updates_captured_debian12_needs_upgrade():
+    finding = valid(check_pending_updates("apt", apt("debian12_captured"), FRESH_LISTS),
+                    "patch.pending_updates", "warning")
+    assert finding["summary"] == ("Software needs upgrading: 134 package updates pending "
+                                  "(81 with security updates)")
+    assert finding["values"]["needs_upgrade"] is True
+    assert finding["values"]["pending"] == 134
+    assert len(finding["evidence"]) == 21          # 20 packages + "... and 114 more"
+    assert "apt-get update && apt-get dist-upgrade" in finding["recommendation"]
+
+
+def test_pending_updates_none_is_a_clear_no():
+    updates = {"packages": [], "pending_count": 0, "security_count": 0, "held_back": 1,
+               "upgraded": 0, "newly_installed": 0, "removed": 0}
+    finding = valid(check_pending_updates("apt", updates, FRESH_LISTS),
+                    "patch.pending_updates", "ok")
+    assert finding["summary"].startswith("No software upgrade needed")
+    assert "1 package held back" in finding["summary"]
+    assert finding["values"]["needs_upgrade"] is False
+
+
+def test_pending_updates_zero_without_lists_is_unknown():
+    """apt answers '0 upgraded' when its lists were never fetched: that proves nothing."""
+    finding = valid(check_pending_updates("apt", apt("debian12_captured_no_lists"), NO_LISTS),
+                    "patch.pending_updates", "unknown")
+    assert "never been fetched" in finding["summary"]
+    valid(check_pending_updates("apt", apt("debian12_captured_no_lists"), BROKEN),
+          "patch.pending_updates", "unknown")
+
+
+def test_pending_updates_failed_command_is_unknown():
+    finding = valid(check_pending_updates("dnf", BROKEN, None), "patch.pending_updates",
+                    "unknown")
+    assert "simulated failure" in finding["summary"]
+    assert finding["evidence"] == ["E: something went wrong"]
+
+
+def test_pending_updates_dnf_and_threshold():
+    updates = dnf_updates("rhel9")
+    finding = valid(check_pending_updates("dnf", updates, None, advisories("rhel9")),
+                    "patch.pending_updates", "warning")
+    assert finding["values"]["security"] == 7
+    assert "dnf upgrade" in finding["recommendation"]
+    assert finding["evidence"][0] == ("NetworkManager.x86_64 1:1.44.0-4.el9_3 "
+                                      "rhel-9-for-x86_64-baseos-rpms")
+    valid(check_pending_updates("dnf", updates, None, advisories("rhel9"),
+                                {"pending_warning": 10}), "patch.pending_updates", "ok")
+
+
+# ------------------------------------------------------------------------------------------
+# patch.security_updates
+# ------------------------------------------------------------------------------------------
+
+def test_security_apt_many_is_critical():
+    finding = valid(check_security_updates("apt", apt("debian12_captured"), FRESH_LISTS),
+                    "patch.security_updates", "critical")
+    assert finding["values"]["security_packages"] == 81
+    assert all("-security" in line or line.startswith("...") for line in finding["evidence"])
+
+
+def test_security_apt_few_is_warning():
+    finding = valid(check_security_updates("apt", apt("debian12_remove_downgrade"), FRESH_LISTS),
+                    "patch.security_updates", "warning")
+    assert finding["values"]["security_packages"] == 2
+
+
+def test_security_apt_unknown_without_lists_or_output():
+    valid(check_security_updates("apt", apt("debian12_captured_no_lists"), NO_LISTS),
+          "patch.security_updates", "unknown")
+    valid(check_security_updates("apt", BROKEN, FRESH_LISTS), "patch.security_updates",
+          "unknown")
+
+
+def test_security_dnf_important_is_warning_by_default():
+    finding = valid(check_security_updates("dnf", dnf_updates("rhel9"), None,
+                                           advisories("rhel9")),
+                    "patch.security_updates", "warning")
+    values = finding["values"]
+    assert values["security_packages"] == 7
+    assert values["security_advisories"] == 2
+    assert values["advisories_important"] == 1 and values["advisories_moderate"] == 1
+    assert values["updates_without_advisory"] == 0
+    assert "2 advisories (1 Important, 1 Moderate)" in finding["summary"]
+
+
+def test_security_dnf_severity_makes_it_critical():
+    data = advisories("rhel8_critical")
+    updates = dnf_updates("rhel8_obsoletes")
+    finding = valid(check_security_updates("dnf", updates, None, data),
+                    "patch.security_updates", "critical")
+    assert "Critical severity present" in finding["summary"]
+    # Important made critical by policy
+    valid(check_security_updates("dnf", dnf_updates("rhel9"), None, advisories("rhel9"),
+                                 {"security_critical_severities": "Critical,Important"}),
+          "patch.security_updates", "critical")
+    # severity rule disabled: counts decide (2 packages < 10)
+    valid(check_security_updates("dnf", updates, None, data,
+                                 {"security_critical_severities": ""}),
+          "patch.security_updates", "warning")
+
+
+def test_security_centos_without_advisory_data_is_unknown():
+    finding = valid(check_security_updates("yum", dnf_updates("centos7_yum_wrapped"), None,
+                                           advisories("centos7_no_updateinfo")),
+                    "patch.security_updates", "unknown")
+    assert "publish no advisory" in finding["summary"]
+
+
+def test_security_dnf_failures_are_unknown():
+    valid(check_security_updates("dnf", dnf_updates("rhel9"), None, BROKEN),
+          "patch.security_updates", "unknown")
+    valid(check_security_updates("dnf", BROKEN, None, advisories("empty")),
+          "patch.security_updates", "unknown")
+
+
+def test_security_dnf_nothing_pending_is_ok():
+    finding = valid(check_security_updates("dnf", dnf_updates("none", rc=0), None,
+                                           advisories("empty")),
+                    "patch.security_updates", "ok")
+    assert finding["summary"] == "No pending security updates"
+
+
+def test_security_counts_packages_without_advisory():
+    updates = dnf_updates("rhel9")
+    only_kernel = {"advisories": [a for a in advisories("rhel9")["advisories"]
+                                  if a["name"] == "kernel"]}
+    finding = valid(check_security_updates("dnf", updates, None, only_kernel),
+                    "patch.security_updates", "warning")
+    assert finding["values"]["updates_without_advisory"] == 8
+    assert "8 pending updates carry no advisory data" in finding["summary"]
+
+
+# ------------------------------------------------------------------------------------------
+# patch.package_lists_age
+# ------------------------------------------------------------------------------------------
+
+def test_lists_fresh_ok_old_warning():
+    valid(check_package_lists_age("apt", FRESH_LISTS, NOW), "patch.package_lists_age", "ok")
+    old = dict(FRESH_LISTS, newest_mtime=NOW - 30 * DAY)
+    finding = valid(check_package_lists_age("apt", old, NOW), "patch.package_lists_age",
+                    "warning")
+    assert finding["values"]["age_days"] == 30.0
+    assert "apt-get update" in finding["recommendation"]
+    valid(check_package_lists_age("apt", old, NOW, {"lists_age_days_warning": 31}),
+          "patch.package_lists_age", "ok")
+    valid(check_package_lists_age("apt", old, NOW, {"lists_age_days_warning": 0}),
+          "patch.package_lists_age", "ok")
+
+
+def test_lists_never_fetched_warns_even_when_age_limit_disabled():
+    finding = valid(check_package_lists_age("apt", NO_LISTS, NOW, {"lists_age_days_warning": 0}),
+                    "patch.package_lists_age", "warning")
+    assert "never been fetched" in finding["summary"]
+    rpm = {"fetched": False, "index_files": 0, "newest_mtime": None,
+           "location": "/var/cache/dnf, /var/cache/yum"}
+    finding = valid(check_package_lists_age("dnf", rpm, NOW), "patch.package_lists_age",
+                    "warning")
+    assert "dnf-makecache.timer" in finding["recommendation"]
+
+
+def test_lists_unreadable_is_unknown():
+    valid(check_package_lists_age("apt", BROKEN, NOW), "patch.package_lists_age", "unknown")
+
+
+# ------------------------------------------------------------------------------------------
+# patch.reboot_pending
+# ------------------------------------------------------------------------------------------
+
+def deb_kernels(name, running, uname_v=""):
+    from ansible.module_utils.weibao_inspection.parsers.linux_patch import parse_running_build
+    kind, build = parse_running_build(uname_v)
+    return {"family": "deb", "installed": parse_dpkg_kernels(fixture("dpkg_query_kernels", name)),
+            "running_release": running, "running_version": uname_v,
+            "running_build_kind": kind, "running_build": build}
+
+
+def rpm_kernels(name, running):
+    return {"family": "rpm", "installed": parse_rpm_kernels(fixture("rpm_q_kernel", name)),
+            "running_release": running, "running_version": "#1 SMP PREEMPT_DYNAMIC",
+            "running_build_kind": None, "running_build": None}
+
+
+def test_reboot_pending_older_running_kernel():
+    finding = valid(check_reboot_pending(deb_kernels("debian12_two_kernels", "6.1.0-18-amd64")),
+                    "patch.reboot_pending", "warning")
+    assert "older than the newest installed 6.1.0-25-amd64" in finding["summary"]
+    assert finding["values"]["newest_installed"] == "6.1.0-25-amd64"
+
+
+def test_reboot_not_pending_on_newest_kernel():
+    kernels = deb_kernels("debian12_two_kernels", "6.1.0-25-amd64",
+                          "#1 SMP PREEMPT_DYNAMIC Debian 6.1.106-3 (2024-08-26)")
+    finding = valid(check_reboot_pending(kernels, {"exists": False, "packages": []}),
+                    "patch.reboot_pending", "ok")
+    assert finding["values"]["running_kernel"] == "6.1.0-25-amd64"
+
+
+def test_reboot_pending_debian_kernel_updated_in_place():
+    kernels = deb_kernels("debian12_two_kernels", "6.1.0-25-amd64",
+                          "#1 SMP PREEMPT_DYNAMIC Debian 6.1.106-1 (2024-08-01)")
+    finding = valid(check_reboot_pending(kernels), "patch.reboot_pending", "warning")
+    assert "updated in place to 6.1.106-3" in finding["summary"]
+
+
+def test_reboot_pending_ubuntu_hwe_and_build():
+    # GA kernel running, HWE 6.5 installed (the generic flavour's newest): reboot pending
+    valid(check_reboot_pending(deb_kernels("ubuntu2204_hwe", "5.15.0-92-generic",
+                                           "#102-Ubuntu SMP Wed Jan 10 09:33:48 UTC 2024")),
+          "patch.reboot_pending", "warning")
+    # running the HWE kernel, but an older build of it: updated in place
+    finding = valid(check_reboot_pending(deb_kernels(
+        "ubuntu2204_hwe", "6.5.0-14-generic", "#14~22.04.0-Ubuntu SMP PREEMPT_DYNAMIC")),
+        "patch.reboot_pending", "warning")
+    assert "build #14~22.04.0" in finding["summary"]
+    valid(check_reboot_pending(deb_kernels(
+        "ubuntu2204_hwe", "6.5.0-14-generic", "#14~22.04.1-Ubuntu SMP PREEMPT_DYNAMIC")),
+        "patch.reboot_pending", "ok")
+
+
+def test_reboot_pending_running_kernel_removed():
+    finding = valid(check_reboot_pending(rpm_kernels("centos7", "3.10.0-1160.90.1.el7.x86_64")),
+                    "patch.reboot_pending", "warning")
+    assert "no longer installed" in finding["summary"]
+
+
+def test_reboot_pending_rpm_and_uek_flavours():
+    valid(check_reboot_pending(rpm_kernels("rhel9", "5.14.0-362.8.1.el9_3.x86_64")),
+          "patch.reboot_pending", "warning")
+    valid(check_reboot_pending(rpm_kernels("rhel9", "5.14.0-362.13.1.el9_3.x86_64")),
+          "patch.reboot_pending", "ok")
+    # the newest UEK is newer than the running UEK: pending
+    valid(check_reboot_pending(rpm_kernels("ol8_uek", "5.15.0-200.131.27.el8uek.x86_64")),
+          "patch.reboot_pending", "warning")
+    # running the RHCK, the only one of its flavour: the newer UEK does not count
+    valid(check_reboot_pending(rpm_kernels("ol8_uek", "4.18.0-513.9.1.el8_9.x86_64")),
+          "patch.reboot_pending", "ok")
+
+
+def test_reboot_required_flag_warns():
+    flag = {"exists": True, "packages": ["linux-image-6.1.0-25-amd64", "libc6"]}
+    kernels = deb_kernels("debian12_two_kernels", "6.1.0-25-amd64")
+    finding = valid(check_reboot_pending(kernels, flag), "patch.reboot_pending", "warning")
+    assert "reboot-required" in finding["summary"]
+    valid(check_reboot_pending(BROKEN, flag), "patch.reboot_pending", "warning")
+    valid(check_reboot_pending(deb_kernels("debian12_captured_none", "6.18.44-fc-v657"), flag),
+          "patch.reboot_pending", "warning")
+
+
+def test_reboot_unknown_in_a_container_and_on_custom_kernels():
+    finding = valid(check_reboot_pending(deb_kernels("debian12_captured_none", "6.18.44-fc-v657")),
+                    "patch.reboot_pending", "unknown")
+    assert "No kernel package is installed" in finding["summary"]
+    finding = valid(check_reboot_pending(deb_kernels("debian12_two_kernels", "6.18.44-fc-v657")),
+                    "patch.reboot_pending", "unknown")
+    assert "does not come from an installed kernel package" in finding["summary"]
+    valid(check_reboot_pending(BROKEN), "patch.reboot_pending", "unknown")
+
+
+def test_reboot_unknown_on_unorderable_versions():
+    kernels = {"family": "deb", "running_release": "6.1.0-9-amd64",
+               "installed": [{"package": "linux-image-6.1.0-9-amd64", "version": "not a version",
+                              "release": "6.1.0-9-amd64", "flavour": "amd64"},
+                             {"package": "linux-image-6.1.0-10-amd64", "version": "6.1.38-1",
+                              "release": "6.1.0-10-amd64", "flavour": "amd64"}]}
+    finding = valid(check_reboot_pending(kernels), "patch.reboot_pending", "unknown")
+    assert "Could not order" in finding["summary"]
+
+
+# ------------------------------------------------------------------------------------------
+# patch.last_update
+# ------------------------------------------------------------------------------------------
+
+def test_last_update_recent_ok_old_warning():
+    recent = {"time": NOW - 10 * DAY, "local": "2026-11-15 06:00:00",
+              "source": "/var/log/apt/history.log", "kind": "upgrade",
+              "detail": "12 packages upgraded by: apt-get dist-upgrade"}
+    valid(check_last_update(recent, NOW), "patch.last_update", "ok")
+    old = dict(recent, time=NOW - 200 * DAY, local="2026-05-09 07:29:30")
+    finding = valid(check_last_update(old, NOW), "patch.last_update", "warning")
+    assert finding["values"]["age_days"] == 200.0
+    assert "200 days" in finding["recommendation"]
+    fallback = dict(old, kind="package change", source="rpm install times (...)")
+    finding = valid(check_last_update(fallback, NOW), "patch.last_update", "warning")
+    assert finding["summary"].startswith("Last package installation or update")
+
+
+def test_last_update_without_history_is_unknown():
+    valid(check_last_update({"time": None, "source": "no system upgrade recorded in x"}, NOW),
+          "patch.last_update", "unknown")
+    valid(check_last_update(BROKEN, NOW), "patch.last_update", "unknown")
+
+
+# ------------------------------------------------------------------------------------------
+# evaluate(): the module's data -> all findings
+# ------------------------------------------------------------------------------------------
+
+def test_evaluate_returns_one_valid_finding_per_check():
+    data = {
+        "provider": "apt", "tool": "apt", "now": NOW,
+        "os_release": parse_os_release(fixture("os_release", "debian12_captured")),
+        "updates": apt("debian12_captured"), "advisories": None, "lists": FRESH_LISTS,
+        "kernels": deb_kernels("debian12_captured_none", "6.18.44-fc-v657"),
+        "reboot_required": {"exists": False, "packages": []},
+        "last_update": {"time": NOW - 519 * DAY, "local": "2025-06-24 14:36:25",
+                        "source": "/var/log/apt/history.log", "kind": "upgrade"},
+    }
+    findings = evaluate(data)
+    assert [f["check_id"] for f in findings] == list(CHECK_IDS)
+    for finding in findings:
+        validate_finding(finding)
+    assert [f["status"] for f in findings] == ["ok", "warning", "critical", "ok", "unknown",
+                                               "warning"]
+
+
+def test_evaluate_without_package_manager_is_all_unknown():
+    missing = {"error": "no supported package manager found (apt-get, dnf, yum)"}
+    data = {"provider": None, "tool": None, "now": NOW, "os_release": BROKEN,
+            "updates": missing, "advisories": missing, "lists": missing, "kernels": missing,
+            "reboot_required": None, "last_update": missing}
+    assert {f["status"] for f in evaluate(data)} == {"unknown"}
+
+
+# ------------------------------------------------------------------------------------------
+# the collector module, with a fake AnsibleModule (no package manager runs here)
+# ------------------------------------------------------------------------------------------
+
+def load_module():
+    path = ROOT / "plugins" / "modules" / "weibao_inspect_patch.py"
+    spec = importlib.util.spec_from_file_location("weibao_inspect_patch", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeModule:
+    """Stands in for AnsibleModule: commands answer from fixtures, and are recorded."""
+
+    def __init__(self, binaries, outputs):
+        self.binaries = binaries
+        self.outputs = outputs
+        self.calls = []
+
+    def get_bin_path(self, name):
+        return self.binaries.get(name)
+
+    def run_command(self, args, environ_update=None, check_rc=False):
+        assert environ_update == {"LC_ALL": "C", "LANG": "C"}
+        self.calls.append(args)
+        key = " ".join([args[0].rsplit("/", 1)[-1]] + list(args[1:]))
+        for prefix, result in self.outputs.items():
+            if key.startswith(prefix):
+                return result
+        raise AssertionError(f"unexpected command {key}")
+
+
+class FakeUname:
+    release = "5.14.0-362.8.1.el9_3.x86_64"
+    version = "#1 SMP PREEMPT_DYNAMIC Fri Nov 3 10:20:01 EDT 2023"
+
+
+def rhel9_os_release(self):
+    return parse_os_release(fixture("os_release", "rhel9"))
+
+
+def test_collector_dnf_host(monkeypatch):
+    mod = load_module()
+    monkeypatch.setattr(mod.os, "uname", lambda: FakeUname)
+    monkeypatch.setattr(mod.PatchCollector, "os_release", rhel9_os_release)
+    monkeypatch.setattr(mod, "RPM_CACHE_GLOBS", ())
+    monkeypatch.setattr(mod, "REBOOT_FLAGS", ("/nonexistent/reboot-required",))
+    fake = FakeModule(
+        {"dnf": "/usr/bin/dnf", "rpm": "/usr/bin/rpm"},
+        {
+            "dnf -q -C check-update": (100, fixture("dnf_check_update", "rhel9"), ""),
+            "dnf -q -C updateinfo list": (0, fixture("dnf_updateinfo", "rhel9"), ""),
+            "dnf -q -C history list": (0, fixture("dnf_history", "rhel9_dnf4"), ""),
+            "rpm -q --qf": (3, fixture("rpm_q_kernel", "rhel9"), ""),
+        })
+    data = mod.PatchCollector(fake).collect("auto", NOW)
+    assert data["provider"] == "dnf" and data["tool"] == "dnf"
+    assert data["updates"]["pending_count"] == 9
+    assert data["last_update"]["local"] == "2024-02-01 09:12:00"
+    assert data["last_update"]["source"] == "dnf history (transaction 13)"
+    assert data["lists"]["fetched"] is False
+    statuses = {f["check_id"]: f["status"] for f in evaluate(data)}
+    assert statuses == {
+        "patch.os_release": "ok",                  # RHEL 9.3, supported until 2032
+        "patch.pending_updates": "warning",
+        "patch.security_updates": "warning",
+        "patch.package_lists_age": "warning",      # no dnf cache on this machine
+        "patch.reboot_pending": "warning",         # 362.8.1 running, 362.13.1 installed
+        "patch.last_update": "warning",
+    }
+    for call in fake.calls:                        # read-only, cache-only
+        if call[0].endswith("dnf"):
+            assert call[1:3] == ["-q", "-C"]
+
+
+def test_collector_dnf_without_cache_and_history_falls_back(monkeypatch):
+    mod = load_module()
+    monkeypatch.setattr(mod.os, "uname", lambda: FakeUname)
+    monkeypatch.setattr(mod.PatchCollector, "os_release", rhel9_os_release)
+    monkeypatch.setattr(mod, "RPM_CACHE_GLOBS", ())
+    fake = FakeModule(
+        {"dnf": "/usr/bin/dnf", "rpm": "/usr/bin/rpm"},
+        {
+            "dnf -q -C check-update": (1, "", "Error: Cache-only enabled but no cache for "
+                                              "'rhel-9-for-x86_64-baseos-rpms'\n"),
+            "dnf -q -C updateinfo list": (1, "", "Error: Cache-only enabled but no cache\n"),
+            "dnf -q -C history list": (1, "", "Error: You don't have access to the history DB\n"),
+            "rpm -qa --last": (0, fixture("rpm_qa_last", "zh_cn"), ""),
+            "rpm -q --qf": (5, fixture("rpm_q_kernel", "none"), ""),
+        })
+    data = mod.PatchCollector(fake).collect("dnf", NOW)
+    findings = {f["check_id"]: f for f in evaluate(data)}
+    assert findings["patch.pending_updates"]["status"] == "unknown"
+    assert "Cache-only enabled" in " ".join(findings["patch.pending_updates"]["evidence"])
+    assert findings["patch.security_updates"]["status"] == "unknown"
+    assert findings["patch.reboot_pending"]["status"] == "unknown"
+    # the history is unreadable and rpm printed a zh_CN date: unknown, not a crash
+    assert findings["patch.last_update"]["status"] == "unknown"
+    assert "unrecognised rpm date" in findings["patch.last_update"]["summary"]
+
+
+def test_collector_apt_host(monkeypatch, tmp_path):
+    mod = load_module()
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "deb.debian.org_debian_dists_bookworm_InRelease").write_text("x")
+    (lists / "lock").write_text("")
+    # a file: repository's index is a symlink into the repository (as apt-get update makes it)
+    (tmp_path / "Packages").write_text("Package: weibao-fault-demo\n")
+    (lists / "_srv_weibao-repo_._Packages").symlink_to(tmp_path / "Packages")
+    history = tmp_path / "history.log"
+    history.write_text(fixture("apt_history", "ubuntu2204_unattended"))
+    monkeypatch.setattr(mod, "APT_LISTS", str(lists))
+    monkeypatch.setattr(mod, "APT_STAMPS", ())
+    monkeypatch.setattr(mod, "APT_HISTORY", str(history))
+    monkeypatch.setattr(mod, "REBOOT_FLAGS", (str(tmp_path / "reboot-required"),))
+    (tmp_path / "reboot-required").write_text("*** System restart required ***\n")
+    (tmp_path / "reboot-required.pkgs").write_text("libssl3\nlibssl3\nopenssl\n")
+    fake = FakeModule(
+        {"apt-get": "/usr/bin/apt-get", "dpkg-query": "/usr/bin/dpkg-query"},
+        {
+            "apt-get -s -o Debug::NoLocking=1 -o Dir::Log::Planner= -o Dir::Cache::pkgcache= "
+            "-o Dir::Cache::srcpkgcache= dist-upgrade":
+                (0, fixture("apt_get_s_dist_upgrade", "ubuntu2204_kernel_kept_back"), ""),
+            "dpkg-query -W": (1, "", "dpkg-query: no packages found matching linux-image-*\n"),
+        })
+    data = mod.PatchCollector(fake).collect("auto", time.time())
+    assert data["tool"] == "apt"
+    assert data["lists"] == {"fetched": True, "index_files": 2,
+                             "newest_mtime": data["lists"]["newest_mtime"],
+                             "location": str(lists)}
+    assert data["kernels"]["installed"] == []
+    assert data["reboot_required"]["packages"] == ["libssl3", "openssl"]
+    assert data["last_update"]["local"] == "2024-03-02 06:25:49"
+    assert "later, 2 packages upgraded as dependencies" in data["last_update"]["detail"]
+    findings = {f["check_id"]: f["status"] for f in evaluate(data)}
+    assert findings["patch.pending_updates"] == "warning"
+    assert findings["patch.security_updates"] == "critical"       # 11 >= 10
+    assert findings["patch.package_lists_age"] == "ok"
+    assert findings["patch.reboot_pending"] == "warning"          # /run/reboot-required
+    assert findings["patch.last_update"] == "warning"
+
+
+def test_collector_apt_failure_and_missing_tools(monkeypatch, tmp_path):
+    mod = load_module()
+    monkeypatch.setattr(mod, "APT_LISTS", str(tmp_path / "absent"))
+    monkeypatch.setattr(mod, "APT_HISTORY", str(tmp_path / "absent.log"))
+    fake = FakeModule(
+        {"apt-get": "/usr/bin/apt-get"},
+        {"apt-get -s": (100, "", "E: Could not open lock file /var/lib/dpkg/lock-frontend\n")})
+    data = mod.PatchCollector(fake).collect("apt", NOW)
+    assert data["updates"]["error"].startswith("apt-get -s dist-upgrade failed (exit 100)")
+    assert data["kernels"] == {"error": "dpkg-query is not installed", "evidence": []}
+    assert data["lists"]["fetched"] is False          # apt-get exists, its lists do not
+    assert data["last_update"] == {"time": None,
+                                   "source": f"{tmp_path / 'absent.log'} does not exist"}
+    nothing = mod.PatchCollector(FakeModule({}, {})).collect("auto", NOW)
+    assert nothing["provider"] is None
+    assert {f["status"] for f in evaluate(nothing)[1:]} == {"unknown"}
+    # dnf forced on a host without dnf or yum: nothing to judge, not "lists never fetched"
+    forced = mod.PatchCollector(FakeModule({}, {})).collect("dnf", NOW)
+    assert forced["lists"]["error"] == "dnf is not installed"
+    assert {f["status"] for f in evaluate(forced)[1:]} == {"unknown"}
+
+
+def test_log_tail_keeps_the_newest_entries(monkeypatch, tmp_path):
+    import gzip
+
+    mod = load_module()
+    monkeypatch.setattr(mod, "MAX_FILE_BYTES", 200)
+    text = "".join(f"Start-Date: 2024-01-{day:02d}  10:00:00\nUpgrade: a:amd64 (1, 2)\n\n"
+                   for day in range(1, 29))
+    plain = tmp_path / "history.log"
+    plain.write_text(text)
+    packed = tmp_path / "history.log.2.gz"
+    packed.write_bytes(gzip.compress(text.encode()))
+    for path in (plain, packed):
+        tail = mod.PatchCollector.read_log_tail(str(path))
+        assert len(tail) <= 200
+        assert tail.startswith(("Start-Date", "Upgrade", "\n"))
+        assert mod.parse_apt_history(tail)["last_package_upgrade"]["start"] == \
+            "2024-01-28 10:00:00"
+
+
+def test_module_helpers():
+    mod = load_module()
+    assert mod.parse_now("2026-11-25T06:00:00Z") == NOW
+    assert mod.parse_now("2026-11-25 06:00:00") == NOW
+    assert mod.parse_now("2026-11-25T14:00:00+08:00") == NOW
+    with pytest.raises(ValueError):
+        mod.parse_now("last tuesday")
+    data = {"updates": {"packages": list(range(450)), "pending_count": 450}}
+    trimmed = mod._trim(data)
+    assert len(trimmed["updates"]["packages"]) == mod.MAX_DATA_PACKAGES
+    assert trimmed["updates"]["packages_not_shown"] == 250
+    assert len(data["updates"]["packages"]) == 450       # the judged data is left whole

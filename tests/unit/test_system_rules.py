@@ -1,0 +1,857 @@
+"""Rules of the Linux host-state inspection (rules/system.py), and the module feeding them.
+
+Each check has a test that makes it warning or critical (system.top_processes is
+informational: always ok when it can read the process table) and one that makes it unknown.
+Data comes from the parser fixtures where they exist, so the rules are judged on real-format
+input. The last section runs the module's collector on this machine and on prepared
+conditions (a hung statvfs, a bind-mounted file, a missing time-sync tool).
+"""
+
+import copy
+import importlib.util
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible.module_utils.weibao_inspection.findings import validate_finding
+from ansible.module_utils.weibao_inspection.parsers import linux_system as ls
+from ansible.module_utils.weibao_inspection.rules import system as rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NOW = 1764000000.0  # 2025-11-24T16:00:00Z
+ALL_CHECKS = {
+    "system.uptime", "system.load", "system.cpu_utilisation", "system.io_wait",
+    "system.memory", "system.swap", "system.filesystem_usage", "system.filesystem_inodes",
+    "system.readonly_mounts", "system.zombie_processes", "system.top_processes",
+    "system.failed_units", "system.time_sync",
+}
+GIB = 1024 ** 3
+
+
+def raw(folder, name):
+    return (FIXTURES / folder / f"{name}.raw").read_text(encoding="utf-8").partition("\n")[2]
+
+
+def parse(folder, name, parser):
+    return getattr(ls, parser)(raw(folder, name))
+
+
+def fs(mountpoint, used_pct=50.0, inodes_pct=10.0, size=100 * GIB, inodes=1000000, **extra):
+    used = int(size * used_pct / 100)
+    entry = {"mountpoint": mountpoint, "device": "/dev/sda1", "fstype": "xfs",
+             "size_bytes": size, "used_bytes": used, "avail_bytes": size - used,
+             "inodes_total": inodes, "inodes_free": int(inodes * (100 - inodes_pct) / 100)}
+    entry.update(extra)
+    return entry
+
+
+def healthy():
+    """The data of a healthy host, as the module returns it."""
+    mounts = parse("proc_mounts", "debian12_host", "parse_mounts")
+    rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, rules.DEFAULT_IGNORE_MOUNTPOINTS)
+    cpu = ls.cpu_usage_between(parse("proc_stat", "debian12_idle_a", "parse_proc_stat"),
+                               parse("proc_stat", "debian12_idle_b", "parse_proc_stat"))
+    cpu["sample_seconds"] = 2.0
+    return {
+        "collected_at_epoch": NOW,
+        "since": "2025-10-24T16:00:00Z",
+        "since_epoch": NOW - 31 * 86400,
+        "uptime": {"uptime_seconds": 90 * 86400.0, "idle_seconds": 1.0},
+        "boot_time_epoch": NOW - 90 * 86400,
+        "boot_time_source": "btime in /proc/stat",
+        "reboots": {"records": []},
+        "loadavg": parse("proc_loadavg", "debian12", "parse_loadavg"),
+        "cpu_count": 2,
+        "cpu": cpu,
+        "memory": parse("proc_meminfo", "debian12", "parse_meminfo"),
+        "filesystems": {"entries": [fs("/"), fs("/var", 70.0)], "skipped_count": 30},
+        "mounts": {"entries": mounts},
+        "fstab": dict(parse("fstab", "debian12_unconfigured", "parse_fstab"), path="/etc/fstab"),
+        "processes": {
+            "count": 120, "complete": True, "sample_seconds": 2.0, "zombies": [],
+            "top_cpu": [{"pid": 812, "comm": "java", "cpu_pct": 35.0, "rss_kb": 2097152,
+                         "mem_pct": 8.5, "args": "java -jar app.jar"}],
+            "top_memory": [{"pid": 812, "comm": "java", "cpu_pct": 35.0, "rss_kb": 2097152,
+                            "mem_pct": 8.5, "args": "java -jar app.jar"}],
+        },
+        "systemd": {"running": True, "pid1": "systemd", "state": "running",
+                    "failed_units": [], "details": {}},
+        "time_sync": {"answers": [{"tool": "chronyc", "synchronized": True,
+                                   "text": "Leap status Normal", "values": {"stratum": 3}}],
+                      "errors": []},
+    }
+
+
+def only(findings, check_id):
+    selected = [f for f in findings if f["check_id"] == check_id]
+    assert selected, f"no {check_id} finding"
+    return selected
+
+
+def one(findings, check_id):
+    selected = only(findings, check_id)
+    assert len(selected) == 1, selected
+    return selected[0]
+
+
+# --------------------------------------------------------------------------- whole area
+
+
+def test_healthy_host_all_ok_and_valid():
+    findings = rules.evaluate(healthy())
+    assert {f["check_id"] for f in findings} == ALL_CHECKS
+    for finding in findings:
+        validate_finding(finding)
+        assert finding["status"] == "ok", finding
+        assert finding["host"] == ""
+
+
+def test_broken_host_every_check_unknown():
+    data = {"collected_at_epoch": NOW, "since": "", "since_epoch": None,
+            "uptime": {"error": "cannot read /proc/uptime: Permission denied"},
+            "boot_time_epoch": None}
+    for name in ("loadavg", "cpu", "memory", "filesystems", "mounts", "processes", "systemd"):
+        data[name] = {"error": f"cannot read {name}"}
+    data["time_sync"] = {"answers": [], "errors": [{"tool": "timedatectl",
+                                                    "reason": "not installed"}]}
+    findings = rules.evaluate(data)
+    assert {f["check_id"] for f in findings} == ALL_CHECKS
+    assert {f["status"] for f in findings} == {"unknown"}
+
+
+# --------------------------------------------------------------------------- thresholds
+
+
+def test_merge_thresholds_partial_and_disabled():
+    merged = rules.merge_thresholds({"filesystem_usage": {"warning": "80"},
+                                     "swap": {"critical": None}})
+    assert merged["filesystem_usage"] == {"warning": 80, "critical": 95}
+    assert merged["swap"] == {"warning": 50, "critical": None}
+    assert merged["load"] == {"warning": 1.5, "critical": 3}
+    assert rules.DEFAULT_THRESHOLDS["filesystem_usage"]["warning"] == 85  # not mutated
+
+
+@pytest.mark.parametrize("overrides,message", [
+    ({"filesystem": {"warning": 80}}, "unknown check"),
+    ({"swap": {"warn": 10}}, "unknown level"),
+    ({"swap": {"warning": "lots"}}, "not a number"),
+    ({"swap": 50}, "expected a dict"),
+])
+def test_merge_thresholds_rejects(overrides, message):
+    with pytest.raises(rules.ThresholdError, match=message):
+        rules.merge_thresholds(overrides)
+
+
+def test_disabled_level_is_not_applied():
+    data = healthy()
+    data["filesystems"]["entries"] = [fs("/", 99.0)]
+    findings = rules.check_filesystems(
+        data, rules.merge_thresholds({"filesystem_usage": {"critical": None}}))
+    assert one(findings, "system.filesystem_usage")["status"] == "warning"
+
+
+# --------------------------------------------------------------------------- uptime
+
+
+def test_uptime_without_previous_inspection():
+    data = healthy()
+    data.update(since="", since_epoch=None)
+    finding = one(rules.check_uptime(data), "system.uptime")
+    assert finding["status"] == "ok"
+    assert "no previous inspection" in finding["summary"]
+    assert finding["values"]["reboots_since"] is None
+
+
+def test_uptime_no_reboot_since_last_inspection():
+    finding = one(rules.check_uptime(healthy()), "system.uptime")
+    assert finding["status"] == "ok"
+    assert finding["values"]["reboots_since"] == 0
+    assert finding["values"]["boot_time"] == "2025-08-26T16:00:00Z"
+
+
+def _wtmp(name):
+    result = parse("last_reboot", name, "parse_last_reboot")
+    for record in result["records"]:
+        record["start_epoch"] = ls.last_time_to_epoch(record["start"])
+    result["begins_epoch"] = ls.last_time_to_epoch(result["begins"])
+    return result
+
+
+def test_uptime_rebooted_twice_counted_from_wtmp():
+    data = healthy()
+    data.update(since="2025-11-01T00:00:00Z", since_epoch=ls.iso_to_epoch("2025-11-01T00:00:00Z"),
+                boot_time_epoch=ls.iso_to_epoch("2025-11-20T19:47:13Z"),
+                reboots=_wtmp("debian12_iso_utc"))
+    finding = one(rules.check_uptime(data), "system.uptime")
+    assert finding["status"] == "warning"
+    assert finding["values"]["reboots_since"] == 2
+    assert finding["values"]["reboots_since_complete"] is True
+    assert "Rebooted 2 times since" in finding["summary"]
+    assert any("2025-11-14T03:22:51" in line for line in finding["evidence"])
+    assert finding["recommendation"]
+
+
+def test_uptime_reboot_count_is_a_lower_bound_when_wtmp_starts_later():
+    data = healthy()
+    data.update(since="2025-09-01T00:00:00Z", since_epoch=ls.iso_to_epoch("2025-09-01T00:00:00Z"),
+                boot_time_epoch=ls.iso_to_epoch("2025-11-20T19:47:13Z"),
+                reboots=_wtmp("debian12_iso_shanghai"))
+    finding = one(rules.check_uptime(data), "system.uptime")
+    assert finding["status"] == "warning"
+    assert finding["values"]["reboots_since"] == 4
+    assert finding["values"]["reboots_since_complete"] is False
+    assert "at least 4 times" in finding["summary"]
+
+
+def test_uptime_reboot_without_wtmp_reports_unknown_count():
+    data = healthy()
+    data.update(boot_time_epoch=NOW - 3600,
+                reboots={"error": "last -x reboot exited 1: last: cannot open /var/log/wtmp"})
+    finding = one(rules.check_uptime(data), "system.uptime")
+    assert finding["status"] == "warning"
+    assert finding["values"]["reboots_since"] is None
+    assert finding["values"]["boot_time"] == "2025-11-24T15:00:00Z"
+    assert "at least once" in finding["summary"] and "wtmp" in finding["summary"]
+
+
+def test_uptime_wtmp_missing_the_current_boot_still_counts_one():
+    data = healthy()
+    data.update(boot_time_epoch=NOW - 3600, reboots=_wtmp("debian12_empty_wtmp"))
+    finding = one(rules.check_uptime(data), "system.uptime")
+    assert finding["status"] == "warning"
+    assert finding["values"]["reboots_since"] == 1
+    assert finding["values"]["reboots_since_complete"] is False
+
+
+@pytest.mark.parametrize("change,reason", [
+    ({"boot_time_epoch": None, "uptime": {"error": "cannot read /proc/uptime"}},
+     "cannot read /proc/uptime"),
+    ({"since_error": "not an ISO-8601 time: 'last month'"}, "not an ISO-8601 time"),
+    ({"since_epoch": NOW + 86400, "since": "2025-11-25T16:00:00Z"}, "later than this host"),
+])
+def test_uptime_unknown(change, reason):
+    data = healthy()
+    data.update(change)
+    finding = one(rules.check_uptime(data), "system.uptime")
+    assert finding["status"] == "unknown"
+    assert reason in finding["summary"]
+
+
+# --------------------------------------------------------------------------- load, CPU
+
+
+@pytest.mark.parametrize("cpus,status", [(64, "ok"), (48, "warning"), (30, "critical")])
+def test_load_per_cpu(cpus, status):
+    data = healthy()
+    data.update(loadavg=parse("proc_loadavg", "rhel8_busy", "parse_loadavg"), cpu_count=cpus)
+    finding = one(rules.check_load(data, rules.merge_thresholds()), "system.load")
+    assert finding["status"] == status
+    assert finding["values"]["load15_per_cpu"] == round(90.12 / cpus, 2)
+    assert finding["thresholds"] == {"warning": 1.5, "critical": 3}
+
+
+@pytest.mark.parametrize("change", [{"loadavg": {"error": "/proc/loadavg: unexpected"}},
+                                    {"cpu_count": None}])
+def test_load_unknown(change):
+    data = healthy()
+    data.update(change)
+    assert one(rules.check_load(data, rules.merge_thresholds()), "system.load")["status"] \
+        == "unknown"
+
+
+def _cpu(pair):
+    cpu = ls.cpu_usage_between(parse("proc_stat", f"{pair}_a", "parse_proc_stat"),
+                               parse("proc_stat", f"{pair}_b", "parse_proc_stat"))
+    cpu["sample_seconds"] = 2.0
+    return cpu
+
+
+def test_cpu_busy_is_critical():
+    data = healthy()
+    data["cpu"] = _cpu("debian12_busy")
+    findings = rules.check_cpu(data, rules.merge_thresholds())
+    assert one(findings, "system.cpu_utilisation")["status"] == "critical"
+    assert one(findings, "system.io_wait")["status"] == "ok"
+    assert "2-second sample" in one(findings, "system.cpu_utilisation")["summary"]
+
+
+def test_io_wait_warning_from_captured_dd():
+    data = healthy()
+    data["cpu"] = _cpu("debian12_io")
+    findings = rules.check_cpu(data, rules.merge_thresholds())
+    assert one(findings, "system.io_wait")["status"] == "warning"
+    assert one(findings, "system.io_wait")["values"]["iowait_pct"] == 25.54
+    assert one(findings, "system.cpu_utilisation")["status"] == "ok"
+
+
+def test_cpu_warning_and_io_wait_critical():
+    data = healthy()
+    data["cpu"] = {"busy_pct": 88.0, "iowait_pct": 41.0, "steal_pct": 0.0, "idle_pct": 0.0,
+                   "sample_seconds": 5.0}
+    findings = rules.check_cpu(data, rules.merge_thresholds())
+    assert one(findings, "system.cpu_utilisation")["status"] == "warning"
+    assert one(findings, "system.io_wait")["status"] == "critical"
+
+
+def test_cpu_unknown():
+    data = healthy()
+    data["cpu"] = {"error": "/proc/stat: the CPU counters did not advance"}
+    findings = rules.check_cpu(data, rules.merge_thresholds())
+    assert [f["status"] for f in findings] == ["unknown", "unknown"]
+
+
+def test_io_wait_unknown_without_iowait_counter():
+    data = healthy()
+    first = parse("proc_stat", "kernel24_four_counters", "parse_proc_stat")
+    second = copy.deepcopy(first)
+    second["cpu"]["idle"] += 100
+    data["cpu"] = dict(ls.cpu_usage_between(first, second), sample_seconds=5.0)
+    findings = rules.check_cpu(data, rules.merge_thresholds())
+    assert one(findings, "system.cpu_utilisation")["status"] == "ok"
+    assert one(findings, "system.io_wait")["status"] == "unknown"
+
+
+# --------------------------------------------------------------------------- memory, swap
+
+
+def test_memory_pressure_critical_and_swap_critical():
+    data = healthy()
+    data["memory"] = parse("proc_meminfo", "rhel8_memory_pressure", "parse_meminfo")
+    memory = one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")
+    assert memory["status"] == "critical"
+    assert memory["values"]["used_pct"] == 98.4
+    swap = one(rules.check_swap(data, rules.merge_thresholds()), "system.swap")
+    assert swap["status"] == "critical"
+    assert swap["values"]["used_pct"] == 89.1
+
+
+def test_memory_and_swap_warning():
+    data = healthy()
+    data["memory"] = {"mem_total_kb": 1000000, "mem_free_kb": 50000, "mem_available_kb": 80000,
+                      "available_source": "MemAvailable", "buffers_kb": 0, "cached_kb": 0,
+                      "swap_total_kb": 1000000, "swap_free_kb": 400000}
+    assert one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")["status"] \
+        == "warning"
+    assert one(rules.check_swap(data, rules.merge_thresholds()), "system.swap")["status"] \
+        == "warning"
+
+
+def test_memory_estimated_on_old_kernel():
+    data = healthy()
+    data["memory"] = parse("proc_meminfo", "rhel6_2.6.32_no_memavailable", "parse_meminfo")
+    memory = one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")
+    assert memory["status"] == "ok"
+    assert "estimated" in memory["summary"]
+    assert memory["values"]["available_source"] == "MemFree+Buffers+Cached"
+
+
+def test_no_swap_configured_is_ok_and_said():
+    swap = one(rules.check_swap(healthy(), rules.merge_thresholds()), "system.swap")
+    assert swap["status"] == "ok"
+    assert "No swap space is configured" in swap["summary"]
+
+
+def test_memory_and_swap_unknown():
+    data = healthy()
+    data["memory"] = {"error": "/proc/meminfo: SwapTotal missing (truncated?)"}
+    assert one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")["status"] \
+        == "unknown"
+    assert one(rules.check_swap(data, rules.merge_thresholds()), "system.swap")["status"] \
+        == "unknown"
+
+
+# --------------------------------------------------------------------------- filesystems
+
+
+def test_filesystem_one_finding_per_mount():
+    data = healthy()
+    data["filesystems"]["entries"] = [
+        fs("/", 40.0), fs("/var", 86.0), fs("/data", 96.5, inodes_pct=90.0),
+        fs("/srv/btrfs", 20.0, inodes=0, fstype="btrfs"),
+        fs("/mnt/weibao-full", 100.0, size=1024 * 1024, device="tmpfs", fstype="tmpfs"),
+    ]
+    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    usage = {f["component"]: f["status"] for f in only(findings, "system.filesystem_usage")}
+    inodes = {f["component"]: f["status"] for f in only(findings, "system.filesystem_inodes")}
+    assert usage == {"/": "ok", "/var": "warning", "/data": "critical", "/srv/btrfs": "ok",
+                     "/mnt/weibao-full": "critical"}
+    # btrfs reports no inodes: no inode finding for it (neither ok nor unknown)
+    assert inodes == {"/": "ok", "/var": "ok", "/data": "warning", "/mnt/weibao-full": "ok"}
+    var = next(f for f in findings if f["component"] == "/var"
+               and f["check_id"] == "system.filesystem_usage")
+    assert var["recommendation"] and "du -xh" in var["recommendation"]
+    assert var["thresholds"] == {"warning": 85, "critical": 95}
+
+
+def test_filesystem_inodes_critical():
+    data = healthy()
+    data["filesystems"]["entries"] = [fs("/var/spool", 30.0, inodes_pct=99.0)]
+    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    assert one(findings, "system.filesystem_inodes")["status"] == "critical"
+
+
+def test_filesystem_usage_like_df_excludes_reserved_blocks():
+    data = healthy()
+    # ext4 with 5 % reserved: 95 used + 0 available of 100 -> df says 100 %
+    data["filesystems"]["entries"] = [dict(fs("/"), size_bytes=100, used_bytes=95,
+                                           avail_bytes=0)]
+    finding = one(rules.check_filesystems(data, rules.merge_thresholds()),
+                  "system.filesystem_usage")
+    assert finding["values"]["used_pct"] == 100.0
+    assert finding["status"] == "critical"
+
+
+def test_filesystem_unknown_cases():
+    data = healthy()
+    data["filesystems"]["entries"] = [
+        {"mountpoint": "/mnt/archive", "device": "nas01:/export/archive", "fstype": "nfs4",
+         "error": "statvfs did not answer within 10 s (hung network filesystem?)"},
+        fs("/weird", size=0, inodes=0, fstype="fuse.something"),
+    ]
+    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    statuses = [(f["check_id"], f["component"], f["status"]) for f in findings]
+    assert statuses == [
+        ("system.filesystem_usage", "/mnt/archive", "unknown"),
+        ("system.filesystem_inodes", "/mnt/archive", "unknown"),
+        ("system.filesystem_usage", "/weird", "unknown"),
+    ]
+    assert "hung network filesystem" in findings[0]["summary"]
+
+
+def test_filesystem_nothing_left_to_judge_is_unknown():
+    data = healthy()
+    data["filesystems"] = {"entries": [], "skipped_count": 12}
+    finding = one(rules.check_filesystems(data, rules.merge_thresholds()),
+                  "system.filesystem_usage")
+    assert finding["status"] == "unknown"
+    assert "12 mounts skipped" in finding["summary"]
+
+
+def test_filesystems_unknown_when_mounts_unreadable():
+    data = healthy()
+    data["filesystems"] = {"error": "/proc/mounts: empty"}
+    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    assert {(f["check_id"], f["status"]) for f in findings} == {
+        ("system.filesystem_usage", "unknown"), ("system.filesystem_inodes", "unknown")}
+
+
+@pytest.mark.parametrize("fixture,judged", [
+    ("debian12_host", ["/", "/mnt/sandboxing/model_tools_env/v1/python"]),
+    # bind-mounted files (/etc/hostname ...) are dropped later by the module's stat
+    ("debian12_podman_container", ["/", "/tmp", "/etc/hostname", "/etc/resolv.conf",
+                                   "/etc/hosts", "/var/log/journal"]),
+    ("rhel8_root_remounted_ro", ["/", "/boot", "/home", "/data/Oracle Backups",
+                                 "/mnt/archive"]),
+])
+def test_select_mounts_defaults(fixture, judged):
+    mounts = parse("proc_mounts", fixture, "parse_mounts")
+    selected = rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES,
+                                   rules.DEFAULT_IGNORE_MOUNTPOINTS)
+    assert [m["mountpoint"] for m in selected] == judged
+
+
+def test_select_mounts_tmpfs_judged_outside_runtime_trees():
+    mounts = ls.parse_mounts(
+        "tmpfs /dev/shm tmpfs rw 0 0\n"
+        "tmpfs /run/user/0 tmpfs rw 0 0\n"
+        "tmpfs /mnt/weibao-full tmpfs rw,size=1024k 0 0\n"
+        "/dev/sdb1 /var/lib/docker xfs rw 0 0\n"
+        "overlay /var/lib/docker/overlay2/abc/merged overlay rw 0 0\n"
+        "/dev/sdc1 /data ext4 rw 0 0\n"
+        "/dev/sdd1 /data ext4 rw 0 0\n"
+        "/dev/loop3 /snap/core/123 squashfs ro 0 0\n")
+    selected = rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES,
+                                   rules.DEFAULT_IGNORE_MOUNTPOINTS)
+    assert [(m["mountpoint"], m["device"]) for m in selected] == [
+        ("/mnt/weibao-full", "tmpfs"), ("/var/lib/docker", "/dev/sdb1"), ("/data", "/dev/sdd1")]
+    hidden = [m for m in mounts if m["device"] == "/dev/sdc1"][0]
+    assert hidden["ignored"] is None and "hidden by a later mount" in hidden["skipped"]
+    assert "ignore_fstypes" in mounts[-1]["ignored"]
+    # a user who wants /dev/shm judged narrows the mount point list
+    selected = rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, ["/run/*"])
+    assert "/dev/shm" in [m["mountpoint"] for m in selected]
+
+
+# --------------------------------------------------------------------------- read-only
+
+
+def _rhel8_ro(fstab="rhel8_lvm"):
+    data = healthy()
+    mounts = parse("proc_mounts", "rhel8_root_remounted_ro", "parse_mounts")
+    rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, rules.DEFAULT_IGNORE_MOUNTPOINTS)
+    data["mounts"] = {"entries": mounts}
+    if fstab:
+        data["fstab"] = dict(parse("fstab", fstab, "parse_fstab"), path="/etc/fstab")
+    else:
+        data["fstab"] = {"path": "/etc/fstab", "error": "/etc/fstab does not exist",
+                         "missing": True, "entries": [], "bad_lines": []}
+    return data
+
+
+def test_readonly_mounts_critical_per_mount():
+    findings = rules.check_readonly_mounts(_rhel8_ro())
+    assert [(f["component"], f["status"]) for f in findings] == [
+        ("/", "critical"), ("/data/Oracle Backups", "critical")]
+    assert "fstab mounts it read-write (defaults)" in findings[0]["summary"]
+    assert any(line.startswith("fstab: /dev/mapper/rhel-root /") for line in
+               findings[0]["evidence"])
+    assert "xfs_repair" in findings[0]["recommendation"]
+
+
+def test_readonly_root_without_fstab_entry_is_critical():
+    findings = rules.check_readonly_mounts(_rhel8_ro(fstab=None))
+    assert [(f["component"], f["status"]) for f in findings] == [("/", "critical")]
+    assert "normally writable" in findings[0]["summary"]
+
+
+def test_readonly_mount_that_fstab_says_ro_is_fine():
+    data = _rhel8_ro()
+    for entry in data["fstab"]["entries"]:
+        if entry["mountpoint"] in ("/", "/data/Oracle Backups"):
+            entry["options"] = ["ro"]
+            entry["readonly"] = True
+    finding = one(rules.check_readonly_mounts(data), "system.readonly_mounts")
+    assert finding["status"] == "ok"
+    assert any("fstab line not understood: /dev/mapper/datavg-old" in line
+               for line in finding["evidence"])
+
+
+def test_readonly_ok_on_debian_host_and_container():
+    finding = one(rules.check_readonly_mounts(healthy()), "system.readonly_mounts")
+    assert finding["status"] == "ok"
+    data = healthy()
+    mounts = parse("proc_mounts", "debian12_podman_container", "parse_mounts")
+    rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, rules.DEFAULT_IGNORE_MOUNTPOINTS)
+    data["mounts"] = {"entries": mounts}
+    # ro /sys, /proc/* and cgroup mounts of a container are ignored, not reported
+    assert one(rules.check_readonly_mounts(data), "system.readonly_mounts")["status"] == "ok"
+
+
+@pytest.mark.parametrize("change", [
+    {"mounts": {"error": "/proc/mounts: empty"}},
+    {"fstab": {"path": "/etc/fstab", "error": "cannot read /etc/fstab: Permission denied"}},
+])
+def test_readonly_unknown(change):
+    data = healthy()
+    data.update(change)
+    assert one(rules.check_readonly_mounts(data), "system.readonly_mounts")["status"] \
+        == "unknown"
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def _zombies(count):
+    return [{"pid": 5000 + i, "comm": "worker", "ppid": 4767, "parent_comm": "python3"}
+            for i in range(count)]
+
+
+@pytest.mark.parametrize("count,status", [(0, "ok"), (4, "ok"), (5, "warning"),
+                                          (49, "warning"), (50, "critical")])
+def test_zombies(count, status):
+    data = healthy()
+    data["processes"]["zombies"] = _zombies(count)
+    finding = one(rules.check_zombies(data, rules.merge_thresholds()),
+                  "system.zombie_processes")
+    assert finding["status"] == status
+    assert finding["values"]["zombie_count"] == count
+    if count:
+        assert "4767 python3" in finding["summary"]
+        assert len(finding["evidence"]) <= 21
+
+
+def test_zombies_from_captured_process_table():
+    procs = {p["pid"]: p for p in parse("proc_pid_stat", "zombie_and_odd_name",
+                                        "parse_pid_stats")}
+    zombies = [{"pid": p["pid"], "comm": p["comm"], "ppid": p["ppid"],
+                "parent_comm": procs.get(p["ppid"], {}).get("comm")}
+               for p in procs.values() if p["state"] == "Z"]
+    assert zombies == [{"pid": 4808, "comm": "python3", "ppid": 4767, "parent_comm": "python3"}]
+
+
+@pytest.mark.parametrize("processes", [
+    {"error": "cannot list /proc: Permission denied"},
+    {"count": 12, "complete": False, "incomplete_reason": "/proc is mounted with hidepid",
+     "zombies": [], "top_cpu": [], "top_memory": []},
+    {"count": 0, "complete": True, "zombies": [], "top_cpu": [], "top_memory": []},
+])
+def test_process_checks_unknown(processes):
+    data = healthy()
+    data["processes"] = processes
+    assert one(rules.check_zombies(data, rules.merge_thresholds()),
+               "system.zombie_processes")["status"] == "unknown"
+    assert one(rules.check_top_processes(data), "system.top_processes")["status"] == "unknown"
+
+
+def test_top_processes_informational_even_under_load():
+    data = healthy()
+    hog = {"pid": 4242, "comm": "stress", "cpu_pct": 199.5, "rss_kb": 20 * 1024 * 1024,
+           "mem_pct": 97.0, "args": "stress --cpu 2 --vm 1"}
+    data["processes"]["top_cpu"] = [hog]
+    data["processes"]["top_memory"] = [hog]
+    finding = one(rules.check_top_processes(data), "system.top_processes")
+    assert finding["status"] == "ok"  # judged by system.cpu_utilisation and system.memory
+    assert finding["values"]["cpu_1_name"] == "stress"
+    assert finding["values"]["cpu_1_pct"] == 199.5
+    assert finding["values"]["mem_1_rss_kb"] == 20 * 1024 * 1024
+    assert "top CPU stress (199.5 %)" in finding["summary"]
+
+
+# --------------------------------------------------------------------------- systemd
+
+
+def test_failed_units_warning_per_unit_with_details():
+    data = healthy()
+    details = {b["Id"]: b for b in parse("systemctl_show", "debian12_systemd252",
+                                         "parse_systemctl_show")}
+    data["systemd"].update(
+        state=parse("systemctl_is_system_running", "degraded", "parse_is_system_running"),
+        failed_units=parse("systemctl_failed", "debian12_systemd252_bullet_utf8",
+                           "parse_systemctl_failed"),
+        details=details)
+    findings = rules.check_failed_units(data)
+    assert [(f["component"], f["status"]) for f in findings] == [
+        ("backup-nightly.service", "warning"), ("weibao-fail.service", "warning")]
+    assert "result exit-code, since Wed 2026-11-25 06:12:20 UTC" in findings[0]["summary"]
+    assert "ExecMainStatus=3" in findings[0]["evidence"]
+    assert "systemctl reset-failed backup-nightly.service" in findings[0]["recommendation"]
+
+
+def test_failed_units_rhel7_not_found_unit():
+    data = healthy()
+    data["systemd"]["failed_units"] = parse("systemctl_failed", "rhel7_systemd219",
+                                            "parse_systemctl_failed")
+    findings = rules.check_failed_units(data)
+    assert [f["component"] for f in findings] == ["network.service", "rhnsd.service"]
+    assert findings[1]["values"]["load"] == "not-found"
+
+
+def test_no_systemd_is_ok_and_says_so():
+    data = healthy()
+    data["systemd"] = {"running": False, "pid1": "process_api"}
+    finding = one(rules.check_failed_units(data), "system.failed_units")
+    assert finding["status"] == "ok"
+    assert finding["summary"] == ("systemd is not running on this host (PID 1 is process_api); "
+                                  "no units to check")
+
+
+@pytest.mark.parametrize("systemd,reason", [
+    ({"running": True, "pid1": "systemd",
+      "error": "systemctl --failed exited 1: Failed to connect to bus"}, "Failed to connect"),
+    ({"running": True, "pid1": "systemd", "state": "degraded", "failed_units": []},
+     "degraded but lists no failed unit"),
+    ({"error": "not collected"}, "not collected"),
+])
+def test_failed_units_unknown(systemd, reason):
+    data = healthy()
+    data["systemd"] = systemd
+    finding = one(rules.check_failed_units(data), "system.failed_units")
+    assert finding["status"] == "unknown"
+    assert reason in finding["summary"]
+
+
+# --------------------------------------------------------------------------- time sync
+
+
+def test_time_sync_first_synchronised_tool_decides():
+    data = healthy()
+    data["time_sync"] = {"answers": [
+        {"tool": "timedatectl", "synchronized": False, "text": "NTPSynchronized=no"},
+        {"tool": "chronyc", "synchronized": True, "text": "Leap status Normal",
+         "values": {"offset_seconds": 1e-06, "stratum": 9}}], "errors": []}
+    finding = one(rules.check_time_sync(data), "system.time_sync")
+    assert finding["status"] == "ok"
+    assert finding["values"]["source"] == "chronyc"
+    assert finding["values"]["stratum"] == 9
+
+
+def test_time_sync_warning_when_no_tool_synchronised():
+    data = healthy()
+    data["time_sync"] = {"answers": [
+        {"tool": "timedatectl", "synchronized": False, "text": "NTPSynchronized=no"},
+        {"tool": "ntpq", "synchronized": False, "text": "no system peer among 2 peers"}],
+        "errors": [{"tool": "chronyc", "reason": "not installed"}]}
+    finding = one(rules.check_time_sync(data), "system.time_sync")
+    assert finding["status"] == "warning"
+    assert "timedatectl: NTPSynchronized=no; ntpq: no system peer" in finding["summary"]
+    assert "chronyc: not installed" in finding["evidence"]
+
+
+def test_time_sync_unknown_when_nothing_answers():
+    data = healthy()
+    data["time_sync"] = {"answers": [], "errors": [
+        {"tool": "timedatectl", "reason": "exit 1: System has not been booted with systemd"},
+        {"tool": "chronyc", "reason": "chronyc tracking: no 'Leap status' in '506 Cannot talk"},
+        {"tool": "ntpq", "reason": "not installed"}]}
+    finding = one(rules.check_time_sync(data), "system.time_sync")
+    assert finding["status"] == "unknown"
+    assert "No time service tool answered" in finding["summary"]
+
+
+# --------------------------------------------------------------------------- the module
+
+
+def _load_module():
+    path = Path(__file__).parents[2] / "plugins" / "modules" / "weibao_inspect_system.py"
+    spec = importlib.util.spec_from_file_location("weibao_inspect_system", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+class FakeAnsibleModule:
+    """Just what the collector uses of AnsibleModule: params, run_command, get_bin_path."""
+
+    def __init__(self, module, **params):
+        self.params = {
+            "since": "", "sample_seconds": 1, "thresholds": {},
+            "ignore_fstypes": list(rules.DEFAULT_IGNORE_FSTYPES),
+            "ignore_mountpoints": list(rules.DEFAULT_IGNORE_MOUNTPOINTS),
+            "top_n": 5, "fstab_path": "/etc/fstab",
+            "time_sync_tools": ["timedatectl", "chronyc", "ntpq"], "statvfs_timeout": 10,
+        }
+        self.params.update(params)
+        self.commands = []
+
+    def run_command(self, args, environ_update=None):
+        self.commands.append(args)
+        env = dict(os.environ, **(environ_update or {}))
+        proc = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
+        return proc.returncode, proc.stdout, proc.stderr
+
+    def get_bin_path(self, name):
+        return shutil.which(name)
+
+
+@pytest.fixture(scope="module")
+def inspect_module():
+    return _load_module()
+
+
+def test_module_collects_this_machine(inspect_module):
+    fake = FakeAnsibleModule(inspect_module, since="2000-01-01T00:00:00Z")
+    started = time.monotonic()
+    data = inspect_module.Collector(fake).collect()
+    assert time.monotonic() - started >= 1.0  # the CPU sample spans sample_seconds
+    findings = rules.evaluate(data)
+    for finding in findings:
+        validate_finding(finding)
+    assert {f["check_id"] for f in findings} == ALL_CHECKS
+    assert 0.0 <= data["cpu"]["busy_pct"] <= 100.0
+    assert data["cpu"]["sample_seconds"] >= 1.0
+    assert "/" in [e["mountpoint"] for e in data["filesystems"]["entries"]]
+    assert data["boot_time_source"] == "btime in /proc/stat"
+    # booted after 2000: the reboot records were read (or the reason they could not be)
+    assert "records" in data["reboots"] or "error" in data["reboots"]
+    assert one(findings, "system.uptime")["status"] == "warning"
+    assert all(cmd[0].startswith("/") for cmd in fake.commands)
+
+
+def test_module_skips_bind_mounted_files_and_duplicates(inspect_module, tmp_path):
+    fake = FakeAnsibleModule(inspect_module)
+    marker = tmp_path / "hosts"
+    marker.write_text("127.0.0.1 localhost\n")
+    mounts = ls.parse_mounts(
+        f"/dev/vda / ext4 rw 0 0\n/dev/vda {marker} ext4 rw 0 0\n"
+        f"/dev/vda {tmp_path} ext4 rw 0 0\nproc /proc proc rw 0 0\n")
+    result = inspect_module.Collector(fake).filesystems(mounts)
+    assert [e["mountpoint"] for e in result["entries"]] == ["/"]
+    assert mounts[1]["skipped"] == "a bind-mounted file, not a filesystem"
+    assert mounts[2]["skipped"] == "same filesystem as /"
+    assert result["skipped_count"] == 3
+
+
+def test_module_statvfs_timeout_gives_unknown(inspect_module, monkeypatch):
+    fake = FakeAnsibleModule(inspect_module, statvfs_timeout=1)
+    real_statvfs = os.statvfs
+
+    def hung(path):
+        if path == "/":
+            time.sleep(5)
+        return real_statvfs(path)
+
+    monkeypatch.setattr(inspect_module.os, "statvfs", hung)
+    started = time.monotonic()
+    result = inspect_module.Collector(fake).statvfs_all(["/", "/proc"])
+    assert time.monotonic() - started < 3
+    assert result["/"][0] == "error" and "did not answer within 1 s" in result["/"][1]
+    assert result["/proc"][0] == "dir"
+
+
+def test_module_time_sync_without_tools(inspect_module, monkeypatch):
+    fake = FakeAnsibleModule(inspect_module)
+    monkeypatch.setattr(fake, "get_bin_path", lambda name: None)
+    section = inspect_module.Collector(fake).time_sync()
+    assert section == {"answers": [], "errors": [
+        {"tool": "timedatectl", "reason": "not installed"},
+        {"tool": "chronyc", "reason": "not installed"},
+        {"tool": "ntpq", "reason": "not installed"}]}
+    data = healthy()
+    data["time_sync"] = section
+    assert one(rules.check_time_sync(data), "system.time_sync")["status"] == "unknown"
+
+
+def test_module_process_table(inspect_module):
+    fake = FakeAnsibleModule(inspect_module, top_n=3)
+    collector = inspect_module.Collector(fake)
+    first = collector.snapshot_processes()
+    busy_until = time.monotonic() + 0.3
+    while time.monotonic() < busy_until:
+        pass
+    second = collector.snapshot_processes()
+    section = collector.processes(first, second, 0.3, 24000000, [])
+    assert section["complete"] is True and section["count"] > 1
+    assert len(section["top_cpu"]) == 3 and len(section["top_memory"]) == 3
+    assert os.getpid() in [p["pid"] for p in section["top_cpu"]]
+
+
+def test_documented_defaults_match_everywhere(inspect_module):
+    """Module DOCUMENTATION, role defaults and argument_specs state the rules' defaults."""
+    doc = yaml.safe_load(inspect_module.DOCUMENTATION)["options"]
+    for key in ("EXAMPLES", "RETURN"):
+        assert yaml.safe_load(getattr(inspect_module, key))
+    assert doc["ignore_fstypes"]["default"] == rules.DEFAULT_IGNORE_FSTYPES
+    assert doc["ignore_mountpoints"]["default"] == rules.DEFAULT_IGNORE_MOUNTPOINTS
+    role = Path(__file__).parents[2] / "roles" / "inspect_system"
+    defaults = yaml.safe_load((role / "defaults" / "main.yml").read_text())
+    assert defaults["inspect_system_thresholds"] == rules.DEFAULT_THRESHOLDS
+    assert defaults["inspect_system_ignore_fstypes"] == rules.DEFAULT_IGNORE_FSTYPES
+    assert defaults["inspect_system_ignore_mountpoints"] == rules.DEFAULT_IGNORE_MOUNTPOINTS
+    assert defaults["inspect_system_sample_seconds"] == doc["sample_seconds"]["default"]
+    assert defaults["inspect_system_top_n"] == doc["top_n"]["default"]
+    specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())
+    options = specs["argument_specs"]["main"]["options"]
+    assert set(options) == {k for k in defaults}
+    for name, value in defaults.items():
+        assert options[name]["default"] == value, name
+    for check, levels in rules.DEFAULT_THRESHOLDS.items():
+        sub = options["inspect_system_thresholds"]["options"][check]["options"]
+        assert {level: sub[level]["default"] for level in levels} == levels
+        assert f"| `{check}` |" in (role / "README.md").read_text()
+
+
+def test_zombie_count_beyond_the_listed_ones():
+    data = healthy()
+    data["processes"]["zombies"] = _zombies(200)
+    data["processes"]["zombie_count"] = 3000
+    finding = one(rules.check_zombies(data, rules.merge_thresholds()), "system.zombie_processes")
+    assert finding["status"] == "critical"
+    assert finding["values"]["zombie_count"] == 3000
+    assert finding["evidence"][-1] == "... (180 more lines not shown)"
+
+
+def test_module_guard_turns_a_crash_into_that_sections_unknown(inspect_module):
+    def broken():
+        raise KeyError("Result")
+
+    section = inspect_module.Collector.guard(broken)
+    assert section == {"error": "internal error in broken: KeyError: 'Result'"}
+    data = healthy()
+    data["time_sync"] = section
+    finding = one(rules.check_time_sync(data), "system.time_sync")
+    assert finding["status"] == "unknown"
+    assert "internal error in broken" in finding["summary"]
