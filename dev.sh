@@ -3,6 +3,7 @@
 #   ./dev.sh inspect   set up, inspect this machine (inventories/local), write its report
 #   ./dev.sh test      set up everything tests need, then lint, unit, Molecule, integration
 # Smaller steps: setup | test-deps | image | lint | unit | molecule [ROLE...] | integration
+#                catalogs (refresh the gettext catalogs after changing user-facing strings)
 # Run as root it installs the Debian packages it needs; as a normal user it names them.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -90,7 +91,7 @@ pytest_run() {
     [ "$rc" -eq 0 ] || exit "$rc"
 }
 
-cmd_unit() { setup test; say "unit tests"; pytest_run -q tests/unit; }
+cmd_unit() { setup test; say "unit tests"; pytest_run -q tests/unit tests/functional; }
 
 cmd_molecule() {
     test_deps
@@ -108,6 +109,19 @@ cmd_integration() {
     tests/images/build.sh
     say "integration tests"
     pytest_run -q -m integration tests/integration
+}
+
+# Refresh both gettext catalogs from the sources (see babel.cfg); then translate the new
+# entries in the .po files: tests/unit/test_i18n_catalog.py fails on any left empty.
+cmd_catalogs() {
+    setup test
+    pybabel extract -q -F babel.cfg --ignore-dirs='.* _* runner' --no-location \
+        -o .messages.pot .
+    pybabel update -q -i .messages.pot -d report_templates/locale -N -w 100
+    pybabel extract -q -F babel.cfg --ignore-dirs='.* _* report_templates' --no-location \
+        -o .weibao.pot .
+    pybabel update -q -D weibao -i .weibao.pot -d runner/weibao/locale -N -w 100
+    rm -f .messages.pot .weibao.pot
 }
 
 cmd_test() {
@@ -130,5 +144,6 @@ case "${1:-}" in
     unit) cmd_unit ;;
     molecule) shift; cmd_molecule "$@" ;;
     integration) cmd_integration ;;
+    catalogs) cmd_catalogs ;;
     *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 3 ;;
 esac

@@ -234,9 +234,13 @@ def report() -> None:
               help="Comma-separated formats: html, md, json.")
 @click.option("--out", "out_dir", default="reports", show_default=True,
               type=click.Path(file_okay=False), help="Output folder.")
+@click.option("--lang", "lang", default=None,
+              help="Report language: en or zh-CN (default: the global --lang).")
 @click.pass_obj
-def report_monthly(app: App, site: str, period: str, formats: str, out_dir: str) -> None:
+def report_monthly(app: App, site: str, period: str, formats: str, out_dir: str,
+                   lang: str | None) -> None:
     """The monthly inspection report (巡视检查报告)."""
+    report_lang = _lang_option(lang) if lang else app.lang
     from weibao.report import render_report
     from weibao.services.reports import monthly_context
 
@@ -252,7 +256,7 @@ def report_monthly(app: App, site: str, period: str, formats: str, out_dir: str)
     except OSError as exc:
         raise ConfigError(N_("--out %(path)s: cannot be created: %(reason)s"), path=str(out),
                           reason=exc.strerror or str(exc)) from exc
-    for path in render_report("monthly", context, app.lang, wanted, out):
+    for path in render_report("monthly", context, report_lang, wanted, out):
         app.say(N_("report written: %(path)s"), path=str(path))
 
 

@@ -245,7 +245,8 @@ def run_inspection(
         run = Run(
             kind="inspection", site=inventory.site.name, period=period, status="running",
             started_at=started, user=user or getpass.getuser(), inventory=str(inventory.path),
-            playbook=PLAYBOOK, limit=limit or "", ansible_version=ansible_svc.ansible_core_version(),
+            playbook=PLAYBOOK, limit=limit or "",
+            ansible_version=ansible_svc.ansible_core_version(),
             weibao_version=__version__, site_meta=inventory.site.as_dict(), pid=os.getpid(),
             controller=socket.gethostname(), message="",
         )
@@ -332,7 +333,7 @@ def _close(store: Store, run_id: int, progress: Progress, status: str, message: 
         counts = {k: 0 for k in ("ok", "warning", "critical", "unknown")}
         for (st,) in s.execute(select(Finding.status).where(Finding.run_id == run_id)):
             counts[st] = counts.get(st, 0) + 1
-    for host, state in progress.hosts.items():
+    for _host, state in progress.hosts.items():
         if state.status == "pending":
             state.status = "interrupted" if status == "interrupted" else "failed"
     return counts

@@ -172,7 +172,6 @@ def load_inventory(path: str | Path, limit: str | None = None,
     inv_path = inv_path.resolve()
     _check_yaml(inv_path)
 
-    os.environ.setdefault("ANSIBLE_INVENTORY_UNPARSED_FAILED", "True")
     from ansible.errors import AnsibleError
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
@@ -197,6 +196,11 @@ def load_inventory(path: str | Path, limit: str | None = None,
         raise ConfigError(N_("inventory %(file)s: %(problem)s"), file=str(inv_path),
                           problem=detail)
     if not hosts:
+        unparsed = next((line.split("]:", 1)[-1].strip() for line in output
+                         if "Unable to parse" in line or "Failed to parse" in line), None)
+        if unparsed:
+            raise ConfigError(N_("inventory %(file)s: %(problem)s"), file=str(inv_path),
+                              problem=unparsed)
         if limit:
             raise ConfigError(N_("inventory %(file)s: no host matches --limit %(limit)r"),
                               file=str(inv_path), limit=limit)

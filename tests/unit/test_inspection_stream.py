@@ -1,0 +1,168 @@
+"""How events from ansible-runner become store rows (shapes as ansible-runner 2.4 emits them)."""
+
+import datetime as dt
+import os
+import socket
+import subprocess
+
+import pytest
+from sqlalchemy import select
+
+from weibao.errors import EXIT_CRITICAL, EXIT_INCOMPLETE, EXIT_OK
+from weibao.services.inspection import (
+    HostState,
+    InspectionRun,
+    Progress,
+    close_stale_runs,
+    exit_code_for,
+    last_inspections,
+)
+from weibao.store import Finding, Run, RunHost, Store
+
+NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
+
+
+def finding(check_id="system.load", status="ok", **kw):
+    base = {"check_id": check_id, "host": "", "component": "", "status": status,
+            "summary": "load is fine", "evidence": [], "recommendation": "",
+            "values": {}, "thresholds": {}}
+    base.update(kw)
+    return base
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    yield s
+    s.dispose()
+
+
+def new_run(store, hosts=("h1", "h2"), status="running", pid=None, site="s1",
+            started=NOW):
+    with store.session() as s:
+        run = Run(kind="inspection", site=site, period="2026-11", status=status,
+                  started_at=started, user="t", inventory="inv", playbook="pb", limit="",
+                  ansible_version="2.19", weibao_version="0", site_meta={}, pid=pid,
+                  controller=socket.gethostname(), message="", artifact_dir="",
+                  manifest_sha256="")
+        run.hosts = [RunHost(name=h, status="pending", message="", asset={}) for h in hosts]
+        s.add(run)
+        s.flush()
+        return run.id
+
+
+def streamer(store, run_id, hosts=("h1", "h2")):
+    seen = []
+    progress = Progress(total=len(hosts), hosts={h: HostState() for h in hosts})
+    return InspectionRun(store, run_id, progress, lambda p, h: seen.append(h)), seen
+
+
+def ok_event(host, findings, action="weibao_inspect_system"):
+    return {"event": "runner_on_ok", "event_data": {
+        "host": host, "task": "Inspect", "task_action": action,
+        "res": {"changed": False, "findings": findings}}}
+
+
+def host_rows(store, run_id):
+    with store.session() as s:
+        return {h.name: (h.status, h.message)
+                for h in s.scalars(select(RunHost).where(RunHost.run_id == run_id))}
+
+
+def test_findings_stream_in_with_host_filled(store):
+    run_id = new_run(store)
+    st, _ = streamer(store, run_id)
+    st.handle(ok_event("h1", [finding(), finding("system.memory", "critical",
+                                                 recommendation="add memory")]))
+    with store.session() as s:
+        rows = list(s.scalars(select(Finding).where(Finding.run_id == run_id)))
+    assert {(r.host, r.check_id, r.status) for r in rows} == {
+        ("h1", "system.load", "ok"), ("h1", "system.memory", "critical")}
+    assert st.progress.hosts["h1"].worst == "critical"
+
+
+def test_unreachable_failed_and_inspected_are_distinct(store):
+    run_id = new_run(store, hosts=("h1", "h2", "h3"))
+    st, seen = streamer(store, run_id, hosts=("h1", "h2", "h3"))
+    st.handle({"event": "runner_on_unreachable", "event_data": {
+        "host": "h1",
+        "res": {"msg": "Failed to connect to the host via ssh", "unreachable": True}}})
+    st.handle({"event": "runner_on_failed", "event_data": {
+        "host": "h2", "task": "Collect", "task_action": "weibao_inspect_errlog",
+        "res": {"msg": "MODULE FAILURE", "module_stderr": "Traceback"}}})
+    st.handle(ok_event("h3", [finding()]))
+    st.handle({"event": "runner_on_ok", "event_data": {
+        "host": "h3", "task_action": "ansible.builtin.set_fact",
+        "res": {"ansible_facts": {"weibao_inspection_complete": True}}}})
+    rows = host_rows(store, run_id)
+    assert rows["h1"][0] == "unreachable" and "ssh" in rows["h1"][1]
+    assert rows["h2"] == ("failed", "Collect: MODULE FAILURE")
+    assert rows["h3"][0] == "inspected"
+    assert st.progress.done == 3 and st.progress.failures == 2
+    assert seen.count("h1") == 1
+
+
+def test_first_failure_is_kept(store):
+    run_id = new_run(store)
+    st, _ = streamer(store, run_id)
+    st.handle({"event": "runner_on_unreachable", "event_data": {"host": "h1",
+                                                                 "res": {"msg": "down"}}})
+    st.handle({"event": "runner_on_ok", "event_data": {
+        "host": "h1", "task_action": "ansible.builtin.set_fact",
+        "res": {"ansible_facts": {"weibao_inspection_complete": True}}}})
+    assert host_rows(store, run_id)["h1"] == ("unreachable", "down")
+
+
+def test_invalid_finding_becomes_unknown_not_dropped(store):
+    run_id = new_run(store)
+    st, _ = streamer(store, run_id)
+    st.handle(ok_event("h1", [finding(status="fine"), "garbage"]))
+    with store.session() as s:
+        rows = list(s.scalars(select(Finding).where(Finding.run_id == run_id)))
+    assert [r.status for r in rows] == ["unknown", "unknown"]
+    assert all(r.check_id == "weibao.module_output" for r in rows)
+    assert "invalid finding" in rows[0].summary
+
+
+def test_other_modules_results_are_not_findings(store):
+    run_id = new_run(store)
+    st, _ = streamer(store, run_id)
+    st.handle(ok_event("h1", [finding()], action="ansible.builtin.debug"))
+    with store.session() as s:
+        assert s.query(Finding).count() == 0
+
+
+def test_exit_codes():
+    inspected = {"a": HostState(status="inspected")}
+    assert exit_code_for(inspected, {"critical": 0}) == EXIT_OK
+    assert exit_code_for(inspected, {"critical": 2}) == EXIT_CRITICAL
+    mixed = {"a": HostState(status="inspected"), "b": HostState(status="unreachable")}
+    assert exit_code_for(mixed, {"critical": 2}) == EXIT_INCOMPLETE
+    assert exit_code_for({"a": HostState(status="failed")}, {}) == EXIT_INCOMPLETE
+
+
+def test_crashed_run_is_closed_as_interrupted(store):
+    proc = subprocess.Popen(["true"])
+    proc.wait()  # a pid that has certainly ended
+    dead = new_run(store, pid=proc.pid)
+    alive = new_run(store, pid=os.getppid())
+    assert close_stale_runs(store) == [dead]
+    with store.session() as s:
+        run = s.get(Run, dead)
+        assert run.status == "interrupted"
+        assert "stopped before the run finished" in run.message
+        assert {h.status for h in run.hosts} == {"interrupted"}
+        assert s.get(Run, alive).status == "running"
+
+
+def test_last_inspection_per_host(store):
+    first = new_run(store, hosts=("h1", "h2"), status="successful",
+                    started=NOW - dt.timedelta(days=30))
+    second = new_run(store, hosts=("h1",), status="successful", started=NOW)
+    with store.session() as s:
+        for run_id in (first, second):
+            for h in s.get(Run, run_id).hosts:
+                h.status = "inspected"
+        s.get(Run, first).hosts[1].status = "unreachable"  # h2 unreachable last month
+    assert last_inspections(store, "s1", ["h1", "h2"]) == {"h1": "2026-11-20T02:00:00Z"}
+    assert last_inspections(store, "other", ["h1"]) == {}
