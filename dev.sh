@@ -115,12 +115,12 @@ cmd_integration() {
 # entries in the .po files: tests/unit/test_i18n_catalog.py fails on any left empty.
 cmd_catalogs() {
     setup test
-    pybabel extract -q -F babel.cfg --ignore-dirs='.* _* runner' --no-location \
+    pybabel extract -F babel.cfg --ignore-dirs='.* _* runner' --no-location \
         -o .messages.pot .
-    pybabel update -q -i .messages.pot -d report_templates/locale -N -w 100
-    pybabel extract -q -F babel.cfg --ignore-dirs='.* _* report_templates' --no-location \
+    pybabel update -i .messages.pot -d report_templates/locale -N -w 100
+    pybabel extract -F babel.cfg --ignore-dirs='.* _* report_templates' --no-location \
         -o .weibao.pot .
-    pybabel update -q -D weibao -i .weibao.pot -d runner/weibao/locale -N -w 100
+    pybabel update -D weibao -i .weibao.pot -d runner/weibao/locale -N -w 100
     rm -f .messages.pot .weibao.pot
 }
 
