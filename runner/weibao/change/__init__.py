@@ -1,0 +1,1 @@
+"""Change control: maintenance requests, sign-offs, the audit log."""
