@@ -329,7 +329,13 @@ class Collector:
 
         stream_command([self.journalctl, "--no-pager", "-q", "-o", "short-iso"]
                        + JOURNAL_MATCHES, first)
-        return found[0] if found else None
+        if not found:
+            # No kernel entry at all: the journal's own first entry tells how far back it
+            # reaches. A journal that holds nothing covers nothing: never claim the window.
+            stream_command([self.journalctl, "--no-pager", "-q", "-o", "short-iso"], first)
+        if not found:
+            found.append(datetime.now(timezone.utc))
+        return found[0]
 
     # --- dmesg -------------------------------------------------------------------------
     def read_dmesg(self):

@@ -586,3 +586,22 @@ def test_module_runs_through_ansible(tmp_path):
     assert payload["changed"] is False
     statuses = {(f["check_id"], f["component"]): f["status"] for f in payload["findings"]}
     assert statuses[("errlog.disk_io", "sdb")] == "warning"
+
+
+@pytest.mark.parametrize("first_entry", [
+    "2026-11-20T08:00:00+08:00 host systemd[1]: Started Journal Service.\n",  # begins late
+    "",  # a journal with no entry at all covers nothing
+])
+def test_journal_without_kernel_entries_never_claims_the_window(tmp_path, first_entry):
+    """A journal holding no kernel message (e.g. in a container) must not pass for a month of
+    clean logs: its coverage starts at its first entry of any kind, or now when it is empty."""
+    (tmp_path / "first.txt").write_text(first_entry, encoding="utf-8")
+    socket = tmp_path / "socket"
+    socket.write_text("", encoding="utf-8")
+    journalctl = script(tmp_path / "journalctl", (
+        'case " $* " in *" --since "*) ;; *"_TRANSPORT=kernel"*) ;; '
+        f'*) cat "{tmp_path}/first.txt";; esac\nexit 0\n'))
+    findings, data = collect(provider="journal", journalctl=journalctl, journal_socket=socket)
+    assert data["provider_used"] == "journal"
+    assert status_of(findings, "errlog.sources") == ["warning"]
+    assert data["coverage_start"] > "2026-11-19"
