@@ -62,10 +62,18 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
             for f in findings:
                 counts[f["status"]] += 1
             worst = next((k for k in ("critical", "warning", "unknown") if counts[k]), "ok")
+            asset = dict(h.asset or {})
+            if not asset.get("os"):
+                # the asset register's OS comes from what the inspection read, when it read it
+                release = next((f for f in findings if f["check_id"] == "patch.os_release"
+                                and f["status"] != "unknown"), None)
+                pretty = release["values"].get("pretty_name") if release else None
+                if pretty:
+                    asset["os"] = str(pretty)
             hosts.append({
                 "name": name, "status": h.status, "message": h.message or "",
                 "inspected_at": _iso(h.finished_at or run.started_at), "run_id": run.id,
-                "asset": dict(h.asset or {}), "counts": counts, "worst_status": worst,
+                "asset": asset, "counts": counts, "worst_status": worst,
                 "findings": findings,
             })
             all_findings.extend(findings)
