@@ -82,3 +82,8 @@ def test_bad_group_vars_file_is_named(tmp_path):
 def test_missing_inventory(tmp_path):
     with pytest.raises(ConfigError, match="does not exist"):
         load_inventory(tmp_path / "nope")
+
+
+def test_embedded_inventory_found_from_another_directory(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert load_inventory("inventories/local").site.name == "local"

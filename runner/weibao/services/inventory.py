@@ -167,6 +167,13 @@ def load_inventory(path: str | Path, limit: str | None = None,
                    site: str | None = None) -> Inventory:
     """Parse an inventory (file or folder) as Ansible will, and check weibao's own vars."""
     inv_path = Path(path).expanduser()
+    if not inv_path.exists() and not inv_path.is_absolute():
+        # the embedded inventories (inventories/local, inventories/example) from anywhere
+        from weibao.content import content_root
+
+        bundled = content_root() / inv_path
+        if bundled.exists():
+            inv_path = bundled
     if not inv_path.exists():
         raise ConfigError(N_("inventory %(file)s: does not exist"), file=str(inv_path))
     inv_path = inv_path.resolve()
