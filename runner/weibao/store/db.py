@@ -56,11 +56,23 @@ class Store:
         return self.engine.url.render_as_string(hide_password=True) if hasattr(
             self, "engine") else "(database)"
 
-    def upgrade(self) -> None:
+    def upgrade(self, revision: str = "head") -> None:
+        """Migrate to ``revision``.
+
+        On SQLite, Alembic's batch mode rebuilds a table to alter it (copy, DROP, rename).
+        With foreign keys enforced, that DROP would cascade and delete every dependent row,
+        so migrations run on a separate engine without the foreign-key pragma (SQLite's
+        default is off); the rebuilt tables keep their constraints.
+        """
         cfg = alembic_config(self.url)
-        with self.engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        engine = create_engine(self.url) if self.engine.dialect.name == "sqlite" else self.engine
+        try:
+            with engine.begin() as conn:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+        finally:
+            if engine is not self.engine:
+                engine.dispose()
 
     @contextmanager
     def session(self):
