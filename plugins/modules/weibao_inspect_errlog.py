@@ -67,9 +67,9 @@ options:
     default: 3
   thresholds:
     description:
-      - Event counts per class at which a finding becomes warning or critical, e.g.
+      - "Event counts per class at which a finding becomes warning or critical, e.g.
         C({disk_io: {warning: 1, critical: 10}}). Classes and levels not given keep their
-        defaults; V(null) disables a level.
+        defaults; V(null) disables a level."
       - "Defaults: machine_check 1/10, memory_ecc 1/100, disk_io 1/10, filesystem 1/5,
         storage_transport 1/20, nic_link 1/10, oom_kill 1/5 (warning/critical)."
       - Some events are critical at any count (uncorrected memory error, fatal machine
