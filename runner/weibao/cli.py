@@ -16,6 +16,7 @@ import click
 from sqlalchemy import select
 
 from weibao import __version__
+from weibao.cli_change import audit, change
 from weibao.config import load_settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoError
 from weibao.i18n import cli_gettext, current_lang, normalize_lang
@@ -258,6 +259,10 @@ def report_monthly(app: App, site: str, period: str, formats: str, out_dir: str,
                           reason=exc.strerror or str(exc)) from exc
     for path in render_report("monthly", context, report_lang, wanted, out):
         app.say(N_("report written: %(path)s"), path=str(path))
+
+
+cli.add_command(change)
+cli.add_command(audit)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,8 +43,13 @@ def run_playbook(
     limit: str | None,
     event_handler: Callable[[dict[str, Any]], None],
     cancelled: Callable[[], bool],
+    *,
+    check: bool = False,
 ) -> PlaybookResult:
-    """Run ``playbook`` (relative to the project) and stream its events to ``event_handler``."""
+    """Run ``playbook`` (relative to the project) and stream its events to ``event_handler``.
+
+    ``check`` runs it in check mode (``--check``: a rehearsal that changes nothing).
+    """
     import ansible_runner
 
     root = content_root()
@@ -75,6 +81,9 @@ def run_playbook(
             envvars=envvars,
             event_handler=handle,
             cancel_callback=cancelled,
+            cmdline="--check" if check else None,
+            # the cancel callback is polled each time pexpect wakes up (default: 5 s)
+            settings={"pexpect_timeout": 1},
             quiet=True,
             json_mode=False,
         )
@@ -82,6 +91,8 @@ def run_playbook(
         raise RunnerError(N_("ansible-runner could not start: %(reason)s"),
                           reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                           ) from exc
+    if runner.status in ("canceled", "timeout"):
+        stop_leftovers(private_data_dir)
     tail = ""
     stdout = private_data_dir / "artifacts" / "ansible" / "stdout"
     if stdout.exists():
@@ -90,6 +101,36 @@ def run_playbook(
             fh.seek(max(0, fh.tell() - 4000))
             tail = fh.read().decode("utf-8", "replace")
     return PlaybookResult(status=runner.status, rc=runner.rc or 0, stdout_tail=tail)
+
+
+def stop_leftovers(private_data_dir: Path) -> list[int]:
+    """Kill what a cancelled run left running; returns the process groups killed.
+
+    ansible-core 2.19's ansible-playbook forks its worker into a session of its own, and
+    ansible-runner's cancel kills only the process it started: the worker and its module
+    processes would go on with the playbook. They are found by the environment ansible-runner
+    gives them (``AWX_ISOLATED_DATA_DIR`` inside this run's private data directory).
+    """
+    needle = f"AWX_ISOLATED_DATA_DIR={private_data_dir.resolve()}/".encode()
+    own = os.getpgid(0)
+    groups: set[int] = set()
+    proc = Path("/proc")
+    for entry in proc.iterdir() if proc.is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes():
+                groups.add(os.getpgid(int(entry.name)))
+        except (OSError, ProcessLookupError):
+            continue  # gone, or not ours to read
+    killed = []
+    for group in sorted(groups - {own}):
+        try:
+            os.killpg(group, signal.SIGKILL)
+            killed.append(group)
+        except (ProcessLookupError, PermissionError):
+            continue
+    return killed
 
 
 def write_manifest(directory: Path) -> str:

@@ -1,6 +1,6 @@
 """The store: runs, hosts and findings in a SQL database (SQLite by default, PostgreSQL works)."""
 
 from weibao.store.db import Store
-from weibao.store.models import Finding, Run, RunHost
+from weibao.store.models import Backup, Change, Finding, Run, RunHost, Signoff, TaskResult
 
-__all__ = ["Finding", "Run", "RunHost", "Store"]
+__all__ = ["Backup", "Change", "Finding", "Run", "RunHost", "Signoff", "Store", "TaskResult"]

@@ -41,7 +41,7 @@ class Run(Base):
     __tablename__ = "runs"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(32))  # inspection
+    kind: Mapped[str] = mapped_column(String(32))  # inspection | change | change-check
     site: Mapped[str] = mapped_column(String(128), index=True)
     period: Mapped[str] = mapped_column(String(7), index=True)  # YYYY-MM
     # running -> successful | partial | failed | interrupted
@@ -61,10 +61,16 @@ class Run(Base):
     # The runner process, so that a run left "running" by a crash is found and closed honestly.
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
     controller: Mapped[str] = mapped_column(String(255), default="")
+    # change runs (kind "change" or "change-check"): the change and what was checked first
+    change_id: Mapped[str | None] = mapped_column(
+        ForeignKey("changes.id"), nullable=True, index=True)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     hosts: Mapped[list[RunHost]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="RunHost.name"
     )
+    task_results: Mapped[list[TaskResult]] = relationship(
+        cascade="all, delete-orphan", order_by="TaskResult.id")
 
 
 class RunHost(Base):
@@ -115,3 +121,131 @@ class Finding(Base):
             "values": dict(self.values or {}),
             "thresholds": dict(self.thresholds or {}),
         }
+
+
+# ----------------------------------------------------------------------------- change control
+# Tables of migration 0002. A change (变更) is one request file (changes/CR-2026-0001.yml);
+# its sign-offs, runs and task results are recorded here as they happen, next to the
+# request's .signoffs.yml and the hash-chained audit log (weibao.change.audit).
+
+CHANGE_STATES = ("draft", "submitted", "approved", "running", "succeeded", "failed",
+                 "interrupted", "closed")
+TASK_STATUSES = ("ok", "changed", "failed", "skipped", "unreachable")
+
+
+class Change(Base):
+    """One change request and where it stands.
+
+    ``state``: draft -> submitted -> approved -> running -> succeeded | failed | interrupted
+    -> closed. An emergency change may run once submitted and attested; it keeps
+    ``awaiting_retrospective_approval`` until an approver signs.
+    """
+
+    __tablename__ = "changes"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # CR-2026-0001
+    site: Mapped[str] = mapped_column(String(128), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    emergency: Mapped[bool] = mapped_column(default=False)
+    emergency_reason: Mapped[str] = mapped_column(Text, default="")
+    awaiting_retrospective_approval: Mapped[bool] = mapped_column(default=False)
+    # the digest of the request content the latest sign-off was made over
+    request_digest: Mapped[str] = mapped_column(String(64))
+    request_path: Mapped[str] = mapped_column(Text)  # absolute path of the request file
+    requester: Mapped[str] = mapped_column(String(64))
+    operator: Mapped[str] = mapped_column(String(64))
+    recorder: Mapped[str] = mapped_column(String(64))
+    window_start: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    window_end: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # success | partial | failed | rolled_back, given by the recorder when closing
+    outcome: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    remaining_issues: Mapped[str] = mapped_column(Text, default="")
+    evaluation: Mapped[str] = mapped_column(Text, default="")
+    run_record_digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+    runs: Mapped[list[Run]] = relationship(order_by="Run.id", viewonly=True)
+    signoffs: Mapped[list[Signoff]] = relationship(
+        back_populates="change", cascade="all, delete-orphan", order_by="Signoff.id")
+
+    @property
+    def run_ids(self) -> list[int]:
+        return [run.id for run in self.runs]
+
+
+class Signoff(Base):
+    """One signature (submit, approve, attest, close) as written to the .signoffs.yml file.
+
+    ``statement`` is the canonical JSON that was signed; ``signature`` the armored SSHSIG.
+    ``audit_seq``/``audit_hash`` name the audit log entry that recorded it.
+    """
+
+    __tablename__ = "signoffs"
+    __table_args__ = (Index("ix_signoffs_change", "change_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(ForeignKey("changes.id", ondelete="CASCADE"))
+    act: Mapped[str] = mapped_column(String(16))  # submit | approve | attest | close
+    role: Mapped[str] = mapped_column(String(16))  # requester | approver | operator | recorder
+    person: Mapped[str] = mapped_column(String(64))
+    fingerprint: Mapped[str] = mapped_column(String(80))
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    request_digest: Mapped[str] = mapped_column(String(64))
+    audit_head: Mapped[str] = mapped_column(String(64), default="")
+    statement: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(Text)
+    audit_seq: Mapped[int] = mapped_column(Integer)
+    audit_hash: Mapped[str] = mapped_column(String(64))
+
+    change: Mapped[Change] = relationship(back_populates="signoffs")
+
+
+class TaskResult(Base):
+    """One task's result on one host in a change run, streamed in as the event arrives."""
+
+    __tablename__ = "task_results"
+    __table_args__ = (Index("ix_task_results_run", "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    host: Mapped[str] = mapped_column(String(255))
+    play: Mapped[str] = mapped_column(Text, default="")
+    task: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16))  # ok | changed | failed | skipped | unreachable
+    ignored: Mapped[bool] = mapped_column(default=False)  # a failure the playbook ignores
+    message: Mapped[str] = mapped_column(Text, default="")
+    time: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"host": self.host, "play": self.play, "task": self.task, "action": self.action,
+                "status": self.status, "ignored": self.ignored, "message": self.message,
+                "time": self.time.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+class Backup(Base):
+    """A backup of a host (e.g. a system backup: AIX mksysb, a Linux system image).
+
+    The change gate for patches and upgrades reads it: a verified backup of each target,
+    finished within the site's ``backup_max_age_days``.
+    """
+
+    __tablename__ = "backups"
+    __table_args__ = (Index("ix_backups_site_host", "site", "host"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    site: Mapped[str] = mapped_column(String(128))
+    host: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(String(32))  # system, data, ...
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    verified: Mapped[bool] = mapped_column(default=False)
+    location: Mapped[str] = mapped_column(Text, default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

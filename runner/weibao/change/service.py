@@ -1,0 +1,782 @@
+"""Change control as a service: sign-offs, the guarded run, closing, unlocking, status.
+
+The command line (``weibao change ...``) is a thin layer over :class:`ChangeService`; tests
+drive the service directly with an injected clock. Nothing here reads the time, the user or
+the language from anywhere but its parameters.
+
+Where things are recorded, for every act:
+
+* the request's ``.signoffs.yml`` (sign-offs only; see signoffs.py),
+* the audit log ``<data-dir>/audit/audit.jsonl`` (every sign-off, refusal, run start and end,
+  interruption found after a crash, unlock),
+* the store: ``changes`` (one row per change and its state), ``signoffs``, ``runs`` with
+  ``change_id`` (rehearsals are kind ``change-check``), ``run_hosts`` and ``task_results``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+import signal
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from weibao import __version__
+from weibao.change.audit import AuditLog, Entry, default_audit_path, utc_timestamp
+from weibao.change.canonical import canonical_bytes, sha256_hex
+from weibao.change.execution import ChangeStreamer, TaskEvent
+from weibao.change.gates import (
+    Context,
+    GateResult,
+    audit_entries,
+    check_round,
+    evaluate,
+    gate_people,
+    lock_refusal,
+    people_file,
+)
+from weibao.change.locks import Lock, LockDir
+from weibao.change.people import People, Person, allowed_signers, load_people
+from weibao.change.refusal import Refusal
+from weibao.change.request import CHANGE_ID_RE, ChangeRequest, load_request
+from weibao.change.signing import sign, verify
+from weibao.change.signoffs import (
+    ATTEST_ROLES,
+    HEAD_ACTS,
+    OUTCOMES,
+    Checker,
+    Record,
+    append_signoff,
+    current_round,
+    key_owner,
+    locked,
+    make_record,
+    read_signoffs,
+    statement,
+)
+from weibao.config import Settings
+from weibao.errors import EXIT_INCOMPLETE, EXIT_OK, N_, ConfigError, NotFound, WeibaoError
+from weibao.services import ansible as ansible_svc
+from weibao.services.inspection import close_stale_runs
+from weibao.store import Change, Run, RunHost, Signoff, Store
+
+Clock = Callable[[], dt.datetime]
+AFTER_RUN = ("succeeded", "failed", "interrupted")
+STATE_AFTER_RUN = {"successful": "succeeded", "failed": "failed", "interrupted": "interrupted"}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no name for this uid (containers)
+        return str(os.getuid())
+
+
+def _ts(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+# ----------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """How a change run (or rehearsal) ended."""
+
+    change_id: str
+    run_id: int
+    check: bool
+    status: str  # successful | failed | interrupted
+    state: str  # the change's state afterwards
+    exit_code: int
+    hosts: list[str]
+    tasks: int
+    failure: TaskEvent | None
+    message: str
+    artifact_dir: str
+    emergency: bool
+    awaiting_retrospective_approval: bool
+
+
+@dataclass(frozen=True)
+class SignoffStatus:
+    index: int
+    record: Record
+    status: str  # valid | superseded | invalid
+    problem: WeibaoError | None = None
+
+
+@dataclass
+class ChangeStatus:
+    request: ChangeRequest
+    state: str
+    emergency: bool
+    awaiting_retrospective_approval: bool
+    signoffs: list[SignoffStatus] = field(default_factory=list)
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    lock: Lock | None = None
+    gates: list[GateResult] = field(default_factory=list)
+
+    @property
+    def refusals(self) -> list[Refusal]:
+        return [g.refusal for g in self.gates if g.refusal is not None]
+
+
+# ----------------------------------------------------------------------------- run records
+
+
+def _run_record(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.id, "kind": run.kind, "status": run.status, "site": run.site,
+        "started_at": _ts(run.started_at), "ended_at": _ts(run.ended_at), "user": run.user,
+        "controller": run.controller, "inventory": run.inventory, "playbook": run.playbook,
+        "limit": run.limit, "ansible_version": run.ansible_version,
+        "weibao_version": run.weibao_version, "artifact_dir": run.artifact_dir,
+        "manifest_sha256": run.manifest_sha256, "message": run.message,
+        "detail": run.detail or {},
+        "hosts": [{"name": h.name, "status": h.status, "message": h.message}
+                  for h in run.hosts],
+        "task_results": [t.as_dict() for t in run.task_results],
+    }
+
+
+def run_record(store: Store, change_id: str) -> dict[str, Any]:
+    """Every run of the change (rehearsals included) with hosts and task results: what the
+    closing signature covers (by :func:`run_record_digest`) and what reports show."""
+    with store.session() as s:
+        runs = s.scalars(select(Run).where(Run.change_id == change_id).order_by(Run.id))
+        return {"change_id": change_id, "runs": [_run_record(r) for r in runs]}
+
+
+def run_record_digest(record: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of a :func:`run_record`."""
+    return sha256_hex(record)
+
+
+# ----------------------------------------------------------------------------- the service
+
+
+class ChangeService:
+    """Change control over one data directory and store."""
+
+    def __init__(self, settings: Settings, store: Store, *, clock: Clock = utcnow,
+                 user: str | None = None) -> None:
+        self.settings = settings
+        self.store = store
+        self.clock = clock
+        self.user = user or _user()
+        self.log = AuditLog(default_audit_path(settings.data_dir))
+        self.locks = LockDir(settings.data_dir)
+        self._people_cache: dict[tuple[str, str], People] = {}
+
+    def now(self) -> dt.datetime:
+        moment = self.clock()
+        if moment.tzinfo is None:
+            raise ValueError("the clock must give aware datetimes")
+        return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+    # ------------------------------------------------------------------------- helpers
+
+    def _people(self, request: ChangeRequest, override: str | Path | None) -> People:
+        """The people file, checked once per content (each key is checked by ssh-keygen)."""
+        path = people_file(request, override)
+        try:
+            content = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            return load_people(path)  # says what is wrong with it
+        key = (str(path.resolve()), content)
+        if key not in self._people_cache:
+            self._people_cache = {key: load_people(path)}
+        return self._people_cache[key]
+
+    def _context(self, request: ChangeRequest, people: People, now: dt.datetime,
+                 clamav_db: str | Path | None = None) -> Context:
+        return Context(request=request, people=people,
+                       records=read_signoffs(request.path, request.id), log=self.log,
+                       store=self.store, locks=self.locks, now=now, clamav_db=clamav_db)
+
+    def _refused(self, actor: str, change_id: str, act: str, refusal: Refusal,
+                 now: dt.datetime, request: ChangeRequest | None = None) -> Refusal:
+        """Write a refusal to the audit log; return it for raising. A refusal because the log
+        itself is damaged cannot be appended to it (appending checks the chain first)."""
+        if refusal.rule == "audit":
+            return refusal
+        digests = {"request": request.digest} if request is not None else {}
+        self.log.append(actor, "change.refused", change_id, digests=digests,
+                        detail={"act": act, "rule": refusal.rule, "reason": refusal.reason()},
+                        now=now)
+        return refusal
+
+    def _state(self, change_id: str) -> tuple[str, Change | None]:
+        with self.store.session() as s:
+            change = s.get(Change, change_id)
+            return (change.state if change else "draft"), change
+
+    def recover(self) -> list[int]:
+        """Runs left ``running`` by a runner that died: mark them and their changes
+        interrupted, and say so in the audit log. Returns the run ids."""
+        closed = close_stale_runs(self.store)
+        if not closed:
+            return []
+        now = self.now()
+        with self.store.session() as s:
+            runs = [r for r in (s.get(Run, i) for i in closed) if r and r.change_id]
+            found = [(r.id, r.change_id, r.kind) for r in runs]
+            for run in runs:
+                change = s.get(Change, run.change_id)
+                if change is not None and change.state == "running":
+                    change.state = "interrupted"
+                    change.updated_at = now
+        for run_id, change_id, kind in found:
+            self.log.append(self.user, "change.check.end" if kind == "change-check"
+                            else "change.run.end", change_id,
+                            detail={"run_id": run_id, "status": "interrupted",
+                                    "reason": "the runner stopped before the run finished "
+                                              "(crash or kill); found by the next weibao"},
+                            now=now)
+        return [run_id for run_id, _, _ in found]
+
+    # ------------------------------------------------------------------------- sign-offs
+
+    def submit(self, request_path: str | Path, key: str | Path, *,
+               people_path: str | Path | None = None, passphrase: str | None = None,
+               interactive: bool = False) -> Record:
+        """The requester signs the request (书面维护申请): its submission time counts for the
+        notice."""
+        return self._sign_off("submit", "requester", request_path, key, people_path,
+                              passphrase, interactive)
+
+    def approve(self, request_path: str | Path, key: str | Path, *,
+                people_path: str | Path | None = None, passphrase: str | None = None,
+                interactive: bool = False) -> Record:
+        """An approver of the client signs (书面批准); for an emergency change this may come
+        after the run (retrospective approval)."""
+        return self._sign_off("approve", "approver", request_path, key, people_path,
+                              passphrase, interactive)
+
+    def attest(self, request_path: str | Path, role: str, key: str | Path, *,
+               people_path: str | Path | None = None, passphrase: str | None = None,
+               interactive: bool = False) -> Record:
+        """The operator or the recorder signs that they are present for the execution."""
+        if role not in ATTEST_ROLES:
+            raise ConfigError(N_("--role %(value)r: expected operator or recorder"), value=role)
+        return self._sign_off("attest", role, request_path, key, people_path, passphrase,
+                              interactive)
+
+    def close(self, request_path: str | Path, key: str | Path, *, outcome: str,
+              remaining_issues: str, evaluation: str, people_path: str | Path | None = None,
+              passphrase: str | None = None, interactive: bool = False) -> Record:
+        """The recorder closes the change: outcome, remaining issues (剩余问题) and the client's
+        evaluation (客户评估), signed together with the run record's digest."""
+        if outcome not in OUTCOMES:
+            raise ConfigError(N_("--outcome %(value)r: expected one of %(choices)s"),
+                              value=outcome, choices=", ".join(OUTCOMES))
+        for name, text in (("--remaining", remaining_issues), ("--evaluation", evaluation)):
+            if not text.strip():
+                raise ConfigError(N_("%(option)s: must not be blank (write \"none\" when there "
+                                     "is nothing)"), option=name)
+        extra = {"outcome": outcome, "remaining_issues": remaining_issues,
+                 "evaluation": evaluation}
+        return self._sign_off("close", "recorder", request_path, key, people_path, passphrase,
+                              interactive, extra)
+
+    def _sign_off(self, act: str, role: str, request_path: str | Path, key: str | Path,
+                  people_path: str | Path | None, passphrase: str | None, interactive: bool,
+                  extra: dict[str, str] | None = None) -> Record:
+        self.recover()
+        request = load_request(request_path)
+        people = self._people(request, people_path)
+        now = self.now()
+        actor = self.user
+        try:
+            signer = key_owner(key, people)
+            actor = signer.id
+            ctx = self._context(request, people, now)
+            self._may_sign(act, role, ctx, signer, str(key))
+            close: dict[str, str] = {}
+            if act == "close":
+                close = {**(extra or {}),
+                         "run_record_digest": run_record_digest(run_record(self.store,
+                                                                           request.id))}
+        except Refusal as refusal:
+            raise self._refused(actor, request.id, act, refusal, now, request) from None
+        with locked(request.path):
+            head = self.log.head() if act in HEAD_ACTS else ""
+            text = statement(request.id, act, request.digest, signer.id, utc_timestamp(now),
+                             role=role, audit_head=head, close=close)
+            signature = sign(text.encode("utf-8"), key, passphrase, interactive=interactive)
+            checked = verify(text.encode("utf-8"), signature, signer.id,
+                             allowed_signers(people), what=f"{act} by {signer.id}")
+            record = make_record(text, signature)
+            digests = {"request": request.digest, "statement": record.statement_digest,
+                       "signature": record.signature_digest}
+            detail: dict[str, Any] = {"role": role, "person": signer.id,
+                                      "fingerprint": checked.fingerprint, "time": record.time,
+                                      "emergency": request.emergency.is_emergency}
+            if head:
+                detail["audit_head"] = head
+            if act == "close":
+                digests["run_record"] = close["run_record_digest"]
+                detail.update(extra or {})
+            entry = self.log.append(signer.id, f"change.{act}", request.id, digests=digests,
+                                    detail=detail, now=now)
+            append_signoff(request.path, request.id, record)
+            self._store_signoff(request, record, checked.fingerprint, entry, now)
+        return record
+
+    def _may_sign(self, act: str, role: str, ctx: Context, signer: Person, key: str) -> None:
+        """Refusal unless ``signer`` may make this sign-off now."""
+        request = ctx.request
+        state, _ = self._state(request.id)
+        params = {"person": signer.id, "key": key, "change": request.id, "role": role,
+                  "people": str(ctx.people.path)}
+        if not signer.has_role(role):
+            raise Refusal("signer", N_("%(person)s (by key %(key)s) does not have the role "
+                                       "%(role)s in the people file %(people)s"), **params)
+        if act != "approve":
+            expected = {"submit": request.requester, "close": request.recorder}.get(
+                act, getattr(request, role))
+            if signer.id != expected:
+                raise Refusal("signer", N_("%(person)s (by key %(key)s) cannot sign as %(role)s "
+                                           "of %(change)s: the request names %(expected)s"),
+                              expected=expected, **params)
+        else:
+            self._approver_ok(ctx, signer, params)
+        gate_people(ctx)
+        if act == "submit":
+            self._may_submit(ctx, state)
+            return
+        check_round(ctx)
+        getattr(self, f"_may_{act}")(ctx, state, signer, params)
+
+    def _approver_ok(self, ctx: Context, signer: Person, params: dict[str, Any]) -> None:
+        request = ctx.request
+        if signer.organisation != "client":
+            raise Refusal("people", N_("%(person)s (by key %(key)s) cannot approve: not of the "
+                                       "client (organisation: %(organisation)s)"),
+                          organisation=signer.organisation, **params)
+        for role in ("requester", "operator", "recorder"):
+            if getattr(request, role) == signer.id:
+                raise Refusal("people", N_("%(person)s (by key %(key)s) cannot approve "
+                                           "%(change)s: they are its %(other)s; the approver "
+                                           "must be someone else"), other=role, **params)
+
+    def _may_submit(self, ctx: Context, state: str) -> None:
+        request = ctx.request
+        if state in ("running", "succeeded", "failed", "closed"):
+            raise Refusal("state", N_("%(change)s cannot be submitted again: it has run (state "
+                                      "%(state)s); a new change needs a new request"),
+                          change=request.id, state=state)
+        _, records = current_round(ctx.records)
+        if records and records[0].request_digest == request.digest and state != "draft":
+            raise Refusal("state", N_("%(change)s is already submitted in this form (by "
+                                      "%(person)s at %(time)s)"),
+                          change=request.id, person=records[0].person, time=records[0].time)
+
+    def _may_approve(self, ctx: Context, state: str, signer: Person,
+                     params: dict[str, Any]) -> None:
+        request = ctx.request
+        approvals = ctx.signed("approve")
+        if approvals:
+            first = approvals[0].record
+            raise Refusal("state", N_("%(change)s is already approved (by %(person)s at "
+                                      "%(time)s)"),
+                          change=request.id, person=first.person, time=first.time)
+        if not request.emergency.is_emergency and state != "submitted":
+            raise Refusal("state", N_("%(change)s cannot be approved in state %(state)s"),
+                          change=request.id, state=state)
+
+    def _may_attest(self, ctx: Context, state: str, signer: Person,
+                    params: dict[str, Any]) -> None:
+        request = ctx.request
+        if state not in ("submitted", "approved", "interrupted"):
+            raise Refusal("state", N_("%(change)s cannot be attested in state %(state)s"),
+                          change=request.id, state=state)
+        if not request.emergency.is_emergency and not ctx.approved:
+            raise Refusal("signatures", N_("%(change)s is not approved: an approver of the "
+                                           "client signs with weibao change approve %(file)s "
+                                           "--key KEY"),
+                          change=request.id, file=str(request.path))
+        if ctx.signed("attest", params["role"]):
+            raise Refusal("state", N_("%(person)s has already attested as %(role)s for "
+                                      "%(change)s"), **params)
+
+    def _may_close(self, ctx: Context, state: str, signer: Person,
+                   params: dict[str, Any]) -> None:
+        if state not in AFTER_RUN:
+            raise Refusal("state", N_("%(change)s cannot be closed in state %(state)s: close it "
+                                      "after it has run"),
+                          change=ctx.request.id, state=state)
+
+    def _store_signoff(self, request: ChangeRequest, record: Record, fingerprint: str,
+                       entry: Entry, now: dt.datetime) -> None:
+        with self.store.session() as s:
+            change = s.get(Change, request.id)
+            if change is None:
+                change = Change(id=request.id, state="draft", created_at=now,
+                                remaining_issues="", evaluation="")
+                s.add(change)
+            _describe(change, request)
+            change.updated_at = now
+            s.add(Signoff(change=change, act=record.act, role=record.role,
+                          person=record.person, fingerprint=fingerprint, time=now,
+                          request_digest=record.request_digest, audit_head=record.audit_head,
+                          statement=record.statement, signature=record.signature,
+                          audit_seq=entry.seq, audit_hash=entry.hash))
+            if record.act == "submit":
+                change.state = "submitted"
+                change.submitted_at, change.approved_at = now, None
+                change.awaiting_retrospective_approval = request.emergency.is_emergency
+            elif record.act == "approve":
+                change.approved_at = now
+                change.awaiting_retrospective_approval = False
+                if change.state == "submitted":
+                    change.state = "approved"
+            elif record.act == "close":
+                data = record.data()
+                change.state, change.closed_at = "closed", now
+                change.outcome = data["outcome"]
+                change.remaining_issues = data["remaining_issues"]
+                change.evaluation = data["evaluation"]
+                change.run_record_digest = data["run_record_digest"]
+
+    # ------------------------------------------------------------------------- run
+
+    def check(self, request_path: str | Path, *, people_path: str | Path | None = None,
+              clamav_db: str | Path | None = None) -> list[GateResult]:
+        """Every gate judged as of now, nothing recorded (``weibao change status``)."""
+        request = load_request(request_path)
+        now = self.now()
+        try:
+            people = self._people(request, people_path)
+        except ConfigError as exc:
+            return [GateResult("people", "refused", refusal=Refusal.wrap("people", exc))]
+        try:
+            ctx = self._context(request, people, now, clamav_db)
+        except ConfigError as exc:
+            return [GateResult("signatures", "refused",
+                               refusal=Refusal.wrap("signatures", exc))]
+        return evaluate(ctx, stop_first=False)
+
+    def run(self, request_path: str | Path, *, check: bool = False,
+            people_path: str | Path | None = None, clamav_db: str | Path | None = None,
+            on_task: Callable[[TaskEvent], None] | None = None,
+            on_start: Callable[[Context, int], None] | None = None) -> RunOutcome:
+        """Check every rule, then run the change playbook (``check``: a rehearsal in check
+        mode). Refusal (exit 3) when a rule does not hold, audited; otherwise the outcome."""
+        self.recover()
+        request = load_request(request_path)
+        now = self.now()
+        act = "check" if check else "run"
+        rule = "people"
+        try:
+            people = self._people(request, people_path)
+            rule = "signatures"
+            ctx = self._context(request, people, now, clamav_db)
+        except WeibaoError as exc:
+            raise self._refused(self.user, request.id, act, Refusal.wrap(rule, exc), now,
+                                request) from None
+        results = evaluate(ctx, stop_first=True)
+        refused = next((r for r in results if r.refusal is not None), None)
+        if refused is not None and refused.refusal is not None:
+            raise self._refused(self.user, request.id, act, refused.refusal, now, request)
+        lock = self.locks.acquire(request.id, ctx.hosts, now)
+        if isinstance(lock, list):
+            raise self._refused(self.user, request.id, act, lock_refusal(request.id, lock[0]),
+                                now, request)
+        evidence = {r.rule: r.evidence for r in results}
+        return self._execute(ctx, lock, evidence, check, on_task, on_start)
+
+    def _begin(self, ctx: Context, evidence: dict[str, Any], check: bool) -> tuple[int, str]:
+        request, now = ctx.request, ctx.now
+        emergency = request.emergency.is_emergency
+        with self.store.session() as s:
+            change = s.get(Change, request.id)
+            previous = change.state
+            detail = {"mode": "check" if check else "run", "request_digest": request.digest,
+                      "emergency": emergency,
+                      "awaiting_retrospective_approval": emergency and not ctx.approved,
+                      "gates": evidence}
+            run = Run(kind="change-check" if check else "change", site=request.site,
+                      period=now.strftime("%Y-%m"), status="running", started_at=now,
+                      user=self.user, inventory=str(ctx.inventory.path if ctx.inventory
+                                                    else request.targets.inventory),
+                      playbook=request.playbook, limit=request.targets.limit,
+                      ansible_version=ansible_svc.ansible_core_version(),
+                      weibao_version=__version__,
+                      site_meta=ctx.inventory.site.as_dict() if ctx.inventory else {},
+                      pid=os.getpid(), controller=socket.gethostname(), message="",
+                      change_id=request.id, detail=detail, artifact_dir="",
+                      manifest_sha256="")
+            run.hosts = [RunHost(name=h, status="pending", message="",
+                                 asset=ctx.inventory.assets.get(h, {}) if ctx.inventory else {})
+                         for h in ctx.hosts]
+            s.add(run)
+            s.flush()
+            run.artifact_dir = str(self.settings.artifacts_dir / f"run-{run.id}")
+            if not check:
+                change.state = "running"
+                change.awaiting_retrospective_approval = emergency and not ctx.approved
+            change.updated_at = now
+            run_id = run.id
+        self.log.append(self.user, f"change.{'check' if check else 'run'}.start", request.id,
+                        digests={"request": request.digest},
+                        detail={"run_id": run_id, "hosts": ctx.hosts, "emergency": emergency,
+                                "awaiting_retrospective_approval":
+                                    emergency and not ctx.approved,
+                                "media": evidence.get("media", {}),
+                                "backups": evidence.get("backups", {}),
+                                "signoffs": [c.entry.seq for c in ctx.checked]},
+                        now=now)
+        return run_id, previous
+
+    def _execute(self, ctx: Context, lock: Lock, evidence: dict[str, Any], check: bool,
+                 on_task: Callable[[TaskEvent], None] | None,
+                 on_start: Callable[[Context, int], None] | None) -> RunOutcome:
+        request = ctx.request
+        try:
+            run_id, previous = self._begin(ctx, evidence, check)
+        except BaseException:
+            self.locks.release(lock)
+            raise
+        streamer = ChangeStreamer(self.store, run_id, on_task)
+        stop = {"flag": False}
+        private_dir = self.settings.artifacts_dir / f"run-{run_id}"
+        if on_start is not None:
+            on_start(ctx, run_id)
+        try:
+            with _stop_signals(stop):
+                result = ansible_svc.run_playbook(
+                    request.playbook, Path(ctx.inventory.path if ctx.inventory
+                                           else request.targets.inventory),
+                    private_dir,
+                    extravars={**request.variables, "weibao_change_id": request.id},
+                    limit=request.targets.limit, event_handler=streamer.handle,
+                    cancelled=lambda: stop["flag"], check=check)
+        except BaseException as exc:
+            keep_lock = not isinstance(exc, KeyboardInterrupt | WeibaoError)
+            message = f"{type(exc).__name__}: {exc}".strip()
+            if keep_lock:
+                message += " (the lock is kept: clear it with weibao change unlock)"
+            self._finish(ctx, run_id, previous, check, "interrupted", message, streamer,
+                         private_dir)
+            if not keep_lock:
+                self.locks.release(lock)
+            raise
+        status, message = _status(result, stop["flag"], streamer)
+        outcome = self._finish(ctx, run_id, previous, check, status, message, streamer,
+                               private_dir)
+        self.locks.release(lock)
+        return outcome
+
+    def _finish(self, ctx: Context, run_id: int, previous: str, check: bool, status: str,
+                message: str, streamer: ChangeStreamer, private_dir: Path) -> RunOutcome:
+        request, now = ctx.request, self.now()
+        manifest = ansible_svc.write_manifest(private_dir) if private_dir.exists() else ""
+        with self.store.session() as s:
+            run = s.get(Run, run_id)
+            run.status, run.ended_at, run.message = status, now, message[:4000]
+            run.manifest_sha256 = manifest
+            for host in run.hosts:
+                if host.status == "pending":
+                    host.status = _host_status(status, host.name in streamer.hosts_seen)
+                    host.finished_at = now
+            change = s.get(Change, request.id)
+            state = previous if check else STATE_AFTER_RUN[status]
+            change.state = state
+            change.updated_at = now
+            awaiting = change.awaiting_retrospective_approval
+        record = run_record(self.store, request.id)
+        this_run = next(r for r in record["runs"] if r["id"] == run_id)
+        failure = streamer.failure
+        self.log.append(self.user, f"change.{'check' if check else 'run'}.end", request.id,
+                        digests={"request": request.digest, "run_record": sha256_hex(this_run)},
+                        detail={"run_id": run_id, "status": status, "tasks": streamer.count,
+                                "failure": None if failure is None else {
+                                    "host": failure.host, "task": failure.task,
+                                    "message": failure.message[:500]},
+                                "message": message[:500]},
+                        now=now)
+        return RunOutcome(change_id=request.id, run_id=run_id, check=check, status=status,
+                          state=state,
+                          exit_code=EXIT_OK if status == "successful" else EXIT_INCOMPLETE,
+                          hosts=ctx.hosts, tasks=streamer.count, failure=failure,
+                          message=message, artifact_dir=str(private_dir),
+                          emergency=request.emergency.is_emergency,
+                          awaiting_retrospective_approval=awaiting)
+
+    # ------------------------------------------------------------------------- unlock
+
+    def unlock(self, change_id: str, key: str | Path, reason: str, *,
+               people_path: str | Path | None = None, passphrase: str | None = None,
+               interactive: bool = False) -> Lock:
+        """Clear the lock a stopped run left, deliberately: signed by the change's operator or
+        recorder, with the reason, in the audit log."""
+        self.recover()
+        if not CHANGE_ID_RE.match(change_id):
+            raise ConfigError(N_("change id %(value)r: expected CR-YYYY-NNNN"), value=change_id)
+        if not reason.strip() or "\n" in reason.strip():
+            raise ConfigError(N_("--reason: one line saying why the lock may go (what was "
+                                 "checked on the hosts)"))
+        with self.store.session() as s:
+            change = s.get(Change, change_id)
+            if change is None:
+                raise NotFound(N_("%(change)s: no such change in the store"), change=change_id)
+            roles = {"operator": change.operator, "recorder": change.recorder}
+            request_path = change.request_path
+        lock = self.locks.get(change_id)
+        if lock is None:
+            raise NotFound(N_("%(change)s holds no lock (nothing to clear)"), change=change_id)
+        if people_path is None:
+            people_path = people_file(load_request(request_path))
+        people = load_people(people_path)
+        now = self.now()
+        actor = self.user
+        try:
+            signer = key_owner(key, people)
+            actor = signer.id
+            if not any(signer.id == pid and signer.has_role(role) for role, pid in roles.items()):
+                raise Refusal("unlock", N_("%(person)s (by key %(key)s) cannot clear the lock of "
+                                           "%(change)s: only its operator (%(operator)s) or "
+                                           "recorder (%(recorder)s) can"),
+                              person=signer.id, key=str(key), change=change_id, **roles)
+            if lock.readable and lock.checkable and not lock.stale:
+                raise Refusal("unlock", N_("the lock of %(change)s belongs to a run still going "
+                                           "on (pid %(pid)s on %(controller)s); it cannot be "
+                                           "cleared while it runs"),
+                              change=change_id, pid=lock.pid, controller=lock.controller)
+        except Refusal as refusal:
+            raise self._refused(actor, change_id, "unlock", refusal, now) from None
+        data = {"change_id": change_id, "act": "unlock", "signer": signer.id,
+                "time": utc_timestamp(now), "reason": reason.strip(), "lock": lock.as_dict()}
+        text = canonical_bytes(data).decode("utf-8")
+        signature = sign(text.encode("utf-8"), key, passphrase, interactive=interactive)
+        verify(text.encode("utf-8"), signature, signer.id, allowed_signers(people),
+               what=f"unlock by {signer.id}")
+        removed = self.locks.remove(change_id) or lock
+        self.log.append(signer.id, "change.unlock", change_id,
+                        digests={"statement": sha256_hex(data),
+                                 "signature": sha256_hex(signature)},
+                        detail={"reason": reason.strip(), "lock": removed.as_dict(),
+                                "statement": text, "signature": signature}, now=now)
+        return removed
+
+    # ------------------------------------------------------------------------- status
+
+    def status(self, request_path: str | Path, *, people_path: str | Path | None = None,
+               clamav_db: str | Path | None = None) -> ChangeStatus:
+        """Sign-offs, state, runs, lock, and what ``run`` would refuse now. Records nothing."""
+        self.recover()
+        request = load_request(request_path)
+        state, change = self._state(request.id)
+        emergency = request.emergency.is_emergency
+        result = ChangeStatus(request=request, state=state, emergency=emergency,
+                              awaiting_retrospective_approval=bool(
+                                  change.awaiting_retrospective_approval if change
+                                  else emergency))
+        records = read_signoffs(request.path, request.id)
+        result.signoffs = self._signoff_statuses(request, records, people_path)
+        with self.store.session() as s:
+            runs = s.scalars(select(Run).where(Run.change_id == request.id).order_by(Run.id))
+            result.runs = [{"id": r.id, "kind": r.kind, "status": r.status,
+                            "started_at": _ts(r.started_at), "ended_at": _ts(r.ended_at),
+                            "tasks": len(r.task_results), "message": r.message}
+                           for r in runs]
+        result.lock = self.locks.get(request.id)
+        result.gates = self.check(request.path, people_path=people_path, clamav_db=clamav_db)
+        return result
+
+    def _signoff_statuses(self, request: ChangeRequest, records: list[Record],
+                          people_path: str | Path | None) -> list[SignoffStatus]:
+        start, _ = current_round(records)
+        try:
+            people = self._people(request, people_path)
+            checker = Checker(request.id, request.path, people, self.log,
+                              audit_entries(self.log, request.id))
+        except WeibaoError as exc:
+            return [SignoffStatus(i, r, "invalid", exc) for i, r in enumerate(records)]
+        out: list[SignoffStatus] = []
+        for index, record in enumerate(records):
+            if index < start:
+                out.append(SignoffStatus(index, record, "superseded"))
+                continue
+            if record.request_digest != request.digest:
+                out.append(SignoffStatus(index, record, "invalid", Refusal(
+                    "signatures", N_("made over an earlier version of the request (digest "
+                                     "%(signed)s, now %(current)s)"),
+                    signed=record.request_digest[:12], current=request.digest[:12])))
+                continue
+            try:
+                checker.check(index, record)
+            except Refusal as refusal:
+                out.append(SignoffStatus(index, record, "invalid", refusal))
+                continue
+            out.append(SignoffStatus(index, record, "valid"))
+        return out
+
+
+def _describe(change: Change, request: ChangeRequest) -> None:
+    """Copy what the store keeps of the request onto its row."""
+    change.site, change.title, change.kind = request.site, request.title, request.kind
+    change.emergency = request.emergency.is_emergency
+    change.emergency_reason = request.emergency.reason
+    change.request_digest = request.digest
+    change.request_path = str(request.path.resolve())
+    change.requester, change.operator = request.requester, request.operator
+    change.recorder = request.recorder
+    change.window_start = request.window.start.astimezone(dt.UTC)
+    change.window_end = request.window.end.astimezone(dt.UTC)
+    change.timezone = request.window.timezone
+
+
+def _status(result: ansible_svc.PlaybookResult, stopped: bool,
+            streamer: ChangeStreamer) -> tuple[str, str]:
+    if stopped or result.status == "canceled":
+        return "interrupted", "interrupted (Ctrl-C or a stop signal) before the run finished"
+    if result.status == "timeout":
+        return "interrupted", "ansible-runner timed out"
+    if streamer.failure is not None:
+        f = streamer.failure
+        return "failed", f"{f.host}: {f.task}: {f.message}"
+    if result.status != "successful":
+        tail = result.stdout_tail.strip().splitlines()
+        return "failed", (tail[-1] if tail else f"ansible-playbook exit status {result.rc}")
+    return "successful", ""
+
+
+def _host_status(status: str, seen: bool) -> str:
+    if status == "successful":
+        return "done"
+    if status == "interrupted":
+        return "interrupted"
+    return "stopped" if seen else "not reached"
+
+
+@contextmanager
+def _stop_signals(stop: dict[str, bool]) -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the run cleanly: ansible-runner cancels the playbook,
+    the change is marked interrupted."""
+    def handler(signum: int, frame: object) -> None:
+        stop["flag"] = True
+
+    previous: dict[int, Any] = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(ValueError):  # not the main thread: leave signals alone
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

@@ -1,0 +1,298 @@
+"""`weibao change ...` and `weibao audit ...` through the command line: click's test runner
+for most commands, a real `weibao` process for Ctrl-C and for a killed runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import pytest
+from change_env import ChangeEnv, Clock, ansible_processes, live_window, make_keys
+from click.testing import CliRunner
+
+from weibao import cli as cli_mod
+from weibao.change.locks import LockDir
+from weibao.services import ansible as ansible_svc
+from weibao.store import Change
+
+HOUR = dt.timedelta(hours=1)
+
+
+@click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def _main(args):
+    cli_mod.main(list(args))
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def env(tmp_path, keys, monkeypatch):
+    world = ChangeEnv(tmp_path, keys, Clock(dt.datetime.now(dt.UTC)))
+    monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(world.content))
+    monkeypatch.delenv("WEIBAO_DATA_DIR", raising=False)
+    monkeypatch.setenv("WEIBAO_LANG", "en")
+    monkeypatch.chdir(tmp_path)
+    yield world
+    world.store.dispose()
+
+
+def weibao(env: ChangeEnv, *args: str):
+    result = CliRunner().invoke(_main, ["--data-dir", str(env.data_dir), *args],
+                                catch_exceptions=False)
+    return result
+
+
+def lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def live(env: ChangeEnv, change_id: str = "CR-2026-0001", **overrides) -> tuple[Path, dt.datetime]:
+    """A request whose window is open now (the command line uses the real clock)."""
+    start, window = live_window()
+    return env.write(change_id, window=window, **overrides), start
+
+
+def state(env: ChangeEnv, change_id: str = "CR-2026-0001") -> str:
+    with env.store.session() as s:
+        return s.get(Change, change_id).state
+
+
+# ----------------------------------------------------------------------------- new, validate
+
+
+def test_new_writes_the_skeleton_once_and_validate_lists_its_problems(env):
+    year = dt.datetime.now(dt.UTC).year
+    result = weibao(env, "change", "new")  # the only site in inventories/
+    assert result.exit_code == 0, result.output
+    path = Path(result.stdout.strip())
+    assert path == Path("changes") / f"CR-{year}-0001.yml"
+    text = path.read_text()
+    assert 'site: "lab"' in text and 'timezone: "Asia/Shanghai"' in text
+    again = weibao(env, "change", "new", "--site", "lab", "--id", f"CR-{year}-0001")
+    assert again.exit_code == 3
+    assert lines(again.output) == [f"weibao: error: {path}: already exists; choose another --id"]
+    assert path.read_text() == text
+    second = weibao(env, "change", "new", "--site", "lab")
+    assert second.stdout.strip() == str(Path("changes") / f"CR-{year}-0002.yml")
+    checked = weibao(env, "change", "validate", str(path))
+    assert checked.exit_code == 3
+    problems = lines(checked.output)
+    assert len(problems) > 5
+    assert all(p.startswith(f"{path}: ") for p in problems)
+    assert any("purpose: still the skeleton's placeholder" in p for p in problems)
+
+
+def test_new_needs_a_site_when_there_are_several(env):
+    (env.root / "inventories" / "other").mkdir()
+    result = weibao(env, "change", "new")
+    assert result.exit_code == 3 and "inventories found: lab, other" in result.output
+
+
+def test_validate_ok(env):
+    path = env.write()
+    result = weibao(env, "change", "validate", str(path))
+    assert result.exit_code == 0
+    assert result.output.startswith(f"{path}: OK (CR-2026-0001, request digest ")
+
+
+# ----------------------------------------------------------------------------- sign-offs
+
+
+def test_signoffs_through_the_command_line_and_a_late_submission_refused(env):
+    path, _ = live(env)
+    key = env.keys
+    result = weibao(env, "change", "submit", str(path), "--key", str(key["wang.fang"]))
+    assert result.exit_code == 0, result.output
+    assert "CR-2026-0001: submitted by wang.fang at" in result.output
+    assert f"sign-offs: {path.with_name('CR-2026-0001.signoffs.yml')}" in result.output
+    refused = weibao(env, "change", "approve", str(path), "--key", str(key["li.wei"]))
+    assert refused.exit_code == 3
+    assert lines(refused.output) == [
+        f"weibao: error: refused: li.wei (by key {key['li.wei']}) does not have the role "
+        f"approver in the people file {env.people}"]
+    for args in (["approve", "--key", str(key["chen.jing"])],
+                 ["attest", "--role", "operator", "--key", str(key["li.wei"])],
+                 ["attest", "--role", "recorder", "--key", str(key["zhang.min"])]):
+        ok = weibao(env, "change", args[0], str(path), *args[1:])
+        assert ok.exit_code == 0, ok.output
+    # submitted just now, for a window that opened an hour ago: no 24 h notice
+    run = weibao(env, "change", "run", str(path))
+    assert run.exit_code == 3
+    (line,) = lines(run.output)
+    assert line.startswith("weibao: error: refused: CR-2026-0001 was submitted at ")
+    assert "the site requires 24 h notice" in line
+    assert not list(env.markers.iterdir())
+    shown = weibao(env, "audit", "show", "--change", "CR-2026-0001")
+    last = lines(shown.output)[-1]
+    assert last.split()[2:4] == [getpass.getuser(), "change.refused"]
+    assert "run: notice:" in last
+
+
+def test_refusals_in_chinese(env):
+    path, _ = live(env)
+    result = weibao(env, "--lang", "zh-CN", "change", "run", str(path))
+    assert result.exit_code == 3
+    (line,) = lines(result.output)
+    assert line.startswith("weibao: 错误: 拒绝：CR-2026-0001 尚未提交")
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def test_run_success_status_and_close(env):
+    path, start = live(env)
+    env.ready(path, start=start)
+    before = len(env.audit_lines())
+    status = weibao(env, "change", "status", str(path))
+    assert status.exit_code == 0
+    assert "state: approved" in status.output
+    assert "change run: every rule holds now" in status.output
+    assert len(env.audit_lines()) == before  # status records nothing
+    result = weibao(env, "change", "run", str(path))
+    assert result.exit_code == 0, result.output
+    assert "every rule holds; run 1: playbooks/change_test.yml on web01" in result.output
+    assert "web01: Step 3: write the end marker" in result.output
+    assert "CR-2026-0001: succeeded (run 1, 4 task results)" in result.output
+    closed = weibao(env, "change", "close", str(path), "--key", str(env.keys["zhang.min"]),
+                    "--outcome", "success", "--remaining", "none", "--evaluation", "满意")
+    assert closed.exit_code == 0, closed.output
+    assert "closed by zhang.min" in closed.output and "outcome success" in closed.output
+    status = weibao(env, "change", "status", str(path))
+    assert "state: closed" in status.output
+    assert "run 1 (change): successful" in status.output
+    assert "  - state: CR-2026-0001 is closed" in status.output
+
+
+def test_run_failure_points_to_the_rollback_plan(env):
+    path, start = live(env, variables={"fail_step": 2})
+    env.ready(path, start=start)
+    result = weibao(env, "change", "run", str(path))
+    assert result.exit_code == 2
+    assert ("CR-2026-0001: FAILED in run 1 on web01 at task Step 2: fail when asked: step 2 "
+            "failed on purpose") in result.output
+    assert f"follow the rollback plan ({path}, rollback_plan):" in result.output
+    assert "    Remove the markers." in result.output
+    assert state(env) == "failed"
+
+
+def test_emergency_through_the_command_line(env):
+    path, _ = live(env, emergency={"is_emergency": True, "reason": "disk failed"})
+    submitted = weibao(env, "change", "submit", str(path), "--key", str(env.keys["wang.fang"]))
+    assert submitted.exit_code == 0, submitted.output
+    assert "EMERGENCY change: it may run on the requester's and the operator's" in (
+        submitted.output)
+    attested = weibao(env, "change", "attest", str(path), "--role", "operator", "--key",
+                      str(env.keys["li.wei"]))
+    assert attested.exit_code == 0, attested.output
+    result = weibao(env, "change", "run", str(path), "--check")
+    assert result.exit_code == 0, result.output
+    assert "EMERGENCY change CR-2026-0001: running without the client's approval" in (
+        result.output)
+    assert "rehearsal passed" in result.output
+    assert "awaiting retrospective approval" in result.output
+    status = weibao(env, "change", "status", str(path))
+    assert "EMERGENCY change (disk failed)" in status.output
+    assert "awaiting retrospective approval" in status.output
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def start_run(env: ChangeEnv, path: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "weibao", "--data-dir", str(env.data_dir), "change", "run",
+         str(path)], env=env.env(), cwd=env.root, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True)
+
+
+def wait_for(path: Path, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert proc.poll() is None, proc.communicate()[0]
+        assert time.monotonic() < deadline, "the playbook did not start"
+        time.sleep(0.1)
+
+
+def test_ctrl_c_in_a_real_process_marks_the_change_interrupted(env):
+    path, start = live(env, variables={"pause": 60})
+    env.ready(path, start=start)
+    proc = start_run(env, path)
+    try:
+        wait_for(env.markers / "web01.step1", proc)
+        proc.send_signal(signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 2, output
+    assert "CR-2026-0001: INTERRUPTED (run 1)" in output
+    assert state(env) == "interrupted"
+    assert LockDir(env.data_dir).all() == []
+    assert not (env.markers / "web01.step3").exists()
+    assert ansible_processes(env.data_dir) == []  # the playbook stopped with the runner
+    end = json.loads(env.audit_lines()[-1])
+    assert (end["action"], end["detail"]["status"]) == ("change.run.end", "interrupted")
+
+
+def test_a_killed_runner_leaves_a_lock_reported_and_cleared(env):
+    path, start = live(env, variables={"pause": 60})
+    env.ready(path, start=start)
+    proc = start_run(env, path)
+    try:
+        wait_for(env.markers / "web01.step1", proc)
+        proc.kill()  # SIGKILL: no clean-up at all
+        proc.communicate(timeout=30)
+    finally:
+        # what the killed runner left: the real ansible-playbook runs in a session of its own
+        ansible_svc.stop_leftovers(env.data_dir / "artifacts" / "run-1")
+    assert ansible_processes(env.data_dir) == []
+    assert LockDir(env.data_dir).get("CR-2026-0001") is not None
+    status = weibao(env, "change", "status", str(path))
+    assert "state: interrupted" in status.output  # found by the next weibao
+    assert "(stale: the run stopped without finishing)" in status.output
+    run = weibao(env, "change", "run", str(path))
+    assert run.exit_code == 3
+    assert "weibao change unlock CR-2026-0001 --key KEY --reason TEXT" in run.output
+    unlock = weibao(env, "change", "unlock", "CR-2026-0001", "--key",
+                    str(env.keys["zhang.min"]), "--reason", "web01 checked: step 1 only")
+    assert unlock.exit_code == 0, unlock.output
+    assert "CR-2026-0001: lock cleared" in unlock.output
+    verify = weibao(env, "audit", "verify")
+    assert verify.exit_code == 0
+
+
+# ----------------------------------------------------------------------------- audit
+
+
+def test_audit_verify_and_show(env):
+    path, start = live(env)
+    env.ready(path, start=start)
+    ok = weibao(env, "audit", "verify")
+    assert ok.exit_code == 0
+    assert f"audit log {env.service.log.path}: 4 entries, chain intact" in ok.output
+    shown = weibao(env, "audit", "show", "--change", "CR-2026-0001", "--json")
+    entries = json.loads(shown.output)
+    assert [e["action"] for e in entries] == ["change.submit", "change.approve",
+                                              "change.attest", "change.attest"]
+    text = weibao(env, "audit", "show")
+    assert len(lines(text.output)) == 4 and "change.approve" in text.output
+    raw = env.audit_lines()
+    raw[2] = raw[2].replace(b"operator", b"recorder")
+    env.service.log.path.write_bytes(b"".join(raw))
+    bad = weibao(env, "audit", "verify")
+    assert bad.exit_code == 1
+    assert "entry 3 is the first bad one" in bad.output
+    assert "2 entries before it are intact" in bad.output
+    empty = CliRunner().invoke(_main, ["--data-dir", str(env.root / "new"), "audit", "verify"])
+    assert empty.exit_code == 0 and "0 entries" in empty.output

@@ -1,0 +1,461 @@
+"""The rules `weibao change run` checks before anything touches a host: for each rule a case
+that passes and cases that refuse, with real ssh-keygen keys and an injected clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from change_env import EICAR, IN_WINDOW, WINDOW_START, ChangeEnv, Clock, make_keys
+
+from weibao.change.gates import check_approver, people_file
+from weibao.change.locks import LockDir, process_start
+from weibao.change.media import check_media
+from weibao.change.refusal import Refusal
+from weibao.change.request import load_request
+from weibao.change.signoffs import Checked, read_signoffs
+from weibao.store import Backup, Change
+
+HOUR = dt.timedelta(hours=1)
+
+
+@pytest.fixture(scope="module")
+def keys(tmp_path_factory):
+    return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def env(tmp_path, keys, monkeypatch):
+    world = ChangeEnv(tmp_path, keys, Clock(IN_WINDOW))
+    monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(world.content))
+    yield world
+    world.store.dispose()
+
+
+def gates(env: ChangeEnv, path: Path, **kw) -> dict:
+    return {g.rule: g for g in env.service.check(path, **kw)}
+
+
+def passed(env: ChangeEnv, path: Path, rule: str, **kw) -> dict:
+    result = gates(env, path, **kw)[rule]
+    assert result.status == "passed", result.refusal and result.refusal.render()
+    return result.evidence
+
+
+def refused(env: ChangeEnv, path: Path, rule: str, **kw) -> str:
+    result = gates(env, path, **kw)[rule]
+    assert result.status == "refused", f"{rule} passed: {result.evidence}"
+    text = result.refusal.render()
+    assert text.startswith("refused: ") and "\n" not in text
+    return text
+
+
+def run_refused(env: ChangeEnv, path: Path, **kw) -> Refusal:
+    """`run` refuses: exit status 3, nothing run, the refusal is in the audit log."""
+    before = len(env.audit_lines())
+    with pytest.raises(Refusal) as err:
+        env.service.run(path, **kw)
+    assert err.value.exit_code == 3
+    lines = env.audit_lines()
+    assert len(lines) == before + 1
+    assert b'"action":"change.refused"' in lines[-1]
+    assert err.value.rule.encode() in lines[-1]
+    assert not list(env.markers.iterdir())  # no host touched
+    return err.value
+
+
+def test_every_rule_holds_for_a_prepared_change(env):
+    path = env.ready(env.write())
+    results = env.service.check(path)
+    assert [(g.rule, g.status) for g in results] == [
+        ("state", "passed"), ("people", "passed"), ("signatures", "passed"),
+        ("targets", "passed"), ("notice", "passed"), ("window", "passed"),
+        ("playbook", "passed"), ("backups", "passed"), ("lock", "passed"),
+        ("media", "passed")]
+    evidence = {g.rule: g.evidence for g in results}
+    assert evidence["targets"]["hosts"] == ["web01"]
+    assert [s["act"] for s in evidence["signatures"]["signoffs"]] == [
+        "submit", "approve", "attest", "attest"]
+
+
+def test_checking_records_nothing(env):
+    path = env.ready(env.write())
+    before = env.audit_lines()
+    env.service.check(path)
+    env.service.status(path)
+    assert env.audit_lines() == before
+
+
+# ----------------------------------------------------------------------------- state
+
+
+def test_state_not_submitted_refuses(env):
+    path = env.write()
+    assert "has not been submitted" in refused(env, path, "state")
+    refusal = run_refused(env, path)
+    assert refusal.rule == "state"
+    assert f"weibao change submit {path}" in refusal.render()
+
+
+@pytest.mark.parametrize(("state", "words"), [
+    ("closed", "is closed"), ("succeeded", "has already run successfully"),
+    ("failed", "follow the rollback plan"), ("running", "is running")])
+def test_state_after_the_run_refuses(env, state, words):
+    path = env.ready(env.write())
+    passed(env, path, "state")
+    with env.store.session() as s:
+        s.get(Change, "CR-2026-0001").state = state
+    assert words in refused(env, path, "state")
+
+
+# ----------------------------------------------------------------------------- people
+
+
+def test_operator_and_recorder_must_be_two_people(env):
+    path = env.write(recorder="sun.li", operator="sun.li")
+    with pytest.raises(Refusal, match="operator and recorder are both sun.li"):
+        env.submit(path)
+    assert "两人或多人" in refused(env, path, "people")
+
+
+def test_people_must_exist_with_their_roles(env):
+    path = env.write(operator="zhang.min")  # zhang.min is a recorder only
+    assert "zhang.min does not have the role operator" in refused(env, path, "people")
+    path = env.write("CR-2026-0002", attendees=["nobody"])
+    assert "nobody is not in the people file" in refused(env, path, "people")
+    path = env.write("CR-2026-0003", attendees=["chen.jing"])
+    passed(env, path, "people")
+
+
+def test_approver_is_of_the_client_and_none_of_the_people_of_the_change(env):
+    request = load_request(env.write(recorder="zhao.lei"))
+    people = env.service._people(request, None)
+    record = read_signoffs(env.ready(env.write("CR-2026-0002")), "CR-2026-0002")[1]
+    zhao = Checked(1, record, people.require("zhao.lei"), "", None)
+    with pytest.raises(Refusal, match="also the recorder of this change"):
+        check_approver(request, zhao)
+    provider = Checked(1, record, people.require("wang.fang"), "", None)
+    with pytest.raises(Refusal, match="not of the client"):
+        check_approver(request, provider)
+    check_approver(request, Checked(1, record, people.require("chen.jing"), "", None))
+
+
+# ----------------------------------------------------------------------------- signatures
+
+
+def test_not_approved_refuses(env):
+    path = env.write()
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    env.at(IN_WINDOW)
+    assert "is not approved" in refused(env, path, "signatures")
+    assert run_refused(env, path).rule == "signatures"
+
+
+@pytest.mark.parametrize("missing", ["operator", "recorder"])
+def test_both_people_present_must_attest(env, missing):
+    path = env.write()
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    env.at(WINDOW_START - 2 * HOUR).approve(path)
+    present = "recorder" if missing == "operator" else "operator"
+    env.at(IN_WINDOW).attest(path, present)
+    text = refused(env, path, "signatures")
+    assert f"the {missing} " in text and "has not attested" in text
+    env.attest(path, missing)
+    passed(env, path, "signatures")
+
+
+def test_request_edited_after_approval_refuses_until_signed_again(env):
+    path = env.ready(env.write())
+    env.edit(path, expected_duration="2h")  # one value changed after every signature
+    text = refused(env, path, "signatures")
+    assert "was changed after the attest" in text and "submit it again" in text
+    assert run_refused(env, path).rule == "signatures"
+    # submitted again: the earlier approval belongs to the earlier round and counts for nothing
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    assert "is not approved" in refused(env, path, "signatures")
+    statuses = [s.status for s in env.service.status(path).signoffs]
+    assert statuses == ["superseded"] * 4 + ["valid"]
+
+
+# ----------------------------------------------------------------------------- targets
+
+
+def test_targets_are_the_requests_inventory_and_limit(env):
+    path = env.ready(env.write())
+    assert passed(env, path, "targets")["hosts"] == ["web01"]
+    other = env.write("CR-2026-0002", site="elsewhere")
+    assert "describes site lab" in refused(env, other, "targets")
+    nohost = env.write("CR-2026-0003", targets={"limit": "nomatch"})
+    assert "no host matches" in refused(env, nohost, "targets")
+
+
+def test_site_settings_are_checked(env):
+    path = env.ready(env.write())
+    hosts = yaml.safe_load((env.inventory / "hosts.yml").read_text())
+    hosts["all"]["vars"]["weibao_site"]["change_lead_time_hours"] = "soon"
+    (env.inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    assert "weibao_site.change_lead_time_hours: 'soon' is not a whole number" in refused(
+        env, path, "targets")
+
+
+# ----------------------------------------------------------------------------- notice
+
+
+@pytest.mark.parametrize(("hours", "ok"), [(23, False), (24, True), (25, True)])
+def test_notice_of_the_sites_lead_time(env, hours, ok):
+    path = env.ready(env.write(), submitted=WINDOW_START - hours * HOUR)
+    if ok:
+        assert passed(env, path, "notice")["lead_time_hours"] == 24
+    else:
+        text = refused(env, path, "notice")
+        assert "23h00m before the window opens" in text and "24 h notice" in text
+        assert run_refused(env, path).rule == "notice"
+
+
+def test_site_may_ask_for_longer_notice(env):
+    hosts = yaml.safe_load((env.inventory / "hosts.yml").read_text())
+    hosts["all"]["vars"]["weibao_site"]["change_lead_time_hours"] = 48
+    (env.inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    path = env.ready(env.write())  # 25 h
+    assert "48 h notice" in refused(env, path, "notice")
+    path = env.ready(env.write("CR-2026-0002"), submitted=WINDOW_START - 49 * HOUR)
+    passed(env, path, "notice")
+
+
+def test_emergency_runs_at_short_notice_on_requester_and_operator_alone(env):
+    path = env.write(emergency={"is_emergency": True, "reason": "db01 lost a disk"})
+    env.ready(path, submitted=WINDOW_START - HOUR, emergency=True)
+    evidence = passed(env, path, "notice")
+    assert evidence["emergency"] is True
+    assert evidence["awaiting_retrospective_approval"] is True
+    passed(env, path, "signatures")
+    status = env.service.status(path)
+    assert status.awaiting_retrospective_approval
+    # requester and operator one person: the recorder must attest too (two people at least)
+    alone = env.write("CR-2026-0003", requester="li.wei",
+                      emergency={"is_emergency": True, "reason": "db01 lost a disk"})
+    env.at(WINDOW_START - HOUR).submit(alone, "li.wei")
+    env.at(IN_WINDOW).attest(alone, "operator")
+    assert "the recorder zhang.min has not attested" in refused(env, alone, "signatures")
+    env.attest(alone, "recorder")
+    passed(env, alone, "signatures")
+    # a non-emergency change submitted as late does not run, nor can it be attested
+    plain = env.write("CR-2026-0002")
+    env.at(WINDOW_START - HOUR).submit(plain)
+    env.at(IN_WINDOW)
+    with pytest.raises(Refusal, match="is not approved"):
+        env.attest(plain, "operator")
+    assert "is not approved" in refused(env, plain, "signatures")
+
+
+# ----------------------------------------------------------------------------- window
+
+
+@pytest.mark.parametrize(("now", "words"), [
+    (WINDOW_START - dt.timedelta(minutes=1), "opens at 2026-03-07T22:00+08:00"),
+    (WINDOW_START + 4 * HOUR, "closed at 2026-03-08T02:00+08:00"),
+    (WINDOW_START + 30 * HOUR, "an expired window cannot be used")])
+def test_now_must_be_inside_the_window(env, now, words):
+    path = env.ready(env.write())
+    passed(env, path, "window")
+    env.at(now)
+    assert words in refused(env, path, "window")
+    assert run_refused(env, path).rule == "window"
+
+
+def test_window_start_is_inside(env):
+    path = env.ready(env.write())
+    env.at(WINDOW_START)
+    passed(env, path, "window")
+
+
+# ----------------------------------------------------------------------------- playbook
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("- hosts: all\n  any_errors_fatal: true\n  tasks: []\n", "is not marked as a change"),
+    ("- hosts: all\n  vars: {weibao_change_playbook: 'yes'}\n  any_errors_fatal: true\n",
+     "is not marked as a change"),
+    ("- hosts: all\n  vars: {weibao_change_playbook: true}\n  tasks: []\n",
+     "any_errors_fatal: true"),
+    ("- import_playbook: other.yml\n", "a change playbook imports nothing"),
+    ("{}\n", "not a list of plays"),
+])
+def test_only_change_playbooks_run(env, text, words):
+    path = env.ready(env.write())
+    passed(env, path, "playbook")
+    (env.content / "playbooks" / "change_test.yml").write_text(text)
+    assert words in refused(env, path, "playbook")
+
+
+def test_missing_playbook_refuses(env):
+    path = env.ready(env.write(playbook="playbooks/nothing.yml"))
+    assert "does not exist" in refused(env, path, "playbook")
+
+
+# ----------------------------------------------------------------------------- backups
+
+
+def add_backup(env, host, finished, verified=True, site="lab"):
+    with env.store.session() as s:
+        s.add(Backup(site=site, host=host, kind="system", started_at=finished - HOUR,
+                     finished_at=finished, verified=verified, location="/backup/" + host,
+                     detail={}))
+
+
+def test_patches_need_a_recent_verified_backup_of_every_target(env):
+    path = env.ready(env.write(kind="os_patch", targets={"limit": "db"}))
+    assert "no verified backup of db01 newer than 7 days" in refused(env, path, "backups")
+    add_backup(env, "db01", IN_WINDOW - dt.timedelta(days=1))
+    add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=8))  # too old
+    add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=2), verified=False)
+    add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=2), site="other")
+    assert "no verified backup of db02" in refused(env, path, "backups")
+    assert run_refused(env, path).rule == "backups"
+    add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=6))
+    evidence = passed(env, path, "backups")
+    assert set(evidence["backups"]) == {"db01", "db02"}
+    assert evidence["backups"]["db02"]["location"] == "/backup/db02"
+
+
+def test_backups_not_needed_for_configuration_changes(env):
+    path = env.ready(env.write())
+    assert passed(env, path, "backups") == {"needed": False}
+
+
+# ----------------------------------------------------------------------------- lock
+
+
+def write_lock(env, change_id, hosts, pid, controller=None, start=""):
+    path = LockDir(env.data_dir).path(change_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"change_id": change_id, "hosts": hosts, "pid": pid,
+                                "pid_start": start,
+                                "controller": controller or socket.gethostname(),
+                                "user": "t", "time": "2026-03-07T14:00:00Z"}))
+    return path
+
+
+def dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_another_change_on_the_same_hosts_refuses(env):
+    path = env.ready(env.write())
+    write_lock(env, "CR-2026-0009", ["db01"], os.getpid(), start=process_start(os.getpid()))
+    passed(env, path, "lock")  # other hosts
+    write_lock(env, "CR-2026-0008", ["web01", "db01"], os.getpid(),
+               start=process_start(os.getpid()))
+    text = refused(env, path, "lock")
+    assert "hosts web01, db01 are locked by change CR-2026-0008" in text
+    assert run_refused(env, path).rule == "lock"
+
+
+def test_a_lock_left_by_a_crash_is_reported_with_how_to_clear_it(env):
+    path = env.ready(env.write())
+    write_lock(env, "CR-2026-0001", ["web01"], dead_pid())
+    text = refused(env, path, "lock")
+    assert "stopped without finishing" in text
+    assert "weibao change unlock CR-2026-0001 --key KEY --reason TEXT" in text
+
+
+def test_a_reused_pid_does_not_keep_a_lock_alive(env):
+    path = env.ready(env.write())
+    write_lock(env, "CR-2026-0007", ["web01"], os.getpid(), start="1")
+    assert "stopped without finishing" in refused(env, path, "lock")
+
+
+def test_locks_of_other_controllers_and_damaged_locks_hold(env):
+    path = env.ready(env.write())
+    write_lock(env, "CR-2026-0006", ["web01"], 1, controller="other-controller")
+    assert "from controller other-controller" in refused(env, path, "lock")
+    LockDir(env.data_dir).path("CR-2026-0006").write_text("{garbage")
+    assert "is damaged" in refused(env, path, "lock")
+
+
+# ----------------------------------------------------------------------------- media
+
+
+def medium(env: ChangeEnv, name: str, content: str) -> dict:
+    path = env.changes / "media" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(content)
+    return {"path": f"media/{name}", "sha256": hashlib.sha256(content.encode()).hexdigest(),
+            "description": "a file on the USB disk"}
+
+
+@pytest.fixture(scope="module")
+def eicar_db(tmp_path_factory):
+    """A local ClamAV signature file for the EICAR test string (written here, never
+    committed): sigtool --sha256 eicar.txt > test.hsb."""
+    folder = tmp_path_factory.mktemp("clamav")
+    (folder / "eicar.txt").write_text(EICAR)
+    hsb = subprocess.run(["sigtool", "--sha256", str(folder / "eicar.txt")], check=True,
+                         capture_output=True, text=True).stdout
+    (folder / "test.hsb").write_text(hsb)
+    (folder / "eicar.txt").unlink()
+    return folder / "test.hsb"
+
+
+def test_clean_media_pass_and_the_scan_is_recorded(env, eicar_db):
+    path = env.ready(env.write(media=[medium(env, "pkgs.tar", "clean packages\n")]))
+    evidence = passed(env, path, "media", clamav_db=eicar_db)
+    assert evidence["files"][0]["scan"] == "OK"
+    assert evidence["files"][0]["sha256"] == hashlib.sha256(b"clean packages\n").hexdigest()
+    assert evidence["scanner"].startswith("ClamAV ")
+    assert evidence["database"]["sha256"] == hashlib.sha256(eicar_db.read_bytes()).hexdigest()
+
+
+def test_infected_media_refuse(env, eicar_db):
+    path = env.ready(env.write(media=[medium(env, "ok.txt", "fine\n"),
+                                      medium(env, "eicar.com", EICAR)]))
+    text = refused(env, path, "media", clamav_db=eicar_db)
+    assert "eicar.com: eicar.txt.UNOFFICIAL FOUND" in text and "must not be used" in text
+    assert run_refused(env, path, clamav_db=eicar_db).rule == "media"
+
+
+def test_media_must_exist_and_match_their_digest(env, eicar_db):
+    item = medium(env, "pkgs.tar", "clean\n")
+    path = env.ready(env.write(media=[item]))
+    (env.changes / "media" / "pkgs.tar").write_text("swapped\n")
+    assert "not the file that was approved" in refused(env, path, "media", clamav_db=eicar_db)
+    (env.changes / "media" / "pkgs.tar").unlink()
+    assert "media[0]" in refused(env, path, "media", clamav_db=eicar_db)
+    assert "does not exist (is the medium mounted?)" in refused(env, path, "media",
+                                                                clamav_db=eicar_db)
+
+
+def test_no_usable_scanner_refuses(env, monkeypatch, tmp_path):
+    path = env.ready(env.write(media=[medium(env, "pkgs.tar", "clean\n")]))
+    empty = tmp_path / "no-signatures"
+    empty.mkdir()
+    assert "virus scan failed" in refused(env, path, "media", clamav_db=empty)
+    request = load_request(path)
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))  # no clamscan here
+    with pytest.raises(Refusal, match=r"clamscan \(ClamAV\) is not installed"):
+        check_media(request)
+
+
+def test_no_media_no_scan(env, monkeypatch):
+    request = load_request(env.write())
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))  # no clamscan here
+    assert check_media(request).files == []
+
+
+def test_people_file_next_to_the_inventory_or_given(env, tmp_path):
+    request = load_request(env.write())
+    assert people_file(request) == env.inventory / "people.yml"
+    assert people_file(request, tmp_path / "p.yml") == tmp_path / "p.yml"
+    path = env.ready(env.write("CR-2026-0002"))
+    results = env.service.check(path, people_path=tmp_path / "missing.yml")
+    assert results[0].status == "refused" and "does not exist" in results[0].refusal.render()
