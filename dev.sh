@@ -97,7 +97,11 @@ cmd_molecule() {
     test_deps
     tests/images/build.sh
     local roles=("$@") role
-    [ ${#roles[@]} -gt 0 ] || roles=($(cd roles && ls -d inspect_*))
+    if [ ${#roles[@]} -eq 0 ]; then
+        for role in roles/*/molecule/default; do
+            role=${role#roles/}; roles+=("${role%%/*}")
+        done
+    fi
     for role in "${roles[@]}"; do
         say "molecule test: $role"
         (cd "roles/$role" && molecule test)

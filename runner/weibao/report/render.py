@@ -2,16 +2,18 @@
 
 ``render_report(kind, context, lang, formats, out_dir)`` renders the template
 ``report_templates/<kind>.<fmt>.j2`` for each requested format (JSON is the context itself) and
-writes ``<kind>-<site>-<period>.<lang>.<ext>`` into ``out_dir``. Everything is rendered to
-strings first; only then are the files written (temp file + ``os.replace``), so a template
-error leaves no output file behind.
+writes ``<kind>-<site>-<period>.<lang>.<ext>`` into ``out_dir`` (or ``<file_stem>.<lang>.<ext>``
+when the context gives ``file_stem``, as the change record does: ``change-CR-2026-0001``).
+Everything is rendered to strings first; only then are the files written (temp file +
+``os.replace``), so a template error leaves no output file behind.
 
 The output is deterministic: the same context gives the same bytes. The templates never ask for
 the current time; lists are put in a fixed order here (hosts by name, findings worst first in
 :data:`STATUS_ORDER`); mappings are iterated sorted.
 
 Template variables: every key of ``context`` as given, plus ``lang`` (``en`` or ``zh-CN``) and
-``view`` (the ordered lists described in :func:`build_view`).
+``view`` (the ordered lists described in :func:`build_view`; for the change record
+:func:`weibao.report.change.build_change_view`).
 """
 
 from __future__ import annotations
@@ -160,16 +162,17 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
 
 
 @pass_context
-def format_time(ctx: jinja2.runtime.Context, value: Any) -> str:
+def format_time(ctx: jinja2.runtime.Context, value: Any, zone_name: str | None = None) -> str:
     """ISO-8601 UTC time -> ``YYYY-MM-DD HH:MM ZONE`` in the site's time zone.
 
-    The zone is ``site.timezone`` of the report context (IANA name, default ``UTC``); the
-    abbreviation is the zone's own (``CST`` for Asia/Shanghai, ``UTC``). Empty -> ``—``.
+    The zone is ``zone_name`` when given (a change window's own zone), else ``site.timezone``
+    of the report context (IANA name, default ``UTC``); the abbreviation is the zone's own
+    (``CST`` for Asia/Shanghai, ``UTC``). Empty -> ``—``.
     """
     if value is None or value == "":
         return "—"
     site = ctx.get("site") or {}
-    zone = ZoneInfo(site.get("timezone") or "UTC")
+    zone = ZoneInfo(zone_name or site.get("timezone") or "UTC")
     local = _parse_time(value).astimezone(zone)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
@@ -355,6 +358,16 @@ def _check_formats(formats: Iterable[str]) -> list[str]:
     return wanted
 
 
+def _view_builder(kind: str):
+    """The function that orders and checks a ``kind`` report's data (:func:`build_view` for
+    the inspection reports)."""
+    if kind == "change":
+        from weibao.report.change import build_change_view
+
+        return build_change_view
+    return build_view
+
+
 def render_to_strings(
     kind: str, context: Mapping[str, Any], lang: str, formats: Iterable[str]
 ) -> dict[str, str]:
@@ -383,7 +396,7 @@ def render_to_strings(
                 out[fmt] = json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
                 continue
             if view is None:
-                view = build_view(context)
+                view = _view_builder(kind)(context)
             env = _environment(template_dir, lang, fmt)
             template = env.get_template(f"{kind}.{fmt}.j2")
             out[fmt] = template.render({**context, "lang": lang, "view": view})
@@ -411,7 +424,12 @@ def render_to_strings(
 
 
 def output_name(kind: str, context: Mapping[str, Any], lang: str, fmt: str) -> str:
-    """``<kind>-<site>-<period>.<lang>.<ext>``, e.g. ``monthly-example-2026-11.zh-CN.html``."""
+    """``<kind>-<site>-<period>.<lang>.<ext>``, e.g. ``monthly-example-2026-11.zh-CN.html``;
+    ``<file_stem>.<lang>.<ext>`` when the context gives ``file_stem`` (a report about one
+    thing rather than a site and period: ``change-CR-2026-0001.zh-CN.html``)."""
+    if "file_stem" in context:
+        stem = _check_name("file stem", context["file_stem"])
+        return f"{stem}.{normalize_lang(lang)}.{EXTENSIONS[fmt]}"
     try:
         site = context["site"]["name"]
         period = context["period"]
