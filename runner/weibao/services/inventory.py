@@ -179,6 +179,12 @@ def load_inventory(path: str | Path, limit: str | None = None,
     inv_path = inv_path.resolve()
     _check_yaml(inv_path)
 
+    # Read the inventory with weibao's own ansible.cfg (e.g. people.yml is not a source),
+    # wherever weibao is run from; ansible-runner passes the same file to ansible-playbook.
+    from weibao.content import content_root
+
+    os.environ.setdefault("ANSIBLE_CONFIG", str(content_root() / "ansible.cfg"))
+
     from ansible.errors import AnsibleError
     from ansible.inventory.manager import InventoryManager
     from ansible.parsing.dataloader import DataLoader
