@@ -70,7 +70,10 @@ cmd_inspect() {
 }
 
 test_deps() {
-    need_debs podman runc debootstrap uidmap slirp4netns fuse-overlayfs iproute2
+    # podman & co: Molecule and integration hosts; openssh-client: change sign-offs
+    # (ssh-keygen -Y); clamav: the media virus scan (tests build their own signature file)
+    need_debs podman runc debootstrap uidmap slirp4netns fuse-overlayfs iproute2 \
+        openssh-client clamav
     setup test
 }
 
