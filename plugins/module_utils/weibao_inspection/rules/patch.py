@@ -47,6 +47,7 @@ from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     rpm_label_compare,
     split_evr,
 )
+from ansible.module_utils.weibao_inspection.rules.common import section_error
 
 CHECK_IDS = (
     "patch.os_release",
@@ -138,13 +139,7 @@ def normalize_thresholds(thresholds=None):
     return result
 
 
-def _error(section):
-    """The error of a data section (None when it holds data)."""
-    if section is None:
-        return "not collected"
-    if isinstance(section, dict) and section.get("error"):
-        return section["error"]
-    return None
+_error = section_error
 
 
 def _evidence(section):

@@ -33,6 +33,7 @@ import fnmatch
 
 from ansible.module_utils.weibao_inspection.findings import judge, make_finding, unknown
 from ansible.module_utils.weibao_inspection.parsers.linux_system import epoch_to_iso
+from ansible.module_utils.weibao_inspection.rules.common import section_error
 
 # {check: {"warning": x, "critical": y}}; a level set to None is disabled.
 DEFAULT_THRESHOLDS = {
@@ -101,13 +102,7 @@ def merge_thresholds(overrides=None):
     return merged
 
 
-def _error(section):
-    """The reason a data section could not be read, or None."""
-    if section is None:
-        return "not collected"
-    if isinstance(section, dict) and section.get("error"):
-        return section["error"]
-    return None
+_error = section_error
 
 
 def _size(num_bytes):
