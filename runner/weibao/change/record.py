@@ -1,0 +1,285 @@
+"""The data of a change's on-site service record (现场服务报告, ``weibao report change``).
+
+:func:`change_context` gathers everything the contract asks the record to say, from where
+change control keeps it, into the context documented at the top of
+``report_templates/change.html.j2``:
+
+* the request: the request file the store names (its current content and digest);
+* the sign-offs: the request's ``.signoffs.yml``, each verified now, with the same checks
+  ``weibao change run`` makes (:class:`~weibao.change.signoffs.Checker` and
+  :func:`~weibao.change.gates.check_signer`) against the site's people file and the audit
+  log: ``valid`` is true only for a sign-off of the current round, over the current content,
+  by the key of a person whose role allows it, recorded in the audit log; a sign-off of an
+  earlier round or over another version is false; null when the people file cannot be read;
+* the runs with their task results: :func:`~weibao.change.service.run_record`, the same
+  record the closing signature covers, and its digest;
+* the closing (result, remaining issues, client's evaluation): the signed closing statement;
+* the audit log's entries of the change. A damaged audit log stops the record (exit 1): a
+  service record is not issued over a history that no longer verifies.
+
+Nothing is written: not the store, not the audit log.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from weibao.change.audit import AuditLog, Entry, default_audit_path
+from weibao.change.canonical import sha256_hex
+from weibao.change.gates import check_signer, people_file, site_settings
+from weibao.change.people import People, load_people
+from weibao.change.refusal import Refusal
+from weibao.change.request import CHANGE_ID_RE, ChangeRequest, load_request
+from weibao.change.service import run_record, run_record_digest
+from weibao.change.signing import SignatureError, parse_signature
+from weibao.change.signoffs import Checker, Record, current_round, read_signoffs
+from weibao.config import Settings
+from weibao.errors import N_, ConfigError, NotFound
+from weibao.services.inventory import load_inventory
+from weibao.store import Change, Store
+
+RUN_MODES = {"change": "run", "change-check": "check"}
+SCAN_RESULTS = {"OK": "clean"}
+
+
+def change_context(store: Store, settings: Settings, change_id: str, *,
+                   people_path: str | Path | None = None) -> dict[str, Any]:
+    """The context of the change record of ``change_id`` (see the module docstring).
+
+    ConfigError for a malformed id, NotFound (exit 3) for a change the store does not know,
+    the audit log's BrokenChain (exit 1) when the log is damaged; ConfigError naming the file
+    when the request file or the inventory cannot be read.
+    """
+    state, awaiting_flag, request_path = _stored_change(store, change_id)
+    request = load_request(request_path)
+    if request.id != change_id:
+        raise ConfigError(N_("%(file)s: id is %(found)s, but the store keeps this file for "
+                             "%(change)s"), file=str(request.path), found=request.id,
+                          change=change_id)
+    log = AuditLog(default_audit_path(settings.data_dir))
+    entries = list(log.entries(change_id))  # BrokenChain at the first bad line
+    people = _people(request, people_path)
+    records = read_signoffs(request.path, change_id)
+    signoffs = verify_signoffs(request, records, people, log, entries)
+    record = run_record(store, change_id)
+    runs = [_run(run) for run in record["runs"]]
+    return {
+        "kind": "change",
+        "file_stem": f"change-{change_id}",
+        "site": _site(request),
+        "change": {**_request(request, record["runs"]), "state": state,
+                   "awaiting_retrospective_approval": _awaiting(request, signoffs,
+                                                                awaiting_flag)},
+        "people": [_person(p) for p in people] if people is not None else [],
+        "signoffs": signoffs,
+        "runs": runs,
+        "closing": _closing(records),
+        "digests": _digests(request, signoffs, record),
+        "audit": [{"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action,
+                   "hash": e.hash} for e in entries],
+    }
+
+
+# ----------------------------------------------------------------------------- the change
+
+
+def _stored_change(store: Store, change_id: str) -> tuple[str, bool, str]:
+    """(state, awaiting_retrospective_approval, request path) of the store's change row."""
+    if not isinstance(change_id, str) or not CHANGE_ID_RE.match(change_id):
+        raise ConfigError(N_("change id %(value)r: expected CR-YYYY-NNNN"), value=change_id)
+    with store.session() as s:
+        change = s.get(Change, change_id)
+        if change is None:
+            raise NotFound(N_("%(change)s: no such change in the store"), change=change_id)
+        return change.state, bool(change.awaiting_retrospective_approval), change.request_path
+
+
+def _awaiting(request: ChangeRequest, signoffs: list[dict[str, Any]], stored: bool) -> bool:
+    """An emergency change awaits retrospective approval until a valid approval is there;
+    when the approvals could not be checked (no people file), the store's flag says."""
+    if not request.emergency.is_emergency:
+        return False
+    approvals = [s["valid"] for s in signoffs if s["act"] == "approve"]
+    if True in approvals:
+        return False
+    return stored if None in approvals else True
+
+
+def _people(request: ChangeRequest, override: str | Path | None) -> People | None:
+    """The site's people file; None when the default one cannot be read (the sign-offs are
+    then shown as not checked). A people file given with ``--people`` must be readable."""
+    if override is not None:
+        return load_people(override)
+    try:
+        return load_people(people_file(request))
+    except ConfigError:
+        return None
+
+
+def _person(person: Any) -> dict[str, Any]:
+    return {"id": person.id, "name": person.name, "organisation": person.organisation,
+            "roles": list(person.roles)}
+
+
+def _site(request: ChangeRequest) -> dict[str, Any]:
+    """The site as the request's inventory describes it, with its notice period."""
+    inventory = load_inventory(request.targets.inventory)
+    site = inventory.site
+    hours = int(site_settings(inventory).lead_time.total_seconds() // 3600)
+    return {"name": site.name, "client": site.client, "provider": site.provider,
+            "contract": site.contract, "timezone": site.timezone,
+            "change_lead_time_hours": hours}
+
+
+def _request(request: ChangeRequest, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    window = request.window
+    return {
+        "id": request.id, "title": request.title, "purpose": request.purpose,
+        "site": request.site, "kind": request.kind,
+        "requester": request.requester, "operator": request.operator,
+        "recorder": request.recorder, "attendees": list(request.attendees),
+        "targets": {"inventory": request.targets.inventory, "limit": request.targets.limit},
+        "playbook": request.playbook, "variables": request.variables,
+        "steps": list(request.steps), "hardware_changes": list(request.hardware_changes),
+        "software_changes": list(request.software_changes),
+        "window": {"start": window.start.isoformat(timespec="seconds"),
+                   "end": window.end.isoformat(timespec="seconds"),
+                   "timezone": window.timezone},
+        "expected_minutes": request.expected_minutes,
+        "application_downtime": {"minutes": request.application_downtime.minutes,
+                                 "description": request.application_downtime.description},
+        "rollback_plan": request.rollback_plan,
+        "emergency": {"is_emergency": request.emergency.is_emergency,
+                      "reason": request.emergency.reason},
+        "media": _media(request, runs),
+    }
+
+
+def _media(request: ChangeRequest, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each medium of the request, with the check of the latest run that checked it (the
+    media gate passes only when every file matches and scans clean)."""
+    out = []
+    for item in request.media:
+        row: dict[str, Any] = {"path": item.path, "sha256": item.sha256,
+                               "description": item.description}
+        for run in reversed(runs):
+            evidence = ((run.get("detail") or {}).get("gates") or {}).get("media") or {}
+            found = next((f for f in evidence.get("files") or []
+                          if f.get("path") == item.path), None)
+            if found is not None:
+                verdict = str(found.get("scan") or "")
+                row.update(checked_at=run["started_at"],
+                           sha256_matches=found.get("sha256") == item.sha256,
+                           scan={"result": SCAN_RESULTS.get(verdict, "error"),
+                                 "scanner": "ClamAV",
+                                 "scanner_version": evidence.get("scanner") or "",
+                                 "detail": verdict})
+                break
+        out.append(row)
+    return out
+
+
+# ----------------------------------------------------------------------------- sign-offs
+
+
+def verify_signoffs(request: ChangeRequest, records: list[Record], people: People | None,
+                    log: AuditLog, entries: list[Entry]) -> list[dict[str, Any]]:
+    """Every sign-off of the request's file, oldest first, as the record shows it, with
+    ``valid`` worked out now (None for all when ``people`` is None: nothing to check
+    against)."""
+    start, _ = current_round(records)
+    checker = Checker(request.id, request.path, people, log, entries) if people else None
+    out = []
+    for index, record in enumerate(records):
+        valid, fingerprint = _verify(request, checker, start, index, record)
+        item: dict[str, Any] = {"act": record.act, "role": record.role,
+                                "person": record.person, "signed_at": record.time,
+                                "fingerprint": fingerprint,
+                                "request_digest": record.request_digest, "valid": valid}
+        if record.act in ("approve", "close"):
+            item["audit_head"] = record.audit_head
+        if record.act == "close":
+            item["run_record_digest"] = str(_statement(record).get("run_record_digest", ""))
+        out.append(item)
+    return out
+
+
+def _verify(request: ChangeRequest, checker: Checker | None, start: int, index: int,
+            record: Record) -> tuple[bool | None, str]:
+    """(valid, key fingerprint) of one sign-off."""
+    if checker is None:
+        return None, _fingerprint(record)
+    if index < start or record.request_digest != request.digest:
+        return False, _fingerprint(record)  # an earlier round, or another version
+    try:
+        checked = checker.check(index, record)
+        check_signer(request, checked)
+    except Refusal:
+        return False, _fingerprint(record)
+    return True, checked.fingerprint
+
+
+def _fingerprint(record: Record) -> str:
+    """The fingerprint of the key in the signature blob ("" when it is not one)."""
+    try:
+        return parse_signature(record.signature).fingerprint
+    except SignatureError:
+        return ""
+
+
+def _statement(record: Record) -> dict[str, Any]:
+    try:
+        return record.data()
+    except (ValueError, TypeError):
+        return {}
+
+
+# ----------------------------------------------------------------------------- runs, closing
+
+
+def _run(run: dict[str, Any]) -> dict[str, Any]:
+    """One run of :func:`run_record` in the record's shape; ``record_digest`` is the sha256
+    of that run's record, as the audit log's ``change.run.end`` entry holds it."""
+    tasks = [{"seq": number, "host": t["host"], "task": t["task"], "status": t["status"],
+              "ignored": bool(t["ignored"]), "ended_at": t["time"], "message": t["message"]}
+             for number, t in enumerate(run["task_results"], start=1)]
+    return {"id": run["id"], "mode": RUN_MODES.get(run["kind"], run["kind"]),
+            "status": run["status"], "started_at": run["started_at"],
+            "ended_at": run["ended_at"], "user": run["user"],
+            "record_digest": sha256_hex(run), "hosts": run["hosts"],
+            "message": run["message"], "tasks": tasks}
+
+
+def _closing(records: list[Record]) -> dict[str, Any] | None:
+    """What the recorder signed when closing: the latest closing of the current round."""
+    _, current = current_round(records)
+    closes = [r for r in current if r.act == "close"]
+    if not closes:
+        return None
+    record = closes[-1]
+    data = _statement(record)
+    return {"outcome": data.get("outcome", ""),
+            "remaining_issues": data.get("remaining_issues", ""),
+            "evaluation": data.get("evaluation", ""),
+            "closed_at": record.time, "closed_by": record.person}
+
+
+def _digests(request: ChangeRequest, signoffs: list[dict[str, Any]],
+             record: dict[str, Any]) -> dict[str, str]:
+    """The request's digest now, the run record's digest now, the audit chain heads the
+    latest approval and closing signed, and the last real run's archive manifest."""
+    digests = {"request": request.digest}
+    if record["runs"]:
+        digests["run_record"] = run_record_digest(record)
+    for act, name in (("approve", "audit_head_at_approval"), ("close", "audit_head_at_closing")):
+        # the latest sign-off of the act that is not invalid (valid, or not checked)
+        heads = [s["audit_head"] for s in signoffs if s["act"] == act
+                 and s["valid"] is not False and s.get("audit_head")]
+        if heads:
+            digests[name] = heads[-1]
+    manifests = [r["manifest_sha256"] for r in record["runs"]
+                 if r["kind"] == "change" and r["manifest_sha256"]]
+    if manifests:
+        digests["manifest_sha256"] = manifests[-1]
+    return digests
