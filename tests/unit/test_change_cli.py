@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 import pytest
-from change_env import ChangeEnv, Clock, ansible_processes, live_window, make_keys
+from change_env import ChangeEnv, Clock, ansible_processes, live_window
 from click.testing import CliRunner
 
 from weibao import cli as cli_mod
@@ -29,11 +29,6 @@ HOUR = dt.timedelta(hours=1)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def _main(args):
     cli_mod.main(list(args))
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from change_env import EICAR, IN_WINDOW, WINDOW_START, ChangeEnv, Clock, make_keys
+from change_env import EICAR, IN_WINDOW, WINDOW_START, ChangeEnv
 
 from weibao.change.gates import check_approver, people_file
 from weibao.change.locks import LockDir, process_start
@@ -27,17 +27,9 @@ from weibao.store import Backup, Change
 HOUR = dt.timedelta(hours=1)
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
-
-
 @pytest.fixture
-def env(tmp_path, keys, monkeypatch):
-    world = ChangeEnv(tmp_path, keys, Clock(IN_WINDOW))
-    monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(world.content))
-    yield world
-    world.store.dispose()
+def env(change_world):
+    return change_world(IN_WINDOW)
 
 
 def gates(env: ChangeEnv, path: Path, **kw) -> dict:

@@ -16,9 +16,7 @@ from change_env import (
     IN_WINDOW,
     WINDOW_START,
     ChangeEnv,
-    Clock,
     ansible_processes,
-    make_keys,
 )
 from sqlalchemy import create_engine, inspect, text
 
@@ -32,17 +30,9 @@ from weibao.store import Change, Run, Store, TaskResult
 HOUR = dt.timedelta(hours=1)
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
-
-
 @pytest.fixture
-def env(tmp_path, keys, monkeypatch):
-    world = ChangeEnv(tmp_path, keys, Clock(IN_WINDOW))
-    monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(world.content))
-    yield world
-    world.store.dispose()
+def env(change_world):
+    return change_world(IN_WINDOW)
 
 
 def actions(env: ChangeEnv) -> list[str]:

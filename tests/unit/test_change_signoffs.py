@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from change_env import IN_WINDOW, WINDOW_START, ChangeEnv, Clock, make_keys
+from change_env import IN_WINDOW, WINDOW_START, ChangeEnv
 
 from weibao.change.audit import GENESIS
 from weibao.change.canonical import canonical_bytes, sha256_hex
@@ -33,17 +33,9 @@ from weibao.store import Change, Signoff
 HOUR = dt.timedelta(hours=1)
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
-
-
 @pytest.fixture
-def env(tmp_path, keys, monkeypatch):
-    world = ChangeEnv(tmp_path, keys, Clock(WINDOW_START - 25 * HOUR))
-    monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(world.content))
-    yield world
-    world.store.dispose()
+def env(change_world):
+    return change_world(WINDOW_START - 25 * HOUR)
 
 
 def signatures_refused(env: ChangeEnv, path) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 import pytest
 import yaml
-from change_env import IN_WINDOW, WINDOW_START, ChangeEnv, Clock, make_keys
+from change_env import IN_WINDOW, WINDOW_START, ChangeEnv, Clock
 from click.testing import CliRunner
 
 from weibao import cli as cli_mod
@@ -41,11 +41,6 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "report_templates"
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def _main(args):
     cli_mod.main(list(args))
-
-
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory):
-    return make_keys(tmp_path_factory.mktemp("keys"))
 
 
 def _world(root: Path, keys, monkeypatch) -> ChangeEnv:

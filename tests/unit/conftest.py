@@ -1,0 +1,26 @@
+"""Fixtures shared by the change-control tests (tests/unit/change_env.py builds the world)."""
+
+import pytest
+from change_env import ChangeEnv, Clock, make_keys
+
+
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory):
+    """Real ssh-keygen keys for the four people of a change, made once per test session."""
+    return make_keys(tmp_path_factory.mktemp("keys"))
+
+
+@pytest.fixture
+def change_world(tmp_path, keys, monkeypatch):
+    """Make a change-control world (store, people, inventory, service) with its clock at ``now``."""
+    worlds = []
+
+    def make(now):
+        world = ChangeEnv(tmp_path, keys, Clock(now))
+        monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(world.content))
+        worlds.append(world)
+        return world
+
+    yield make
+    for world in worlds:
+        world.store.dispose()
