@@ -33,6 +33,16 @@ need_debs() {
     fi
 }
 
+# pip into the venv; its harmless "Location ... is ignored" lines are dropped, a failure is not
+pip_install() {
+    local log rc=0
+    log=$(mktemp)
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "$@" >"$log" 2>&1 || rc=$?
+    grep -v "is ignored" "$log" >&2 || true
+    rm -f "$log"
+    [ "$rc" -eq 0 ] || die "pip install $* failed (exit $rc); see the lines above"
+}
+
 setup() {
     command -v "$PY" >/dev/null || die "python3 not found; install it with: sudo apt-get install python3 python3-venv"
     "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
@@ -47,10 +57,8 @@ setup() {
     local stamp=$VENV/.weibao-installed extras=${1:-}
     if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
         say "installing weibao${extras:+ with [$extras]} into $VENV"
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 \
-            | grep -v "is ignored" || true
-        "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-            -e ".${extras:+[$extras]}" 2>&1 | grep -v "is ignored" || true
+        pip_install --upgrade pip
+        pip_install -e ".${extras:+[$extras]}"
         "$VENV/bin/weibao" --version >/dev/null || die "installation into $VENV failed"
         touch "$stamp$extras"
     fi
@@ -70,9 +78,10 @@ cmd_inspect() {
 }
 
 test_deps() {
-    # podman & co: Molecule and integration hosts; openssh-client: change sign-offs
-    # (ssh-keygen -Y); clamav: the media virus scan (tests build their own signature file)
-    need_debs podman runc debootstrap uidmap slirp4netns fuse-overlayfs iproute2 \
+    # podman & co: Molecule and integration hosts (catatonit is podman's --init, only a
+    # Recommends of podman); openssh-client: change sign-offs (ssh-keygen -Y); clamav: the
+    # media virus scan (tests build their own signature file)
+    need_debs podman runc catatonit debootstrap uidmap slirp4netns fuse-overlayfs iproute2 \
         openssh-client clamav
     setup test
 }
