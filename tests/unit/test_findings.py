@@ -1,5 +1,7 @@
 """The findings schema (plugins/module_utils/weibao_inspection/findings.py)."""
 
+import re
+
 import pytest
 from ansible.module_utils.weibao_inspection.findings import (
     MAX_EVIDENCE_LINES,
@@ -93,3 +95,40 @@ def test_worst_order():
     assert worst(["ok", "unknown", "warning"]) == "warning"
     assert worst(["warning", "critical", "unknown"]) == "critical"
     assert worst(["ok", "unknown"]) == "unknown"
+
+
+# ----------------------------------------------------------------------------- translations
+
+
+def test_a_finding_carries_its_chinese_text_beside_the_english():
+    f = make_finding("system.load", "warning", "Load 3.0 per CPU", recommendation="Find it.",
+                     summary_zh="每个 CPU 负载 3.0", recommendation_zh="找出原因。")
+    assert f["summary"] == "Load 3.0 per CPU"
+    assert f["translations"] == {"zh-CN": {"summary": "每个 CPU 负载 3.0",
+                                           "recommendation": "找出原因。"}}
+    assert make_finding("system.load", "ok", "fine")["translations"] == {}
+
+
+def test_an_unknown_says_why_in_both_languages():
+    f = unknown("system.load", "Cannot read /proc/loadavg", reason_zh="无法读取 /proc/loadavg")
+    assert f["translations"]["zh-CN"]["summary"] == "无法读取 /proc/loadavg"
+    assert f["translations"]["zh-CN"]["recommendation"]
+
+
+def test_translations_may_be_absent_from_older_findings():
+    assert "translations" not in good()
+    validate_finding(good())
+
+
+@pytest.mark.parametrize(("translations", "field"), [
+    ("zh", "finding.translations"),
+    ({"fr": {"summary": "x"}}, "finding.translations"),
+    ({"zh-CN": ["x"]}, "finding.translations.zh-CN"),
+    ({"zh-CN": {"title": "x"}}, "finding.translations.zh-CN"),
+    ({"zh-CN": {"summary": ""}}, "finding.translations.zh-CN.summary"),
+    ({"zh-CN": {"summary": "两\n行"}}, "finding.translations.zh-CN.summary"),
+    ({"zh-CN": {"recommendation": 3}}, "finding.translations.zh-CN.recommendation"),
+])
+def test_bad_translations_are_refused_naming_the_field(translations, field):
+    with pytest.raises(FindingError, match=f"^{re.escape(field)}"):
+        validate_finding(good(translations=translations))

@@ -359,7 +359,8 @@ def test_appendix_lists_every_finding_with_its_evidence(rendered, lang, context)
     listed = set()
     for body in bodies:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", body, flags=re.S)
-        check, component = cells[3].split("<br>")
+        name, check, component = cells[3].split("<br>")
+        assert strip_tags(name).strip(), "every check is shown with its name"
         listed.add((strip_tags(cells[2]), strip_tags(check), strip_tags(component)))
     assert listed == {(f["host"], f["check_id"], f["component"]) for f in context["findings"]}
     text = visible_text(appendix)
@@ -700,3 +701,34 @@ def test_md_escape(text, expected):
 def test_md_code_fence_outgrows_backticks_in_evidence():
     block = render_mod.md_code(["a ``` b", "````"])
     assert block.splitlines()[0] == "`````text" and block.splitlines()[-1] == "`````"
+
+
+def test_findings_are_shown_in_the_report_language(tmp_path, context):
+    """The module writes each finding's text in both languages; each report shows its own,
+    and every check's name is translated."""
+    finding = next(f for f in context["findings"] if f["status"] == "critical")
+    finding["translations"] = {"zh-CN": {"summary": "文件系统 /var 已用 96%",
+                                         "recommendation": "清理 /var 或扩容。"}}
+    for host in context["hosts"]:
+        for f in host.get("findings", []):
+            if (f["host"], f["check_id"], f["component"]) == (
+                    finding["host"], finding["check_id"], finding["component"]):
+                f["translations"] = finding["translations"]
+    for rec in context["recommendations"]:
+        if (rec["host"], rec["check_id"], rec["component"]) == (
+                finding["host"], finding["check_id"], finding["component"]):
+            rec["translations"] = finding["translations"]
+    zh = render_report("monthly", context, "zh-CN", ["html", "md"], tmp_path / "zh")
+    en = render_report("monthly", context, "en", ["html", "md"], tmp_path / "en")
+    for path in zh:
+        text = html.unescape(path.read_text(encoding="utf-8"))
+        for part in ("appendix", "recommendations") if path.suffix == ".html" else ():
+            assert "文件系统 /var 已用 96%" in section(text, part)
+            assert "清理 /var 或扩容。" in section(text, part)
+        assert "文件系统 /var 已用 96%" in text
+        assert finding["summary"] not in text
+        assert "系统负载" in text or "文件系统空间" in text
+    for path in en:
+        text = html.unescape(path.read_text(encoding="utf-8"))
+        assert finding["summary"] in text
+        assert "文件系统 /var 已用 96%" not in text

@@ -34,6 +34,8 @@ def test_upgrade_from_the_first_schema_keeps_every_row(tmp_path):
         counts = [conn.execute(text(f"SELECT count(*) FROM {t}")).scalar()
                   for t in ("runs", "run_hosts", "findings")]
         assert counts == [1, 1, 1]
+        # 0003: findings written before it have no translations, stored as {}
+        assert conn.execute(text("SELECT translations FROM findings")).scalar() == "{}"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     heads = sorted(p.name for p in (MIGRATIONS / "versions").glob("*.py"))
     assert heads[0].startswith("0001")

@@ -13,6 +13,12 @@ A finding is a plain dict so that it crosses the module/JSON/runner boundary unc
     recommendation  what to do about it ('' when status is ok)
     values          measured values, {name: number|string|bool|None}
     thresholds      the thresholds the values were judged against, {name: number|string}
+    translations    the summary and recommendation in other languages, by language tag:
+                    {"zh-CN": {"summary": ..., "recommendation": ...}}
+
+Modules run on the managed host, where the controller's gettext catalogs are not available,
+so each rule writes its text in both of the contract's languages side by side
+(``make_finding(..., summary_zh=..., recommendation_zh=...)``); reports pick the language.
 
 Python 2.7-compatible syntax is not required: targets run Python 3 (ansible-core 2.19
 supports Python 3.8+ on targets).
@@ -43,7 +49,13 @@ FIELDS = (
     "recommendation",
     "values",
     "thresholds",
+    "translations",
 )
+OPTIONAL_FIELDS = ("translations",)
+# Languages a finding's text may be translated into (the summary itself is English).
+LANGUAGES = ("zh-CN",)
+UNKNOWN_RECOMMENDATION = "Check why the inspection could not judge this item and re-run it."
+UNKNOWN_RECOMMENDATION_ZH = "查明巡检无法判断此项的原因，排除后重新检查。"
 
 # Substrings that must never reach evidence (secrets). Lines containing them are masked.
 _SECRET_RE = re.compile(
@@ -93,8 +105,19 @@ def make_finding(
     values=None,
     thresholds=None,
     host="",
+    summary_zh="",
+    recommendation_zh="",
 ):
-    """Build a valid finding; raise FindingError when the arguments break the schema."""
+    """Build a valid finding; raise FindingError when the arguments break the schema.
+
+    ``summary_zh`` and ``recommendation_zh`` are the Simplified Chinese text of the summary
+    and the recommendation (the contract's second language).
+    """
+    zh = {}
+    if summary_zh:
+        zh["summary"] = " ".join(str(summary_zh).split())[:MAX_SUMMARY_CHARS]
+    if recommendation_zh:
+        zh["recommendation"] = recommendation_zh
     finding = {
         "check_id": check_id,
         "host": host,
@@ -105,12 +128,13 @@ def make_finding(
         "recommendation": recommendation or "",
         "values": dict(values or {}),
         "thresholds": dict(thresholds or {}),
+        "translations": {"zh-CN": zh} if zh else {},
     }
     validate_finding(finding)
     return finding
 
 
-def unknown(check_id, reason, component="", evidence=None, host=""):
+def unknown(check_id, reason, component="", evidence=None, host="", reason_zh=""):
     """A check that could not run or could not understand its input: never ``ok``."""
     return make_finding(
         check_id,
@@ -118,8 +142,10 @@ def unknown(check_id, reason, component="", evidence=None, host=""):
         reason,
         component=component,
         evidence=evidence,
-        recommendation="Check why the inspection could not judge this item and re-run it.",
+        recommendation=UNKNOWN_RECOMMENDATION,
         host=host,
+        summary_zh=reason_zh,
+        recommendation_zh=UNKNOWN_RECOMMENDATION_ZH,
     )
 
 
@@ -149,6 +175,36 @@ def worst(statuses):
     return result
 
 
+def _validate_translations(translations):
+    if not isinstance(translations, dict):
+        raise FindingError("finding.translations: expected a mapping of language to texts")
+    for lang, texts in translations.items():
+        if lang not in LANGUAGES:
+            raise FindingError(
+                "finding.translations: {!r} is not one of {}".format(lang, ", ".join(LANGUAGES)))
+        if not isinstance(texts, dict):
+            raise FindingError(f"finding.translations.{lang}: expected a mapping")
+        extra = sorted(set(texts) - {"summary", "recommendation"})
+        if extra:
+            raise FindingError("finding.translations.{}: unknown field(s) {}".format(
+                lang, ", ".join(extra)))
+        for name, text in texts.items():
+            if not isinstance(text, str) or not text.strip():
+                raise FindingError(f"finding.translations.{lang}.{name}: expected a non-empty "
+                                   "string")
+        summary = texts.get("summary", "")
+        if "\n" in summary or len(summary) > MAX_SUMMARY_CHARS:
+            raise FindingError(f"finding.translations.{lang}.summary: must be one line of at "
+                               f"most {MAX_SUMMARY_CHARS} characters")
+
+
+def localized(finding, lang):
+    """(summary, recommendation) of ``finding`` in ``lang``, English where none is given."""
+    texts = (finding.get("translations") or {}).get(lang) or {}
+    return (texts.get("summary") or finding["summary"],
+            texts.get("recommendation") or finding["recommendation"])
+
+
 def _scalar(value):
     return value is None or isinstance(value, (bool, int, float, str))
 
@@ -157,7 +213,7 @@ def validate_finding(finding):
     """Raise FindingError naming the field when ``finding`` breaks the schema."""
     if not isinstance(finding, dict):
         raise FindingError(f"finding: expected a mapping, got {type(finding).__name__}")
-    missing = [f for f in FIELDS if f not in finding]
+    missing = [f for f in FIELDS if f not in finding and f not in OPTIONAL_FIELDS]
     if missing:
         raise FindingError("finding: missing field(s) {}".format(", ".join(missing)))
     extra = sorted(set(finding) - set(FIELDS))
@@ -192,6 +248,7 @@ def validate_finding(finding):
                 raise FindingError(
                     f"finding.{name}.{key}: expected a number, string, boolean or null"
                 )
+    _validate_translations(finding.get("translations", {}))
     if finding["status"] != "ok" and finding["status"] != "unknown" \
             and not finding["recommendation"].strip():
         raise FindingError(

@@ -284,6 +284,15 @@ def css_page_content(text: Any) -> Markup:
     return Markup(" ".join(parts) or '""')  # noqa: S704 - built from css_string pieces
 
 
+def _localized_text(lang: str, field: str):
+    """Filter: a finding's ``summary`` or ``recommendation`` in the report's language (the
+    module writes both languages, see docs/findings.md); English where none was written."""
+    def text(finding: Mapping[str, Any]) -> str:
+        texts = (finding.get("translations") or {}).get(lang) or {}
+        return texts.get(field) or finding.get(field) or ""
+    return text
+
+
 def _none_as_dash(value: Any) -> Any:
     return "—" if value is None else value
 
@@ -319,6 +328,8 @@ def _environment(template_dir: str, lang: str, fmt: str) -> Environment:
         md_code=md_code,
         css_string=css_string,
         css_page_content=css_page_content,
+        summary_text=_localized_text(lang, "summary"),
+        recommendation_text=_localized_text(lang, "recommendation"),
     )
     return env
 

@@ -114,8 +114,9 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
         # Backup roles come later; until then the report says honestly that there are none.
         "backups": [],
         "recommendations": [
-            {k: f[k] for k in ("host", "check_id", "status", "component", "summary",
-                               "recommendation")}
+            {k: f.get(k, {}) if k == "translations" else f[k]
+             for k in ("host", "check_id", "status", "component", "summary",
+                       "recommendation", "translations")}
             for f in all_findings if f["status"] in ("critical", "warning", "unknown") and
             f["recommendation"]
         ],

@@ -108,6 +108,8 @@ class Finding(Base):
     recommendation: Mapped[str] = mapped_column(Text, default="")
     values: Mapped[dict[str, Any]] = mapped_column(default=dict)
     thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # {"zh-CN": {"summary": ..., "recommendation": ...}} (migration 0003)
+    translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +122,7 @@ class Finding(Base):
             "recommendation": self.recommendation,
             "values": dict(self.values or {}),
             "thresholds": dict(self.thresholds or {}),
+            "translations": dict(self.translations or {}),
         }
 
 
