@@ -8,6 +8,7 @@ a check that failed to run, an interrupted run), 3 bad invocation or configurati
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -73,11 +74,27 @@ def _lang_option(value: str | None) -> str:
               help="SQLAlchemy database URL; default SQLite in the data directory.")
 @click.option("--lang", "lang", default=None,
               help="Language of messages and reports: en or zh-CN (default from the locale).")
+@click.option("--vault-password-file", "vault_password_file",
+              envvar="ANSIBLE_VAULT_PASSWORD_FILE", default=None,
+              help="Ansible Vault password file (or script) for vaulted inventory values.")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: str | None, db_url: str | None, lang: str | None) -> None:
+def cli(ctx: click.Context, data_dir: str | None, db_url: str | None, lang: str | None,
+        vault_password_file: str | None) -> None:
     """weibao (维保): run a server maintenance contract as code."""
     _ACTIVE["lang"] = _lang_option(lang)
+    if vault_password_file:
+        _use_vault_password_file(vault_password_file)
     ctx.obj = App(data_dir, db_url, _ACTIVE["lang"])
+
+
+def _use_vault_password_file(path: str) -> None:
+    """Check the file, then hand its path (never its content) to Ansible: the inventory
+    check and ansible-playbook both read ANSIBLE_VAULT_PASSWORD_FILE."""
+    file = os.path.abspath(os.path.expanduser(path))
+    if not os.path.isfile(file) or not os.access(file, os.R_OK):
+        raise ConfigError(N_("--vault-password-file %(file)s: not a readable file"),
+                          file=file)
+    os.environ["ANSIBLE_VAULT_PASSWORD_FILE"] = file
 
 
 def _progress_printer(app: App):
@@ -297,18 +314,23 @@ cli.add_command(audit)
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point: maps every error to one line and an exit status."""
+    def catalog():
+        try:
+            return cli_gettext(_ACTIVE["lang"] or current_lang())
+        except Exception:  # a broken catalog must not hide the real error
+            return None
+
     try:
         cli.main(args=argv, prog_name="weibao", standalone_mode=False)
     except WeibaoError as exc:
-        try:
-            gettext = cli_gettext(_ACTIVE["lang"] or current_lang())
-        except Exception:  # a broken catalog must not hide the real error
-            gettext = None
+        gettext = catalog()
         click.echo("weibao: " + (gettext("error") if gettext else "error") + ": "
                    + exc.render(gettext), err=True)
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
-        click.echo("weibao: interrupted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        gettext = catalog()
+        click.echo("weibao: " + (gettext(N_("interrupted")) if gettext else "interrupted"),
+                   err=True)
         sys.exit(EXIT_INCOMPLETE)
     except click.UsageError as exc:
         click.echo(f"weibao: {exc.format_message()}", err=True)
@@ -316,7 +338,4 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(EXIT_USAGE)
-    except KeyboardInterrupt:
-        click.echo("weibao: interrupted", err=True)
-        sys.exit(EXIT_INCOMPLETE)
     sys.exit(0)

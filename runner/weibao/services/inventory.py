@@ -63,6 +63,38 @@ def _yaml_files(path: Path):
                 yield Path(root) / name
 
 
+class _InventoryYamlLoader(yaml.SafeLoader):
+    """YAML as Ansible reads it: ``!vault`` (an inline encrypted value) and ``!unsafe`` are
+    tags of Ansible's, not errors; only the structure is checked here."""
+
+
+def _ansible_tag(loader: yaml.SafeLoader, node: yaml.Node) -> str:
+    return "" if node.tag == "!vault" else str(loader.construct_scalar(node))
+
+
+for _tag in ("!vault", "!unsafe"):
+    _InventoryYamlLoader.add_constructor(_tag, _ansible_tag)
+
+
+def _vault_secrets(loader: Any) -> None:
+    """Give the inventory loader the vault password Ansible will use (the global option
+    ``--vault-password-file`` or ``ANSIBLE_VAULT_PASSWORD_FILE``), so vaulted group_vars and
+    host_vars read here exactly as in the run. The password itself is never kept or shown."""
+    password_file = os.environ.get("ANSIBLE_VAULT_PASSWORD_FILE")
+    if not password_file:
+        return
+    from ansible.errors import AnsibleError
+    from ansible.parsing.vault import get_file_vault_secret
+
+    try:
+        secret = get_file_vault_secret(filename=password_file, loader=loader)
+        secret.load()
+    except AnsibleError as exc:
+        raise ConfigError(N_("vault password file %(file)s: %(problem)s"), file=password_file,
+                          problem=str(exc).splitlines()[0]) from exc
+    loader.set_vault_secrets([("default", secret)])
+
+
 def _check_yaml(path: Path) -> None:
     """Every YAML file of the inventory must parse: name the file and line when not."""
     for file in _yaml_files(path):
@@ -77,7 +109,7 @@ def _check_yaml(path: Path) -> None:
         if text.lstrip().startswith("$ANSIBLE_VAULT"):
             continue
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=_InventoryYamlLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else "?"
@@ -191,6 +223,7 @@ def load_inventory(path: str | Path, limit: str | None = None,
     from ansible.vars.manager import VariableManager
 
     loader = DataLoader()
+    _vault_secrets(loader)
     with _quiet_stderr() as output:
         try:
             manager = InventoryManager(loader=loader, sources=[str(inv_path)])
@@ -204,6 +237,12 @@ def load_inventory(path: str | Path, limit: str | None = None,
             error = str(exc).splitlines()[0]
         else:
             error = None
+    if error is not None and ("no vault secrets" in error.lower()
+                              or "vault password must be specified" in error.lower()):
+        raise ConfigError(
+            N_("inventory %(file)s: holds vaulted values; give the vault password with "
+               "--vault-password-file FILE (or ANSIBLE_VAULT_PASSWORD_FILE)"),
+            file=str(inv_path))
     if error is not None:
         detail = next((line.strip() for line in output if "Failed to parse" in line), error)
         raise ConfigError(N_("inventory %(file)s: %(problem)s"), file=str(inv_path),
