@@ -16,6 +16,7 @@ from weibao.change.audit import (
     GENESIS,
     AuditLog,
     BrokenChain,
+    TimeOrderError,
     default_audit_path,
     verify_head_in_chain,
 )
@@ -309,7 +310,7 @@ def test_append_refuses_a_broken_chain_and_writes_nothing(tmp_path):
 def test_signed_head_survives_appends_but_not_a_rewrite(tmp_path):
     log = filled(tmp_path, 4)
     approved_head = log.head()  # what an approval signs
-    log.append("li.si", "change.run", "CR-1", now=T0)
+    log.append("li.si", "change.run", "CR-1", now=T0 + timedelta(hours=1))
     assert verify_head_in_chain(log, approved_head)
     assert verify_head_in_chain(log, GENESIS)
     assert not verify_head_in_chain(log, "f" * 64)
@@ -353,20 +354,44 @@ def test_injected_clock_is_recorded_in_utc(tmp_path):
     log = AuditLog(tmp_path / "a.jsonl")
     shanghai = datetime(2026, 11, 3, 16, 0, 5, 999, tzinfo=ZoneInfo("Asia/Shanghai"))
     assert log.append("a", "change.new", "CR-1", now=shanghai).time == "2026-11-03T08:00:05Z"
-    minus = datetime(2026, 11, 3, 1, 0, tzinfo=timezone(timedelta(hours=-7)))
-    assert log.append("a", "change.new", "CR-1", now=minus).time == "2026-11-03T08:00:00Z"
+    minus = datetime(2026, 11, 3, 1, 0, 6, tzinfo=timezone(timedelta(hours=-7)))
+    assert log.append("a", "change.new", "CR-1", now=minus).time == "2026-11-03T08:00:06Z"
     with pytest.raises(ValueError, match="naive"):
         log.append("a", "change.new", "CR-1", now=datetime(2026, 11, 3, 8, 0))
     assert log.verify().count == 2
 
 
-def test_clock_going_backwards_keeps_the_order_of_the_chain(tmp_path):
+def test_an_entry_earlier_than_the_one_before_is_refused(tmp_path):
     log = AuditLog(tmp_path / "a.jsonl")
     log.append("a", "change.submit", "CR-1", now=T0)
-    log.append("a", "change.approve", "CR-1", now=T0 - timedelta(hours=1))
-    assert [(e.seq, e.time) for e in log.entries()] == [(1, "2026-11-03T08:00:00Z"),
-                                                         (2, "2026-11-03T07:00:00Z")]
+    before = log.path.read_bytes()
+    with pytest.raises(TimeOrderError) as err:
+        log.append("a", "change.approve", "CR-1", now=T0 - timedelta(seconds=1))
+    assert err.value.exit_code == 3
+    message = err.value.render()
+    assert "2026-11-03T07:59:59Z, is earlier than the last entry's (1, 2026-11-03T08:00:00Z)" \
+        in message and "\n" not in message
+    assert log.path.read_bytes() == before  # nothing written
+    with pytest.raises(TimeOrderError):
+        log.check_time(T0 - timedelta(hours=1))
+    log.check_time(T0)
+    assert log.append("a", "change.approve", "CR-1", now=T0).seq == 2  # the same second is fine
     assert log.verify().ok
+
+
+def test_backdated_entry_written_by_hand_is_the_first_bad_one(tmp_path):
+    log = filled(tmp_path, 5)
+    raw = [json.loads(r) for r in lines(log)]
+    raw[2]["time"] = "2026-11-03T07:00:00Z"  # entry 3 backdated, the chain rebuilt after it
+    prev = raw[1]["hash"]
+    for entry in raw[2:]:
+        entry["prev"] = prev
+        entry.update(rehash(entry))
+        prev = entry["hash"]
+    rewrite(log, [entry_line(e) for e in raw])
+    result = assert_broken_at(log, 3, "its time 2026-11-03T07:00:00Z is earlier than the entry "
+                                      "before it (2026-11-03T08:01:00Z)")
+    assert result.line == 3
 
 
 def test_default_clock_is_now(tmp_path):
@@ -392,10 +417,10 @@ def test_failed_write_leaves_no_half_line(tmp_path, monkeypatch):
 
     monkeypatch.setattr(audit.os, "write", half_then_fail)
     with pytest.raises(StoreError, match="cannot be written: No space left on device"):
-        log.append("a", "change.run", "CR-1", now=T0)
+        log.append("a", "change.run", "CR-1", now=T0 + timedelta(hours=1))
     monkeypatch.undo()
     assert log.path.read_bytes() == before
-    assert log.append("a", "change.run", "CR-1", now=T0).seq == 4
+    assert log.append("a", "change.run", "CR-1", now=T0 + timedelta(hours=1)).seq == 4
     assert log.verify().ok
 
 

@@ -63,6 +63,23 @@ def state(env: ChangeEnv, change_id: str = "CR-2026-0001") -> str:
         return s.get(Change, change_id).state
 
 
+# ----------------------------------------------------------------------------- the clock
+
+
+def test_a_clock_behind_the_audit_log_is_one_line_and_exit_3(env):
+    from weibao.change.audit import AuditLog, default_audit_path
+
+    path, _ = live(env)
+    tomorrow = dt.datetime.now(dt.UTC) + 24 * HOUR
+    AuditLog(default_audit_path(env.data_dir)).append("tester", "test.future", None,
+                                                      now=tomorrow)
+    result = weibao(env, "change", "submit", str(path), "--key", str(env.keys["wang.fang"]))
+    assert result.exit_code == 3, result.output
+    [line] = lines(result.output)
+    assert line.startswith("weibao: error: audit log ")
+    assert "is earlier than the last entry's (1, " in line and "check the clock" in line
+
+
 # ----------------------------------------------------------------------------- new, validate
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from change_env import IN_WINDOW, WINDOW_START, ChangeEnv
 
-from weibao.change.audit import GENESIS
+from weibao.change.audit import GENESIS, TimeOrderError
 from weibao.change.canonical import canonical_bytes, sha256_hex
 from weibao.change.people import allowed_signers, load_people
 from weibao.change.refusal import Refusal
@@ -343,3 +343,27 @@ def test_an_edited_audit_log_stops_every_run(env):
     with pytest.raises(Refusal) as err:
         env.service.run(path)
     assert err.value.rule == "audit" and "entry 2" in err.value.render()
+
+
+def test_a_backdated_act_is_refused_and_nothing_is_recorded(env):
+    """A clock set back (here the injected one) cannot backdate a new submission to gain the
+    notice, nor a run: the audit log refuses an entry earlier than the last one."""
+    path = env.write()
+    env.submit(path)
+    env.at(WINDOW_START - 2 * HOUR).approve(path)
+    env.edit(path, title="A different change, submitted late")
+    audit_before = env.audit_lines()
+    signoffs_before = signoffs_path(path).read_bytes()
+    env.at(WINDOW_START - 30 * HOUR)
+    with pytest.raises(TimeOrderError) as err:
+        env.submit(path)
+    message = err.value.render()
+    assert err.value.exit_code == 3 and "\n" not in message
+    assert "is earlier than the last entry's (2, 2026-03-07T12:00:00Z)" in message
+    assert env.audit_lines() == audit_before
+    assert signoffs_path(path).read_bytes() == signoffs_before
+    with pytest.raises(TimeOrderError):
+        env.service.run(path)
+    assert env.audit_lines() == audit_before
+    with env.store.session() as s:
+        assert s.get(Change, "CR-2026-0001").state == "approved"

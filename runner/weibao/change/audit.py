@@ -12,9 +12,11 @@ before (64 zeros for the first); ``seq`` counts from 1 without gaps. Each line i
 entry's canonical JSON, so a line edited in any way, even only re-spaced, is found out.
 
 What the chain shows: an entry edited, deleted, inserted or moved, a cut-short or foreign line,
-all from the first bad entry on (:meth:`AuditLog.verify`). What it cannot show alone: the
-last entries removed, or the whole log rewritten with fresh hashes. That is why the chain head
-(:meth:`AuditLog.head`) goes into the data signed at each approval and closing:
+all from the first bad entry on (:meth:`AuditLog.verify`), and an entry whose time is earlier
+than the one before it (``append`` refuses to write one: :class:`TimeOrderError`). What it
+cannot show alone: the last entries removed, or the whole log rewritten with fresh hashes.
+That is why the chain head (:meth:`AuditLog.head`) goes into the data signed at each approval
+and closing:
 :func:`verify_head_in_chain` then shows whether the history a signature vouched for is intact.
 
 Writers take an exclusive ``flock`` on the file, check the whole chain, and append one line
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from weibao.change.canonical import canonical_bytes, sha256_hex
-from weibao.errors import EXIT_CRITICAL, N_, StoreError, WeibaoError
+from weibao.errors import EXIT_CRITICAL, EXIT_USAGE, N_, StoreError, WeibaoError
 
 GENESIS = "0" * 64
 FIELDS = frozenset(
@@ -52,6 +54,13 @@ class AuditError(WeibaoError):
     """The audit log is not as it was written."""
 
     exit_code = EXIT_CRITICAL
+
+
+class TimeOrderError(WeibaoError):
+    """An entry would carry a time earlier than the entry before it (a clock set back, or an
+    act backdated): nothing is written. Exit status 3, like a refusal."""
+
+    exit_code = EXIT_USAGE
 
 
 class BrokenChain(AuditError):
@@ -121,7 +130,8 @@ class AuditLog:
     def append(self, actor: str, action: str, change_id: str | None,
                digests: dict[str, str] | None = None, detail: dict[str, Any] | None = None,
                now: datetime | None = None) -> Entry:
-        """Append one entry and return it; BrokenChain (nothing written) if the log is bad."""
+        """Append one entry and return it; BrokenChain (nothing written) if the log is bad,
+        TimeOrderError (nothing written) if ``now`` is earlier than the last entry's time."""
         body = _new_body(actor, action, change_id, digests or {}, detail or {}, now)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,6 +143,8 @@ class AuditLog:
             self._check_same_file(fd)
             size = os.fstat(fd).st_size
             last = self._last(size)
+            if last is not None and body["time"] < last.time:
+                raise time_order_error(self.path, body["time"], last)
             body["seq"] = last.seq + 1 if last else 1
             body["prev"] = last.hash if last else GENESIS
             entry = Entry(**body, hash=sha256_hex(body))
@@ -140,6 +152,20 @@ class AuditLog:
         finally:
             os.close(fd)  # also releases the lock
         return entry
+
+    def last(self) -> Entry | None:
+        """The last entry (None for an empty log); BrokenChain if the log is bad."""
+        last = None
+        for entry in self.entries():
+            last = entry
+        return last
+
+    def check_time(self, now: datetime) -> None:
+        """TimeOrderError when an entry made at ``now`` would be earlier than the last one."""
+        last = self.last()
+        stamp = utc_timestamp(now)
+        if last is not None and stamp < last.time:
+            raise time_order_error(self.path, stamp, last)
 
     def head(self) -> str:
         """Hash of the last entry (GENESIS for an empty log); BrokenChain if the log is bad."""
@@ -235,6 +261,13 @@ class AuditLog:
                           what=what, reason=exc.strerror or str(exc))
 
 
+def time_order_error(path: Path, time: str, last: Entry) -> TimeOrderError:
+    return TimeOrderError(N_("audit log %(file)s: the time now, %(time)s, is earlier than the "
+                             "last entry's (%(seq)s, %(last)s): entries are never backdated; "
+                             "check the clock of this machine"),
+                          file=str(path), time=time, seq=last.seq, last=last.time)
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -280,19 +313,20 @@ def _walk(fh: BinaryIO | None, size: int, path: Path) -> Iterator[Entry]:
     """Yield each entry of the first ``size`` bytes once it is proven; BrokenChain otherwise."""
     if fh is None:
         return
-    expected_seq, prev, read, line_no = 1, GENESIS, 0, 0
+    expected_seq, prev, read, line_no, time = 1, GENESIS, 0, 0, ""
     while read < size:
         raw = fh.readline(size - read)
         if not raw:  # the file shrank under us: the same as cut short
             raw = b"x"
         read += len(raw)
         line_no += 1
-        entry = _check_line(raw, path, line_no, expected_seq, prev)
+        entry = _check_line(raw, path, line_no, expected_seq, prev, time)
         yield entry
-        expected_seq, prev = expected_seq + 1, entry.hash
+        expected_seq, prev, time = expected_seq + 1, entry.hash, entry.time
 
 
-def _check_line(raw: bytes, path: Path, line: int, seq: int, prev: str) -> Entry:
+def _check_line(raw: bytes, path: Path, line: int, seq: int, prev: str,
+                prev_time: str = "") -> Entry:
     def broken(message: str, **params: object) -> BrokenChain:
         return BrokenChain(message, seq=seq, line=line, file=str(path), **params)
 
@@ -324,6 +358,10 @@ def _check_line(raw: bytes, path: Path, line: int, seq: int, prev: str) -> Entry
     if sha256_hex(entry.body()) != entry.hash:
         raise broken(N_("audit log %(file)s: line %(line)s (entry %(seq)s): its hash does not "
                         "match its contents (changed after it was written)"))
+    if entry.time < prev_time:
+        raise broken(N_("audit log %(file)s: line %(line)s (entry %(seq)s): its time %(time)s "
+                        "is earlier than the entry before it (%(previous)s): backdated"),
+                     time=entry.time, previous=prev_time)
     return entry
 
 

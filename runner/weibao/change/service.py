@@ -226,11 +226,15 @@ class ChangeService:
 
     def recover(self) -> list[int]:
         """Runs left ``running`` by a runner that died: mark them and their changes
-        interrupted, and say so in the audit log. Returns the run ids."""
+        interrupted, and say so in the audit log. Returns the run ids.
+
+        First of all, the clock: every act starts here, and none is recorded at a time earlier
+        than the audit log's last entry (TimeOrderError, exit 3, nothing done)."""
+        now = self.now()
+        self.log.check_time(now)
         closed = close_stale_runs(self.store)
         if not closed:
             return []
-        now = self.now()
         with self.store.session() as s:
             runs = [r for r in (s.get(Run, i) for i in closed) if r and r.change_id]
             found = [(r.id, r.change_id, r.kind) for r in runs]
@@ -500,7 +504,9 @@ class ChangeService:
         return self._execute(ctx, lock, evidence, check, on_task, on_start)
 
     def _begin(self, ctx: Context, evidence: dict[str, Any], check: bool) -> tuple[int, str]:
-        request, now = ctx.request, ctx.now
+        """The run's rows and its start entry, together: when the audit log refuses the entry
+        (a clock set back meanwhile, a damaged log) the store keeps nothing of the run."""
+        request, now = ctx.request, self.now()
         emergency = request.emergency.is_emergency
         with self.store.session() as s:
             change = s.get(Change, request.id)
@@ -531,15 +537,16 @@ class ChangeService:
                 change.awaiting_retrospective_approval = emergency and not ctx.approved
             change.updated_at = now
             run_id = run.id
-        self.log.append(self.user, f"change.{'check' if check else 'run'}.start", request.id,
-                        digests={"request": request.digest},
-                        detail={"run_id": run_id, "hosts": ctx.hosts, "emergency": emergency,
-                                "awaiting_retrospective_approval":
-                                    emergency and not ctx.approved,
-                                "media": evidence.get("media", {}),
-                                "backups": evidence.get("backups", {}),
-                                "signoffs": [c.entry.seq for c in ctx.checked]},
-                        now=now)
+            self.log.append(self.user, f"change.{'check' if check else 'run'}.start",
+                            request.id, digests={"request": request.digest},
+                            detail={"run_id": run_id, "hosts": ctx.hosts,
+                                    "emergency": emergency,
+                                    "awaiting_retrospective_approval":
+                                        emergency and not ctx.approved,
+                                    "media": evidence.get("media", {}),
+                                    "backups": evidence.get("backups", {}),
+                                    "signoffs": [c.entry.seq for c in ctx.checked]},
+                            now=now)
         return run_id, previous
 
     def _execute(self, ctx: Context, lock: Lock, evidence: dict[str, Any], check: bool,
@@ -584,6 +591,13 @@ class ChangeService:
     def _finish(self, ctx: Context, run_id: int, previous: str, check: bool, status: str,
                 message: str, streamer: ChangeStreamer, private_dir: Path) -> RunOutcome:
         request, now = ctx.request, self.now()
+        # The run has happened and must be recorded: should the clock have been set back
+        # while it ran, its end is recorded at the last entry's time, and the clock's time too.
+        clock_behind = ""
+        last = self.log.last()
+        if last is not None and utc_timestamp(now) < last.time:
+            clock_behind = utc_timestamp(now)
+            now = dt.datetime.fromisoformat(last.time.replace("Z", "+00:00"))
         manifest = ansible_svc.write_manifest(private_dir) if private_dir.exists() else ""
         with self.store.session() as s:
             run = s.get(Run, run_id)
@@ -607,7 +621,8 @@ class ChangeService:
                                 "failure": None if failure is None else {
                                     "host": failure.host, "task": failure.task,
                                     "message": failure.message[:500]},
-                                "message": message[:500]},
+                                "message": message[:500],
+                                **({"clock_behind": clock_behind} if clock_behind else {})},
                         now=now)
         return RunOutcome(change_id=request.id, run_id=run_id, check=check, status=status,
                           state=state,
