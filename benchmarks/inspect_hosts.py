@@ -12,6 +12,7 @@ machine's, but not this process tree's). Figures only: no test depends on them.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import subprocess
@@ -40,6 +41,8 @@ def main() -> int:
     ap.add_argument("--forks", type=int, default=20)
     args = ap.parse_args()
 
+    # podman here needs the project's containers.conf (ulimits, runc): see tests/podman/
+    os.environ.setdefault("CONTAINERS_CONF", str(ROOT / "tests" / "podman" / "containers.conf"))
     work = Path(tempfile.mkdtemp(prefix="weibao-bench-"))
     containers: list[str] = []
     hosts = {}
@@ -64,8 +67,11 @@ def main() -> int:
             "hosts": hosts}}))
         cmd = [str(Path(sys.executable).parent / "weibao"), "--data-dir", str(work / "data"),
                "inspect", "--inventory", str(inv.parent)]
-        env = {"ANSIBLE_FORKS": str(args.forks), "PATH": str(Path(sys.executable).parent)
-               + ":/usr/bin:/bin:/usr/sbin:/sbin"}
+        # the caller's environment (HOME, CONTAINERS_CONF for podman on these machines) with
+        # the venv first on PATH and the forks asked for
+        env = {**os.environ, "ANSIBLE_FORKS": str(args.forks),
+               "PATH": str(Path(sys.executable).parent) + os.pathsep
+               + os.environ.get("PATH", "/usr/bin:/bin:/usr/sbin:/sbin")}
         cpu0, t0 = cpu_seconds(), time.monotonic()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
         wall, cpu = time.monotonic() - t0, cpu_seconds() - cpu0
