@@ -265,10 +265,16 @@ def change_run(app: Any, file: Path, check: bool, people: Path | None,
     elif outcome.status == "failed":
         failure = outcome.failure
         detail = failure.message if failure else outcome.message
-        app.say(N_("%(change)s: FAILED in run %(run)d on %(host)s at task %(task)s: "
-                   "%(detail)s"), host=failure.host if failure else "-",
-                task=failure.task if failure else "-",
-                detail=detail.splitlines()[0] if detail else "", **params)
+        if failure is None and outcome.not_reached:
+            app.say(N_("%(change)s: FAILED in run %(run)d: the change playbook gave no task "
+                       "result for %(hosts)s: not reached, nothing shows the change was made "
+                       "there (does every play's hosts: cover the request's targets?)"),
+                    hosts=", ".join(outcome.not_reached), **params)
+        else:
+            app.say(N_("%(change)s: FAILED in run %(run)d on %(host)s at task %(task)s: "
+                       "%(detail)s"), host=failure.host if failure else "-",
+                    task=failure.task if failure else "-",
+                    detail=detail.splitlines()[0] if detail else "", **params)
         if not check:
             app.say(N_("follow the rollback plan (%(file)s, rollback_plan):"), file=str(file))
             for line in load_request(file).rollback_plan.rstrip().splitlines():

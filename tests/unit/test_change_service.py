@@ -14,6 +14,7 @@ import subprocess
 import pytest
 from change_env import (
     IN_WINDOW,
+    PLAYBOOK,
     WINDOW_START,
     ChangeEnv,
     ansible_processes,
@@ -155,6 +156,30 @@ def test_ctrl_c_leaves_the_change_interrupted(env):
     env.edit(path, variables={"marker_dir": str(env.markers), "fail_step": 0, "pause": 0})
     with pytest.raises(Refusal, match="was changed after"):
         env.service.run(path)
+
+
+def test_a_target_the_playbook_never_touches_is_not_reached_and_the_run_fails(env):
+    """ansible-playbook succeeds when a play's hosts: leaves a target out; the change must
+    not be recorded as done there."""
+    partial = env.content / "playbooks" / "change_partial.yml"
+    partial.write_text(PLAYBOOK.replace("hosts: all", "hosts: db01"))
+    path = env.ready(env.write(playbook="playbooks/change_partial.yml",
+                               targets={"limit": "db"}))
+    outcome = env.service.run(path)
+    assert (outcome.status, outcome.state, outcome.exit_code) == ("failed", "failed", 2)
+    assert outcome.failure is None and outcome.not_reached == ["db02"]
+    assert {h for h, _, _ in results(env, outcome.run_id)} == {"db01"}
+    with env.store.session() as s:
+        run = s.get(Run, outcome.run_id)
+        assert run.status == "failed"
+        assert sorted((h.name, h.status) for h in run.hosts) == [("db01", "done"),
+                                                                 ("db02", "not reached")]
+        assert run.message.startswith("the change playbook gave no task result for db02: "
+                                      "not reached")
+    end = json.loads(env.audit_lines()[-1])
+    assert end["action"] == "change.run.end" and end["detail"]["status"] == "failed"
+    assert "db02" in end["detail"]["message"]
+    assert change_row(env).state == "failed"
 
 
 # ----------------------------------------------------------------------------- crash, lock

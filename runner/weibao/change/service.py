@@ -108,6 +108,7 @@ class RunOutcome:
     artifact_dir: str
     emergency: bool
     awaiting_retrospective_approval: bool
+    not_reached: list[str] = field(default_factory=list)  # targets without any task result
 
 
 @dataclass(frozen=True)
@@ -582,14 +583,18 @@ class ChangeService:
             if not keep_lock:
                 self.locks.release(lock)
             raise
-        status, message = _status(result, stop["flag"], streamer)
+        status, message = _status(result, stop["flag"], streamer, ctx.hosts)
         outcome = self._finish(ctx, run_id, previous, check, status, message, streamer,
-                               private_dir)
+                               private_dir, played=_played(result, stop["flag"], streamer))
         self.locks.release(lock)
         return outcome
 
     def _finish(self, ctx: Context, run_id: int, previous: str, check: bool, status: str,
-                message: str, streamer: ChangeStreamer, private_dir: Path) -> RunOutcome:
+                message: str, streamer: ChangeStreamer, private_dir: Path, *,
+                played: bool = False) -> RunOutcome:
+        """Record the end. ``played``: the playbook ran to its end without a failure, so a
+        host with task results is done even when the run failed because another target has
+        none (not reached)."""
         request, now = ctx.request, self.now()
         # The run has happened and must be recorded: should the clock have been set back
         # while it ran, its end is recorded at the last entry's time, and the clock's time too.
@@ -605,7 +610,8 @@ class ChangeService:
             run.manifest_sha256 = manifest
             for host in run.hosts:
                 if host.status == "pending":
-                    host.status = _host_status(status, host.name in streamer.hosts_seen)
+                    host.status = _host_status(status, host.name in streamer.hosts_seen,
+                                               played)
                     host.finished_at = now
             change = s.get(Change, request.id)
             state = previous if check else STATE_AFTER_RUN[status]
@@ -630,7 +636,9 @@ class ChangeService:
                           hosts=ctx.hosts, tasks=streamer.count, failure=failure,
                           message=message, artifact_dir=str(private_dir),
                           emergency=request.emergency.is_emergency,
-                          awaiting_retrospective_approval=awaiting)
+                          awaiting_retrospective_approval=awaiting,
+                          not_reached=[h for h in ctx.hosts if h not in streamer.hosts_seen]
+                          if played else [])
 
     # ------------------------------------------------------------------------- unlock
 
@@ -756,8 +764,8 @@ def _describe(change: Change, request: ChangeRequest) -> None:
     change.timezone = request.window.timezone
 
 
-def _status(result: ansible_svc.PlaybookResult, stopped: bool,
-            streamer: ChangeStreamer) -> tuple[str, str]:
+def _status(result: ansible_svc.PlaybookResult, stopped: bool, streamer: ChangeStreamer,
+            hosts: list[str]) -> tuple[str, str]:
     if stopped or result.status == "canceled":
         return "interrupted", "interrupted (Ctrl-C or a stop signal) before the run finished"
     if result.status == "timeout":
@@ -768,11 +776,24 @@ def _status(result: ansible_svc.PlaybookResult, stopped: bool,
     if result.status != "successful":
         tail = result.stdout_tail.strip().splitlines()
         return "failed", (tail[-1] if tail else f"ansible-playbook exit status {result.rc}")
+    missing = [h for h in hosts if h not in streamer.hosts_seen]
+    if missing:
+        # ansible-playbook succeeds when a play's hosts: pattern leaves a target out: nothing
+        # shows the change was made there, so the run is not a success.
+        return "failed", ("the change playbook gave no task result for " + ", ".join(missing)
+                          + ": not reached (does every play's hosts: cover the request's "
+                            "targets?); nothing shows the change was made there")
     return "successful", ""
 
 
-def _host_status(status: str, seen: bool) -> str:
-    if status == "successful":
+def _played(result: ansible_svc.PlaybookResult, stopped: bool,
+            streamer: ChangeStreamer) -> bool:
+    """The playbook ran to its end and nothing in it failed."""
+    return (not stopped and result.status == "successful" and streamer.failure is None)
+
+
+def _host_status(status: str, seen: bool, played: bool = False) -> str:
+    if status == "successful" or (played and seen):
         return "done"
     if status == "interrupted":
         return "interrupted"
