@@ -3,9 +3,19 @@
 # tests/images/build.sh. Used by the Molecule scenarios (roles/*/molecule/default/prepare.yml,
 # through ansible.builtin.script) and by the integration tests (tests/integration/), e.g.
 #
-#     podman run -d --init --tmpfs /mnt/weibao-full:size=1m --name t \
+#     podman run -d --init --name t \
+#         --tmpfs /mnt/weibao-full:rw,size=1m \
+#         --mount type=volume,destination=/mnt/weibao-inodes,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=nr_inodes=100 \
+#         --tmpfs /mnt/weibao-ro:ro,size=1m \
 #         localhost/weibao-debian12:latest sleep infinity
 #     podman exec -i t sh -s < tests/images/induce_faults.sh
+#
+# (/sbin/init instead of `sleep infinity`, without --init, runs systemd as PID 1 and adds
+# fault e.) The three mounts are required: the script refuses to run without them rather
+# than fill / or write an fstab line for a mount that is not there. podman (4.3) rejects
+# nr_inodes in --tmpfs and --mount type=tmpfs, so the inode-limited tmpfs is a volume of
+# type tmpfs (podman mounts it with mount(8) when the container starts, and unmounts it when
+# it stops; `podman rm --volumes` removes an anonymous one).
 #
 # Idempotent: each fault is created once; a second run changes nothing and prints
 # "unchanged" for it (the last line says "changed=yes" or "changed=no" for Ansible).
@@ -26,8 +36,14 @@
 #      Debian-Security: patch.pending_updates and patch.security_updates must count it.
 #   d. a zombie process (weibao-zombie, whose parent never reaps it): system checks on
 #      processes (zombies).
-#   e. only when systemd is PID 1: a failed unit weibao-fault-demo.service: system checks
-#      on failed units.
+#   e. only when systemd is PID 1: a failed unit weibao-fault-demo.service:
+#      system.failed_units must warn about it.
+#   f. /mnt/weibao-inodes (a tmpfs with nr_inodes=100 the container is started with) filled
+#      with empty files to ~97% of its inodes: system.filesystem_inodes must be critical
+#      for that mount point (warning 85 %, critical 95 % by default).
+#   g. /mnt/weibao-ro (a tmpfs the container is started with read-only) gets an /etc/fstab
+#      line mounting it rw: system.readonly_mounts must be critical for it (a read-only
+#      mount whose fstab line does not say ro should be writable).
 set -eu
 
 export LC_ALL=C LANG=C
@@ -36,6 +52,8 @@ export PATH
 
 STATE=/var/lib/weibao-faults
 FULL_MNT=/mnt/weibao-full
+INODES_MNT=/mnt/weibao-inodes
+RO_MNT=/mnt/weibao-ro
 REPO=/srv/weibao-repo
 PKG=weibao-fault-demo
 CHANGED=no
@@ -247,9 +265,63 @@ EOF
     CHANGED=yes
 }
 
+# --- f. a small filesystem out of inodes ----------------------------------------------------
+fault_inode_exhaustion() {
+    # Refuse anything but a dedicated tmpfs with few inodes: without it this would create
+    # files on / (or millions of them on a default tmpfs).
+    if ! mountpoint -q "$INODES_MNT"; then
+        die "$INODES_MNT is not a mount point; start the container with --mount type=volume,destination=$INODES_MNT,volume-opt=type=tmpfs,volume-opt=device=tmpfs,volume-opt=o=nr_inodes=100"
+    fi
+    fstype=$(stat -f -c %T "$INODES_MNT")
+    [ "$fstype" = tmpfs ] || die "$INODES_MNT is $fstype; expected a tmpfs with nr_inodes=100"
+    total=$(df -Pi "$INODES_MNT" | awk 'NR == 2 { print $2 }')
+    [ "$total" -le 4096 ] || die "$INODES_MNT has $total inodes; expected a small tmpfs (nr_inodes=100)"
+    used=$(df -Pi "$INODES_MNT" | awk 'NR == 2 { print $3 }')
+    if [ $((used * 100)) -ge $((total * 95)) ]; then
+        say "f. $INODES_MNT already uses $used of $total inodes (unchanged)"
+        return
+    fi
+    # 97% of the inodes in use: empty files take an inode each and no space.
+    want=$((total * 97 / 100))
+    i=0
+    while [ "$used" -lt "$want" ]; do
+        i=$((i + 1))
+        f="$INODES_MNT/weibao-inode-$i"
+        [ -e "$f" ] && continue
+        : > "$f"
+        used=$((used + 1))
+    done
+    used=$(df -Pi "$INODES_MNT" | awk 'NR == 2 { print $3 }')
+    say "f. filled $INODES_MNT to $used of $total inodes"
+    CHANGED=yes
+}
+
+# --- g. a read-only mount that fstab says is read-write -------------------------------------
+fault_readonly_mount() {
+    # The container is started with this tmpfs read-only (an unprivileged container cannot
+    # remount anything itself); the fault is the fstab line that says it should be rw.
+    line=$(awk -v m="$RO_MNT" '$2 == m { print; exit }' /proc/mounts)
+    [ -n "$line" ] || die "$RO_MNT is not a mount point; start the container with --tmpfs $RO_MNT:ro,size=1m"
+    set -- $line
+    [ "$3" = tmpfs ] || die "$RO_MNT is $3; expected a tmpfs started read-only (--tmpfs $RO_MNT:ro,size=1m)"
+    case ",$4," in
+        *,ro,*) ;;
+        *) die "$RO_MNT is mounted $4, not read-only; start the container with --tmpfs $RO_MNT:ro,size=1m" ;;
+    esac
+    if awk -v m="$RO_MNT" '$1 !~ /^#/ && $2 == m { found = 1 } END { exit !found }' /etc/fstab 2>/dev/null; then
+        say "g. /etc/fstab already has a line for $RO_MNT (unchanged)"
+        return
+    fi
+    printf 'tmpfs %s tmpfs rw,nosuid,nodev,size=1m 0 0\n' "$RO_MNT" >> /etc/fstab
+    say "g. $RO_MNT is mounted read-only; added an /etc/fstab line mounting it rw"
+    CHANGED=yes
+}
+
 fault_full_filesystem
 fault_kernel_logs
 fault_pending_update
 fault_zombie
 fault_failed_unit
+fault_inode_exhaustion
+fault_readonly_mount
 echo "changed=$CHANGED"
