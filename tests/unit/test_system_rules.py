@@ -5,11 +5,18 @@ informational: always ok when it can read the process table) and one that makes 
 Data comes from the parser fixtures where they exist, so the rules are judged on real-format
 input. The last section runs the module's collector on this machine and on prepared
 conditions (a hung statvfs, a bind-mounted file, a missing time-sync tool).
+
+Every finding any of these tests makes the rules produce is also checked for its Chinese
+text (the autouse fixture ``every_finding_has_chinese``), so each test input doubles as a
+translation test of the branch it reaches.
 """
 
+import ast
+import collections
 import copy
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -17,6 +24,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible.module_utils.weibao_inspection import findings as findings_module
 from ansible.module_utils.weibao_inspection.findings import validate_finding
 from ansible.module_utils.weibao_inspection.parsers import linux_system as ls
 from ansible.module_utils.weibao_inspection.rules import system as rules
@@ -30,6 +38,57 @@ ALL_CHECKS = {
     "system.failed_units", "system.time_sync",
 }
 GIB = 1024 ** 3
+
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def chinese_problems(finding):
+    """Why ``finding`` lacks proper zh-CN text (an empty list when it has it)."""
+    zh = (finding.get("translations") or {}).get("zh-CN") or {}
+    summary = zh.get("summary", "")
+    problems = []
+    if not summary:
+        problems.append("no zh-CN summary")
+    elif not CJK_RE.search(summary):
+        problems.append(f"zh-CN summary has no Chinese character: {summary!r}")
+    if finding["recommendation"] and not zh.get("recommendation"):
+        problems.append("no zh-CN recommendation beside the English one")
+    if zh.get("recommendation") and not CJK_RE.search(zh["recommendation"]):
+        problems.append(f"zh-CN recommendation has no Chinese character: {zh['recommendation']!r}")
+    if not finding["recommendation"] and zh.get("recommendation"):
+        problems.append("a zh-CN recommendation without an English one")
+    missing = collections.Counter(NUMBER_RE.findall(finding["summary"])) \
+        - collections.Counter(NUMBER_RE.findall(summary))
+    if summary and missing:
+        problems.append(f"numbers of the English summary missing from the Chinese one: "
+                        f"{sorted(missing)} ({finding['summary']!r} / {summary!r})")
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def every_finding_has_chinese(monkeypatch):
+    """Check the zh-CN text of every finding the rules build while a test runs.
+
+    ``make_finding`` and ``unknown`` are wrapped where rules/system.py looks them up, so a
+    branch without Chinese fails the test that reaches it, at the point it is built.
+    Returns the list of findings checked.
+    """
+    checked = []
+
+    def checking(build):
+        def wrapper(*args, **kwargs):
+            finding = build(*args, **kwargs)
+            problems = chinese_problems(finding)
+            assert not problems, f"{finding['check_id']} ({finding['status']}): {problems}"
+            checked.append(finding)
+            return finding
+        return wrapper
+
+    monkeypatch.setattr(rules, "make_finding", checking(rules.make_finding))
+    monkeypatch.setattr(rules, "unknown", checking(rules.unknown))
+    return checked
 
 
 def raw(folder, name):
@@ -123,6 +182,59 @@ def test_broken_host_every_check_unknown():
     assert {f["status"] for f in findings} == {"unknown"}
 
 
+# --------------------------------------------------------------------------- Chinese text
+
+
+def test_whole_area_findings_carry_chinese(every_finding_has_chinese):
+    broken = {"collected_at_epoch": NOW, "since": "", "since_epoch": None,
+              "uptime": {"error": "cannot read /proc/uptime: Permission denied"},
+              "boot_time_epoch": None, "time_sync": {"answers": [], "errors": []}}
+    for data in (healthy(), broken):
+        findings = rules.evaluate(data)
+        # each finding went through the check of the autouse fixture
+        assert all(any(f is c for c in every_finding_has_chinese) for f in findings)
+        for finding in findings:
+            validate_finding(finding)
+            assert not chinese_problems(finding)
+    zh = {f["check_id"]: f["translations"]["zh-CN"]["summary"]
+          for f in rules.evaluate(healthy())}
+    assert zh["system.readonly_mounts"] == "没有应可写的文件系统被挂载为只读（已检查 2 个挂载点）"
+    assert zh["system.swap"] == "本主机未配置交换空间"
+    assert zh["system.uptime"] == ("自上次巡检（2025-10-24T16:00:00Z）以来未重启；主机于 "
+                                   "2025-08-26T16:00:00Z 开机，已运行 90 天 0 小时")
+
+
+@pytest.mark.parametrize("translations,problem", [
+    (None, "no zh-CN summary"),
+    ({"summary": "Load is high"}, "no Chinese character"),
+    ({"summary": "负载过高"}, "numbers of the English summary"),
+    ({"summary": "每个 CPU 负载 3.0"}, "no zh-CN recommendation"),
+])
+def test_chinese_check_rejects_missing_text(translations, problem):
+    finding = findings_module.make_finding(
+        "system.load", "warning", "Load 3.0 per CPU", recommendation="Find the cause.",
+        summary_zh=(translations or {}).get("summary", ""))
+    assert any(problem in p for p in chinese_problems(finding)), chinese_problems(finding)
+
+
+def test_every_finding_call_in_the_rules_passes_chinese():
+    """Static companion of the fixture: branches no test input reaches are covered too."""
+    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and isinstance(node.func, ast.Name) and node.func.id in ("make_finding", "unknown")]
+    assert len(calls) > 30
+    for call in calls:
+        keywords = {k.arg for k in call.keywords}
+        if call.func.id == "unknown":
+            assert "reason_zh" in keywords, f"unknown() without reason_zh at line {call.lineno}"
+        else:
+            assert "summary_zh" in keywords, f"make_finding() without summary_zh at line " \
+                                             f"{call.lineno}"
+            if "recommendation" in keywords:
+                assert "recommendation_zh" in keywords, \
+                    f"make_finding() without recommendation_zh at line {call.lineno}"
+
+
 # --------------------------------------------------------------------------- thresholds
 
 
@@ -164,6 +276,17 @@ def test_uptime_without_previous_inspection():
     assert finding["status"] == "ok"
     assert "no previous inspection" in finding["summary"]
     assert finding["values"]["reboots_since"] is None
+
+
+def test_uptime_without_collection_time():
+    data = healthy()
+    data.update(since="", since_epoch=None, collected_at_epoch=None)
+    finding = one(rules.check_uptime(data), "system.uptime")
+    assert finding["status"] == "ok"
+    assert finding["summary"] == ("Booted 2025-08-26T16:00:00Z, uptime unknown; no previous "
+                                  "inspection to compare with")
+    assert finding["translations"]["zh-CN"]["summary"] == (
+        "主机于 2025-08-26T16:00:00Z 开机，运行时长未知；没有可比较的上次巡检")
 
 
 def test_uptime_no_reboot_since_last_inspection():
@@ -529,6 +652,50 @@ def test_readonly_ok_on_debian_host_and_container():
     data["mounts"] = {"entries": mounts}
     # ro /sys, /proc/* and cgroup mounts of a container are ignored, not reported
     assert one(rules.check_readonly_mounts(data), "system.readonly_mounts")["status"] == "ok"
+
+
+def _mounts(text):
+    mounts = ls.parse_mounts(text)
+    rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, rules.DEFAULT_IGNORE_MOUNTPOINTS)
+    return {"entries": mounts}
+
+
+def test_readonly_mount_whose_fstab_line_cannot_be_read_is_not_judged():
+    """An ro mount without a readable fstab entry may be the broken line's: unknown, not ok."""
+    data = _rhel8_ro()
+    for entry in data["fstab"]["entries"]:
+        if entry["mountpoint"] in ("/", "/data/Oracle Backups"):
+            entry["options"] = ["ro"]
+            entry["readonly"] = True
+    # /srv/old is what the broken line "/dev/mapper/datavg-old  /srv/old" meant to mount
+    data["mounts"] = _mounts(raw("proc_mounts", "rhel8_root_remounted_ro")
+                             + "/dev/mapper/datavg-old /srv/old xfs ro,relatime 0 0\n")
+    finding = one(rules.check_readonly_mounts(data), "system.readonly_mounts")
+    assert finding["status"] == "unknown"
+    assert finding["component"] == "/srv/old"
+    assert "1 line there could not be read" in finding["summary"]
+    assert "fstab line not understood: /dev/mapper/datavg-old  /srv/old" in finding["evidence"]
+    assert "1 行无法解析" in finding["translations"]["zh-CN"]["summary"]
+
+
+def test_readonly_with_unreadable_fstab_lines_judges_what_it_can():
+    data = healthy()
+    data["mounts"] = _mounts("/dev/sda2 / ext4 ro,relatime 0 0\n"
+                             "/dev/sdb1 /data xfs ro,relatime 0 0\n"
+                             "/dev/sdc1 /backup xfs ro,relatime 0 0\n"
+                             "/dev/sdd1 /archive xfs ro,relatime 0 0\n")
+    data["fstab"] = dict(ls.parse_fstab("/dev/sdb1 /data xfs defaults 0 0\n"
+                                        "/dev/sdc1 /backup xfs ro 0 0\n"
+                                        "/dev/sdd1\n/dev/sde1 /x y z 0 0 extra\n"),
+                         path="/etc/fstab")
+    findings = rules.check_readonly_mounts(data)
+    assert [(f["component"], f["status"]) for f in findings] == [
+        ("/", "critical"), ("/data", "critical"), ("/archive", "unknown")]
+    # / is read-only whatever its line says: still critical, and says what it could not read
+    assert "no readable line of /etc/fstab says ro (2 lines could not be read)" \
+        in findings[0]["summary"]
+    assert "fstab line not understood: /dev/sdd1" in findings[0]["evidence"]
+    assert "2 lines there could not be read" in findings[2]["summary"]
 
 
 @pytest.mark.parametrize("change", [

@@ -16,7 +16,8 @@ Check ids and what they judge (thresholds: :data:`DEFAULT_THRESHOLDS`):
 ``system.swap``               used swap %; ok when no swap is configured
 ``system.filesystem_usage``   one finding per judged mount, used % as ``df`` computes it
 ``system.filesystem_inodes``  one finding per judged mount that has inodes
-``system.readonly_mounts``    critical per mount that is read-only but should be writable
+``system.readonly_mounts``    critical per mount that is read-only but should be writable;
+                              unknown when its fstab line could not be read
 ``system.zombie_processes``   number of processes in state Z
 ``system.top_processes``      informational (ok): top CPU and memory consumers
 ``system.failed_units``       warning per failed systemd unit
@@ -126,6 +127,37 @@ def _duration(seconds):
     return f"{minutes} min"
 
 
+def _duration_zh(seconds):
+    seconds = int(seconds)
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} 天 {hours} 小时"
+    if hours:
+        return f"{hours} 小时 {minutes} 分钟"
+    return f"{minutes} 分钟"
+
+
+# Reasons the rules and the collector module write themselves (not OS error text), in
+# Chinese. Any other reason (an OS or command error) is kept as it is in the Chinese sentence.
+_REASONS_ZH = {
+    "not collected": "未采集",
+    "not installed": "未安装",
+    "boot time not available": "无法获得开机时间",
+    "last is not installed": "未安装 last 命令",
+    "no process readable in /proc": "/proc 中没有可读取的进程",
+    "unknown reason": "原因未知",
+    "/proc is mounted with hidepid and the module does not run as root (use become)":
+        "/proc 以 hidepid 选项挂载，而模块未以 root 身份运行（请使用 become）",
+}
+
+
+def _zh(reason):
+    """The Chinese of a reason the rules or the module wrote; anything else unchanged."""
+    return _REASONS_ZH.get(reason, reason)
+
+
 def _levels(thresholds, name):
     levels = thresholds[name]
     return levels.get("warning"), levels.get("critical")
@@ -133,6 +165,10 @@ def _levels(thresholds, name):
 
 def _pct(value):
     return f"{value:.1f} %"
+
+
+def _pct_zh(value):
+    return f"{value:.1f}%"
 
 
 # --------------------------------------------------------------------------- uptime
@@ -145,7 +181,7 @@ def check_uptime(data):
     if boot is None:
         reason = _error(data.get("uptime")) or "boot time not available"
         return [unknown(check_id, f"Cannot tell when the host booted: {reason}",
-                        component="boot")]
+                        component="boot", reason_zh=f"无法确定主机的开机时间：{_zh(reason)}")]
     now = data.get("collected_at_epoch")
     boot_iso = epoch_to_iso(boot)
     uptime = (now - boot) if now is not None else None
@@ -153,32 +189,43 @@ def check_uptime(data):
               "since": data.get("since") or "", "reboots_since": None,
               "reboots_since_complete": None}
     evidence = [f"booted {boot_iso} ({data.get('boot_time_source', 'btime')})"]
-    up = f"up {_duration(uptime)}" if uptime is not None else "uptime unknown"
+    if uptime is not None:
+        up, up_zh = f"up {_duration(uptime)}", f"已运行 {_duration_zh(uptime)}"
+    else:
+        up, up_zh = "uptime unknown", "运行时长未知"
     since_epoch = data.get("since_epoch")
     if data.get("since_error"):
         return [unknown(check_id, f"Booted {boot_iso}; cannot compare with the last "
                         f"inspection: {data['since_error']}", component="boot",
-                        evidence=evidence)]
+                        evidence=evidence,
+                        reason_zh=f"主机于 {boot_iso} 开机；无法与上次巡检比较："
+                                  f"{data['since_error']}")]
     if since_epoch is None:
         return [make_finding(check_id, "ok",
                              f"Booted {boot_iso}, {up}; no previous inspection to compare with",
-                             component="boot", evidence=evidence, values=values)]
+                             component="boot", evidence=evidence, values=values,
+                             summary_zh=f"主机于 {boot_iso} 开机，{up_zh}；没有可比较的上次巡检")]
     if now is not None and since_epoch > now + CLOCK_SLACK_SECONDS:
         return [unknown(check_id, f"The last inspection ({data['since']}) is later than this "
                         f"host's clock ({epoch_to_iso(now)}): check the clock",
-                        component="boot", evidence=evidence)]
+                        component="boot", evidence=evidence,
+                        reason_zh=f"上次巡检时间（{data['since']}）晚于本机时钟"
+                                  f"（{epoch_to_iso(now)}）：请检查本机时钟")]
     if boot <= since_epoch:
         values["reboots_since"] = 0
         values["reboots_since_complete"] = True
         return [make_finding(check_id, "ok",
                              f"No reboot since the last inspection ({data['since']}); booted "
                              f"{boot_iso}, {up}", component="boot", evidence=evidence,
-                             values=values)]
+                             values=values,
+                             summary_zh=f"自上次巡检（{data['since']}）以来未重启；主机于 "
+                                        f"{boot_iso} 开机，{up_zh}")]
     # rebooted at least once since the last inspection
     reboots = data.get("reboots") or {"error": "not collected"}
     reason = _error(reboots)
     if reason:
         count_text = f"at least once (the reboot count is unknown: {reason})"
+        count_zh = f"至少重启 1 次（重启次数未知：{_zh(reason)}）"
         evidence.append(f"reboot records not available: {reason}")
     else:
         after = [r for r in reboots.get("records", [])
@@ -192,6 +239,7 @@ def check_uptime(data):
             count_text = "once" if complete else "at least once"
         else:
             count_text = f"{count} times" if complete else f"at least {count} times"
+        count_zh = f"重启 {count} 次" if complete else f"至少重启 {count} 次"
         evidence.extend(r.get("line", r.get("start", "")) for r in after)
         if not complete:
             evidence.append("wtmp does not cover the whole period (rotated, or records missing)")
@@ -203,6 +251,11 @@ def check_uptime(data):
         recommendation=("Confirm the reboot was planned (change record); otherwise find the "
                         "cause in the logs of the previous boot (journalctl -b -1, "
                         "/var/log/messages, kdump) and report it to the client."),
+        summary_zh=f"自上次巡检（{data['since']}）以来{count_zh}；主机于 {boot_iso} 开机，"
+                   f"{up_zh}",
+        recommendation_zh=("确认该次重启是否为计划内操作（查阅变更记录）；如非计划内重启，请在上一次"
+                           "启动的日志（journalctl -b -1、/var/log/messages、kdump）中查找原因，"
+                           "并向客户报告。"),
     )]
 
 
@@ -215,17 +268,21 @@ def check_load(data, thresholds):
     loadavg = data.get("loadavg")
     reason = _error(loadavg)
     if reason:
-        return [unknown(check_id, f"Cannot read the load average: {reason}", component="cpu")]
+        return [unknown(check_id, f"Cannot read the load average: {reason}", component="cpu",
+                        reason_zh=f"无法读取平均负载：{_zh(reason)}")]
     cpus = data.get("cpu_count")
     if not cpus:
         return [unknown(check_id, "Cannot judge the load: number of CPUs unknown",
-                        component="cpu")]
+                        component="cpu", reason_zh="无法判断负载：CPU 数量未知")]
     warning, critical = _levels(thresholds, "load")
     per_core = {k: round(loadavg[k] / cpus, 2) for k in ("load1", "load5", "load15")}
     status = judge(per_core["load15"], warning, critical)
     summary = (f"Load average {loadavg['load1']:.2f} / {loadavg['load5']:.2f} / "
                f"{loadavg['load15']:.2f} on {cpus} CPUs: {per_core['load15']:.2f} per CPU "
                "over 15 minutes")
+    summary_zh = (f"平均负载 {loadavg['load1']:.2f} / {loadavg['load5']:.2f} / "
+                  f"{loadavg['load15']:.2f}，共 {cpus} 个 CPU：15 分钟平均每个 CPU 负载 "
+                  f"{per_core['load15']:.2f}")
     return [make_finding(
         check_id, status, summary, component="cpu",
         evidence=[f"/proc/loadavg: {loadavg['load1']} {loadavg['load5']} {loadavg['load15']} "
@@ -239,6 +296,10 @@ def check_load(data, thresholds):
         recommendation="" if status == "ok" else (
             "More runnable or uninterruptible tasks than CPUs for 15 minutes: find them with "
             "top/ps (state R or D), check for I/O waits, and plan more CPU or load moves."),
+        summary_zh=summary_zh,
+        recommendation_zh="" if status == "ok" else (
+            "15 分钟内可运行或不可中断的任务一直多于 CPU 数：用 top/ps 找出这些任务（状态 R 或 "
+            "D），检查是否存在 I/O 等待，并规划增加 CPU 或迁移部分负载。"),
     )]
 
 
@@ -249,11 +310,13 @@ def check_cpu(data, thresholds):
     if reason:
         return [
             unknown("system.cpu_utilisation", f"Cannot measure CPU use: {reason}",
-                    component="cpu"),
-            unknown("system.io_wait", f"Cannot measure I/O wait: {reason}", component="cpu"),
+                    component="cpu", reason_zh=f"无法测量 CPU 使用率：{_zh(reason)}"),
+            unknown("system.io_wait", f"Cannot measure I/O wait: {reason}", component="cpu",
+                    reason_zh=f"无法测量 I/O 等待：{_zh(reason)}"),
         ]
     seconds = cpu.get("sample_seconds")
     during = f"over a {seconds:.0f}-second sample" if seconds else "over the sample"
+    during_zh = f"{seconds:.0f} 秒采样期间" if seconds else "采样期间"
     evidence = [f"/proc/stat sampled twice, {seconds} s apart: busy {cpu['busy_pct']} %, "
                 f"iowait {cpu['iowait_pct']} %, steal {cpu['steal_pct']} %, "
                 f"idle {cpu['idle_pct']} %"]
@@ -270,11 +333,16 @@ def check_cpu(data, thresholds):
             "Find the processes using the CPU (system.top_processes, top), check whether the "
             "load is expected (batch jobs, backups) and watch it over the month's performance "
             "data before adding CPUs."),
+        summary_zh=f"{during_zh} CPU 使用率 {_pct_zh(cpu['busy_pct'])}",
+        recommendation_zh="" if status == "ok" else (
+            "找出占用 CPU 的进程（system.top_processes、top），确认该负载是否在预期之内"
+            "（批处理作业、备份），并结合本月的性能数据持续观察，再决定是否增加 CPU。"),
     ))
     if cpu.get("iowait_pct") is None:
         findings.append(unknown("system.io_wait",
                                 "This kernel's /proc/stat has no iowait counter",
-                                component="cpu", evidence=evidence))
+                                component="cpu", evidence=evidence,
+                                reason_zh="此内核的 /proc/stat 没有 iowait 计数器"))
         return findings
     warning, critical = _levels(thresholds, "io_wait")
     status = judge(cpu["iowait_pct"], warning, critical)
@@ -287,6 +355,10 @@ def check_cpu(data, thresholds):
         recommendation="" if status == "ok" else (
             "Storage is slow or saturated: check disk latency and queue (iostat -x 5), "
             "multipath and array health, and which processes wait in state D."),
+        summary_zh=f"{during_zh} CPU 等待 I/O 的时间占 {_pct_zh(cpu['iowait_pct'])}",
+        recommendation_zh="" if status == "ok" else (
+            "存储响应慢或已饱和：检查磁盘延迟和队列（iostat -x 5）、多路径和磁盘阵列的健康状态，"
+            "以及哪些进程处于 D 状态等待。"),
     ))
     return findings
 
@@ -300,13 +372,15 @@ def check_memory(data, thresholds):
     mem = data.get("memory")
     reason = _error(mem)
     if reason:
-        return [unknown(check_id, f"Cannot read memory use: {reason}", component="memory")]
+        return [unknown(check_id, f"Cannot read memory use: {reason}", component="memory",
+                        reason_zh=f"无法读取内存使用情况：{_zh(reason)}")]
     total = mem["mem_total_kb"]
     available = mem["mem_available_kb"]
     used_pct = round(100.0 * (total - available) / total, 1)
     warning, critical = _levels(thresholds, "memory")
     status = judge(used_pct, warning, critical)
     note = "" if mem["available_source"] == "MemAvailable" else " (estimated: old kernel)"
+    note_zh = "" if mem["available_source"] == "MemAvailable" else "；旧内核，为估算值"
     return [make_finding(
         check_id, status,
         f"Memory {_pct(used_pct)} used excluding cache{note}: {_size(available * 1024)} "
@@ -322,6 +396,12 @@ def check_memory(data, thresholds):
             "(system.top_processes), check for leaks or oversized caches (database buffers, "
             "JVM heaps) and for OOM kills in the error log; add memory if the load is "
             "legitimate."),
+        summary_zh=f"内存已用 {_pct_zh(used_pct)}（不含缓存{note_zh}）：共 {_size(total * 1024)}，"
+                   f"可用 {_size(available * 1024)}",
+        recommendation_zh="" if status == "ok" else (
+            "即使除去缓存，可用内存仍然很少：找出占用内存最多的进程（system.top_processes），检查"
+            "是否存在内存泄漏或缓存设置过大（数据库缓冲区、JVM 堆），并在错误日志中查找 OOM 终止"
+            "记录；如果负载属于正常业务，请增加内存。"),
     )]
 
 
@@ -331,14 +411,16 @@ def check_swap(data, thresholds):
     mem = data.get("memory")
     reason = _error(mem)
     if reason:
-        return [unknown(check_id, f"Cannot read swap use: {reason}", component="swap")]
+        return [unknown(check_id, f"Cannot read swap use: {reason}", component="swap",
+                        reason_zh=f"无法读取交换空间使用情况：{_zh(reason)}")]
     total = mem["swap_total_kb"]
     warning, critical = _levels(thresholds, "swap")
     if total == 0:
         return [make_finding(check_id, "ok", "No swap space is configured on this host",
                              component="swap", evidence=["SwapTotal: 0 kB"],
                              values={"swap_total_kb": 0, "used_pct": None},
-                             thresholds={"warning": warning, "critical": critical})]
+                             thresholds={"warning": warning, "critical": critical},
+                             summary_zh="本主机未配置交换空间")]
     used = total - mem["swap_free_kb"]
     used_pct = round(100.0 * used / total, 1)
     status = judge(used_pct, warning, critical)
@@ -352,6 +434,11 @@ def check_swap(data, thresholds):
         recommendation="" if status == "ok" else (
             "Much memory has been pushed to swap: check memory pressure (vmstat 5: si/so), "
             "the largest processes and system.memory; add memory or reduce the load."),
+        summary_zh=f"交换空间已用 {_pct_zh(used_pct)}（共 {_size(total * 1024)}，已用 "
+                   f"{_size(used * 1024)}）",
+        recommendation_zh="" if status == "ok" else (
+            "大量内存已被换出到交换空间：检查内存压力（vmstat 5 的 si/so 列）、占用内存最多的进程"
+            "和 system.memory；增加内存或降低负载。"),
     )]
 
 
@@ -402,16 +489,17 @@ def check_filesystems(data, thresholds):
     section = data.get("filesystems")
     reason = _error(section)
     if reason:
-        return [
-            unknown("system.filesystem_usage", f"Cannot list filesystems: {reason}"),
-            unknown("system.filesystem_inodes", f"Cannot list filesystems: {reason}"),
-        ]
+        return [unknown(check_id, f"Cannot list filesystems: {reason}",
+                        reason_zh=f"无法列出文件系统：{_zh(reason)}")
+                for check_id in ("system.filesystem_usage", "system.filesystem_inodes")]
     entries = section.get("entries", [])
     if not entries:
         skipped = section.get("skipped_count", 0)
         return [unknown("system.filesystem_usage",
                         f"No filesystem left to judge ({skipped} mounts skipped by the ignore "
-                        "lists): check ignore_fstypes and ignore_mountpoints")]
+                        "lists): check ignore_fstypes and ignore_mountpoints",
+                        reason_zh=f"没有可判断的文件系统（{skipped} 个挂载点被忽略列表跳过）："
+                                  "请检查 ignore_fstypes 和 ignore_mountpoints")]
     findings = []
     usage_warning, usage_critical = _levels(thresholds, "filesystem_usage")
     inode_warning, inode_critical = _levels(thresholds, "filesystem_inodes")
@@ -420,14 +508,19 @@ def check_filesystems(data, thresholds):
         described = f"{mountpoint} ({fs.get('device')}, {fs.get('fstype')})"
         if fs.get("error"):
             for check_id in ("system.filesystem_usage", "system.filesystem_inodes"):
-                findings.append(unknown(check_id, f"Cannot read {described}: {fs['error']}",
-                                        component=mountpoint))
+                findings.append(unknown(
+                    check_id, f"Cannot read {described}: {fs['error']}", component=mountpoint,
+                    reason_zh=f"无法读取 {_described_zh(fs)}：{_zh(fs['error'])}"))
             continue
         findings.append(_usage_finding(fs, described, usage_warning, usage_critical))
         inode = _inode_finding(fs, described, inode_warning, inode_critical)
         if inode is not None:
             findings.append(inode)
     return findings
+
+
+def _described_zh(fs):
+    return f"{fs['mountpoint']}（{fs.get('device')}，{fs.get('fstype')}）"
 
 
 def _usage_finding(fs, described, warning, critical):
@@ -438,7 +531,9 @@ def _usage_finding(fs, described, warning, critical):
     avail = fs.get("avail_bytes") or 0
     if size <= 0 or used + avail <= 0:
         return unknown(check_id, f"{described} reports a size of 0; if it is a pseudo "
-                       "filesystem, add its type to ignore_fstypes", component=mountpoint)
+                       "filesystem, add its type to ignore_fstypes", component=mountpoint,
+                       reason_zh=f"{_described_zh(fs)}报告的大小为 0；如果它是伪文件系统，请将其"
+                                 "类型加入 ignore_fstypes")
     # as df computes Use%: the space reserved for root counts as neither used nor free
     used_pct = round(100.0 * used / (used + avail), 1)
     status = judge(used_pct, warning, critical)
@@ -455,6 +550,11 @@ def _usage_finding(fs, described, warning, critical):
             f"Free space on {mountpoint}: find what grew (du -xh --max-depth=2 {mountpoint} | "
             "sort -h), remove or archive old logs, dumps and package caches, or extend the "
             "filesystem; a full filesystem stops applications and logging."),
+        summary_zh=f"{mountpoint} 已用 {_pct_zh(used_pct)}（{_size(size)} 中剩余 {_size(avail)}）",
+        recommendation_zh="" if status == "ok" else (
+            f"清理 {mountpoint} 上的空间：找出增长的内容（du -xh --max-depth=2 {mountpoint} | "
+            "sort -h），删除或归档旧的日志、转储文件和软件包缓存，或者扩容文件系统；"
+            "文件系统写满会使应用和日志记录停止工作。"),
     )
 
 
@@ -480,6 +580,11 @@ def _inode_finding(fs, described, warning, critical):
             f"{mountpoint} is running out of inodes: find directories with very many small "
             "files (session, cache, mail or spool directories) and clean them up; no file can "
             "be created once inodes run out, even with free space."),
+        summary_zh=f"{mountpoint} 的 inode 已用 {_pct_zh(used_pct)}（共 {total} 个，"
+                   f"剩余 {free} 个）",
+        recommendation_zh="" if status == "ok" else (
+            f"{mountpoint} 的 inode 即将耗尽：找出存放大量小文件的目录（会话、缓存、邮件或 spool "
+            "目录）并清理；inode 用尽后，即使仍有剩余空间也无法再创建文件。"),
     )
 
 
@@ -495,22 +600,33 @@ def check_readonly_mounts(data):
     entry, when it is one of :data:`NORMALLY_RW_MOUNTPOINTS`. Only the visible (last)
     mount of each mount point counts; mounts ignored by ignore_fstypes/ignore_mountpoints are
     not checked.
+
+    fstab lines the parser could not read (``bad_lines``) may be the entry of any mount that
+    has no readable one, so a read-only mount without a readable entry is then not judged: it
+    gets an ``unknown`` naming the lines, never ``ok``. A normally writable mount point stays
+    critical (read-only there means errors far more often than an ro line), and its finding
+    says that lines could not be read. Mounts with a readable entry are judged as usual.
     """
     check_id = "system.readonly_mounts"
     mounts = data.get("mounts")
     reason = _error(mounts)
     if reason:
-        return [unknown(check_id, f"Cannot list mounts: {reason}", component="mounts")]
+        return [unknown(check_id, f"Cannot list mounts: {reason}", component="mounts",
+                        reason_zh=f"无法列出挂载点：{_zh(reason)}")]
     fstab = data.get("fstab") or {"error": "not collected"}
+    path = fstab.get("path", "/etc/fstab")
     fstab_reason = _error(fstab)
     if fstab_reason and not fstab.get("missing"):
-        return [unknown(check_id, f"Cannot read {fstab.get('path', '/etc/fstab')}: "
-                        f"{fstab_reason}", component="mounts")]
+        return [unknown(check_id, f"Cannot read {path}: {fstab_reason}", component="mounts",
+                        reason_zh=f"无法读取 {path}：{_zh(fstab_reason)}")]
     expected = {}
     for entry in fstab.get("entries", []):
         if entry["fstype"] in ("swap", "none") or not entry["mountpoint"].startswith("/"):
             continue
         expected[entry["mountpoint"]] = entry
+    bad = fstab.get("bad_lines") or []
+    bad_evidence = [f"fstab line not understood: {line}" for line in bad]
+    bad_count = f"{len(bad)} line{'s' if len(bad) != 1 else ''}"
     visible = {}
     for mount in mounts.get("entries", []):
         if mount.get("ignored"):
@@ -521,42 +637,69 @@ def check_readonly_mounts(data):
         if not mount["readonly"]:
             continue
         entry = expected.get(mountpoint)
+        described = f"{mountpoint} ({mount['device']}, {mount['fstype']})"
+        described_zh = f"{mountpoint}（{mount['device']}，{mount['fstype']}）"
+        evidence = [f"/proc/mounts: {mount['device']} {mountpoint} {mount['fstype']} "
+                    f"{_options(mount)}"]
         if entry is not None:
             if entry["readonly"]:
                 continue
-            why = f"/etc/fstab mounts it read-write ({_options(entry)})"
+            why = f"{path} mounts it read-write ({_options(entry)})"
+            why_zh = f"{path} 中配置为读写挂载（{_options(entry)}）"
+            evidence.append(f"fstab: {entry['device']} {entry['mountpoint']} {entry['fstype']} "
+                            f"{_options(entry)}")
+        elif mountpoint in NORMALLY_RW_MOUNTPOINTS and not bad:
+            why = f"{mountpoint} is normally writable and {path} does not say ro"
+            why_zh = f"{mountpoint} 通常应可写，且 {path} 中未指定 ro"
         elif mountpoint in NORMALLY_RW_MOUNTPOINTS:
-            why = f"{mountpoint} is normally writable and /etc/fstab does not say ro"
+            why = (f"{mountpoint} is normally writable and no readable line of {path} says ro "
+                   f"({bad_count} could not be read)")
+            why_zh = (f"{mountpoint} 通常应可写，且 {path} 中可读取的行均未指定 ro（另有 "
+                      f"{len(bad)} 行无法解析）")
+            evidence.extend(bad_evidence)
+        elif bad:
+            findings.append(unknown(
+                check_id,
+                f"{described} is mounted read-only and has no readable line in {path} "
+                f"({bad_count} there could not be read): whether it should be writable is not "
+                f"known; correct {path} and re-run",
+                component=mountpoint, evidence=evidence + bad_evidence,
+                reason_zh=f"{described_zh}当前以只读方式挂载，{path} 中没有它的可读配置行"
+                          f"（该文件有 {len(bad)} 行无法解析）：无法判断它是否应可写；"
+                          f"请修正 {path} 后重新检查",
+            ))
+            continue
         else:
             continue
         findings.append(make_finding(
             check_id, "critical",
-            f"{mountpoint} ({mount['device']}, {mount['fstype']}) is mounted read-only, "
-            f"but {why}",
-            component=mountpoint,
-            evidence=[f"/proc/mounts: {mount['device']} {mountpoint} {mount['fstype']} "
-                      f"{_options(mount)}"]
-                     + ([f"fstab: {entry['device']} {entry['mountpoint']} {entry['fstype']} "
-                         f"{_options(entry)}"] if entry else []),
+            f"{described} is mounted read-only, but {why}",
+            component=mountpoint, evidence=evidence,
             values={"device": mount["device"], "fstype": mount["fstype"], "readonly": True},
             recommendation=(
                 "The kernel usually remounts a filesystem read-only after I/O or metadata "
                 "errors: check dmesg and the error log for the device, check the disk/array, "
                 "repair the filesystem (fsck, xfs_repair) in a maintenance window, then "
                 "remount it read-write."),
+            summary_zh=f"{described_zh}当前以只读方式挂载，但 {why_zh}",
+            recommendation_zh=(
+                "内核通常在发生 I/O 错误或元数据错误后将文件系统重新挂载为只读：检查 dmesg "
+                "和该设备的错误日志，检查磁盘/磁盘阵列，在维护窗口内修复文件系统（fsck、"
+                "xfs_repair），然后重新以读写方式挂载。"),
         ))
     if findings:
         return findings
-    bad = fstab.get("bad_lines") or []
     evidence = [f"{len(visible)} mounts checked"]
     if fstab.get("missing"):
-        evidence.append(f"no {fstab.get('path', '/etc/fstab')}: only "
+        evidence.append(f"no {path}: only "
                         f"{', '.join(NORMALLY_RW_MOUNTPOINTS)} are expected to be writable")
-    evidence.extend(f"fstab line not understood: {line}" for line in bad)
+    evidence.extend(bad_evidence)
     return [make_finding(check_id, "ok",
                          f"No filesystem that should be writable is mounted read-only "
                          f"({len(visible)} mounts checked)", component="mounts",
-                         evidence=evidence, values={"mounts_checked": len(visible)})]
+                         evidence=evidence, values={"mounts_checked": len(visible)},
+                         summary_zh=f"没有应可写的文件系统被挂载为只读（已检查 {len(visible)} "
+                                    "个挂载点）")]
 
 
 # --------------------------------------------------------------------------- processes
@@ -567,13 +710,16 @@ def _process_section(data, check_id):
     reason = _error(procs)
     if reason:
         return None, unknown(check_id, f"Cannot read the process table: {reason}",
-                             component="processes")
+                             component="processes",
+                             reason_zh=f"无法读取进程表：{_zh(reason)}")
     if not procs.get("complete", True):
-        return None, unknown(check_id, "Only part of the process table is visible: "
-                             + procs.get("incomplete_reason", "unknown reason"),
-                             component="processes")
+        why = procs.get("incomplete_reason", "unknown reason")
+        return None, unknown(check_id, f"Only part of the process table is visible: {why}",
+                             component="processes",
+                             reason_zh=f"只能看到部分进程表：{_zh(why)}")
     if not procs.get("count"):
-        return None, unknown(check_id, "No process found in /proc", component="processes")
+        return None, unknown(check_id, "No process found in /proc", component="processes",
+                             reason_zh="在 /proc 中没有找到任何进程")
     return procs, None
 
 
@@ -593,9 +739,12 @@ def check_zombies(data, thresholds):
         parents[(z["ppid"], z.get("parent_comm") or "?")] += 1
     top_parents = sorted(parents.items(), key=lambda kv: -kv[1])
     summary = f"{count} zombie process{'es' if count != 1 else ''}"
+    summary_zh = f"{count} 个僵尸进程"
     if top_parents:
         summary += " (parents: " + ", ".join(
             f"{pid} {name} x{n}" for (pid, name), n in top_parents[:3]) + ")"
+        summary_zh += "，父进程：" + "、".join(
+            f"{pid} {name}（{n} 个）" for (pid, name), n in top_parents[:3])
     return [make_finding(
         check_id, status, summary, component="processes",
         evidence=[f"pid {z['pid']} ({z['comm']}) parent {z['ppid']} ({z.get('parent_comm')})"
@@ -607,6 +756,10 @@ def check_zombies(data, thresholds):
             "Zombies are dead children their parent has not reaped; they hold a PID each. Fix "
             "or restart the parent process listed (killing a zombie does nothing); a growing "
             "count can exhaust the PID space."),
+        summary_zh=summary_zh,
+        recommendation_zh="" if status == "ok" else (
+            "僵尸进程是已结束但尚未被父进程回收的子进程，每个占用一个 PID。请修复或重启上面列出的"
+            "父进程（杀死僵尸进程本身不起作用）；数量持续增长可能耗尽 PID 空间。"),
     )]
 
 
@@ -635,12 +788,16 @@ def check_top_processes(data):
     first_cpu = procs.get("top_cpu", [{}])[0] if procs.get("top_cpu") else None
     first_mem = procs.get("top_memory", [{}])[0] if procs.get("top_memory") else None
     parts = [f"{procs.get('count')} processes"]
+    parts_zh = [f"共 {procs.get('count')} 个进程"]
     if first_cpu:
         parts.append(f"top CPU {first_cpu['comm']} ({first_cpu['cpu_pct']:.1f} %)")
+        parts_zh.append(f"CPU 占用最高：{first_cpu['comm']}（{first_cpu['cpu_pct']:.1f}%）")
     if first_mem:
-        parts.append(f"top memory {first_mem['comm']} ({_size(first_mem['rss_kb'] * 1024)})")
+        size = _size(first_mem["rss_kb"] * 1024)
+        parts.append(f"top memory {first_mem['comm']} ({size})")
+        parts_zh.append(f"内存占用最高：{first_mem['comm']}（{size}）")
     return [make_finding(check_id, "ok", "; ".join(parts), component="processes",
-                         evidence=evidence, values=values)]
+                         evidence=evidence, values=values, summary_zh="；".join(parts_zh))]
 
 
 # --------------------------------------------------------------------------- systemd
@@ -655,11 +812,14 @@ def check_failed_units(data):
             check_id, "ok",
             f"systemd is not running on this host (PID 1 is {systemd.get('pid1')}); "
             "no units to check",
-            component="systemd", values={"pid1": systemd.get("pid1"), "systemd": False})]
+            component="systemd", values={"pid1": systemd.get("pid1"), "systemd": False},
+            summary_zh=f"本主机未运行 systemd（PID 1 为 {systemd.get('pid1')}）；"
+                       "没有需要检查的单元")]
     reason = _error(systemd)
     if reason:
         return [unknown(check_id, f"Cannot list failed systemd units: {reason}",
-                        component="systemd")]
+                        component="systemd",
+                        reason_zh=f"无法列出失败的 systemd 单元：{_zh(reason)}")]
     state = systemd.get("state")
     failed = systemd.get("failed_units", [])
     details = systemd.get("details") or {}
@@ -667,12 +827,15 @@ def check_failed_units(data):
         if state == "degraded":
             return [unknown(check_id, "systemd reports the system degraded but lists no "
                             "failed unit", component="systemd",
-                            evidence=["systemctl is-system-running: degraded"])]
+                            evidence=["systemctl is-system-running: degraded"],
+                            reason_zh="systemd 报告系统状态为 degraded，但没有列出任何失败的单元")]
         state_text = state or "unknown (is-system-running gave no answer)"
+        state_zh = state or "未知（is-system-running 没有返回结果）"
         return [make_finding(check_id, "ok", f"No failed systemd unit (system state: "
                              f"{state_text})", component="systemd",
                              evidence=[f"systemctl is-system-running: {state_text}"],
-                             values={"failed_units": 0, "system_state": state})]
+                             values={"failed_units": 0, "system_state": state},
+                             summary_zh=f"没有失败的 systemd 单元（系统状态：{state_zh}）")]
     findings = []
     for unit in failed:
         name = unit["unit"]
@@ -680,15 +843,21 @@ def check_failed_units(data):
         result = detail.get("Result")
         since = detail.get("StateChangeTimestamp") or detail.get("InactiveEnterTimestamp")
         extra = []
+        extra_zh = []
         if result:
             extra.append(f"result {result}")
+            extra_zh.append(f"结果为 {result}")
         if since:
             extra.append(f"since {since}")
+            extra_zh.append(f"始于 {since}")
         summary = f"Unit {name} has failed"
+        summary_zh = f"单元 {name} 已失败"
         if unit.get("description"):
             summary += f" ({unit['description']})"
+            summary_zh += f"（{unit['description']}）"
         if extra:
             summary += ": " + ", ".join(extra)
+            summary_zh += "：" + "，".join(extra_zh)
         evidence = [f"{name} {unit['load']} {unit['active']} {unit['sub']} "
                     f"{unit.get('description', '')}".rstrip()]
         evidence.extend(f"{k}={v}" for k, v in sorted(detail.items()) if k != "Id")
@@ -701,6 +870,11 @@ def check_failed_units(data):
                 f"Read 'systemctl status {name}' and 'journalctl -u {name}', fix the cause "
                 f"and restart the unit; if the failure is understood and harmless, clear it "
                 f"with 'systemctl reset-failed {name}'."),
+            summary_zh=summary_zh,
+            recommendation_zh=(
+                f"查看 'systemctl status {name}' 和 'journalctl -u {name}' 的输出，排除故障原因后"
+                f"重启该单元；如果失败原因已查明且无害，可用 'systemctl reset-failed {name}' "
+                "清除失败状态。"),
         ))
     return findings
 
@@ -714,7 +888,8 @@ def check_time_sync(data):
     section = data.get("time_sync") or {"error": "not collected"}
     reason = _error(section)
     if reason:
-        return [unknown(check_id, f"Cannot ask the time service: {reason}", component="clock")]
+        return [unknown(check_id, f"Cannot ask the time service: {reason}", component="clock",
+                        reason_zh=f"无法查询时间同步服务：{_zh(reason)}")]
     answers = section.get("answers", [])
     errors = section.get("errors", [])
     evidence = [f"{a['tool']}: {a.get('text', 'synchronised' if a['synchronized'] else 'no')}"
@@ -727,7 +902,9 @@ def check_time_sync(data):
         values.update({k: v for k, v in (first.get("values") or {}).items()})
         return [make_finding(check_id, "ok",
                              f"Clock synchronised ({first['tool']}: {first.get('text', 'yes')})",
-                             component="clock", evidence=evidence, values=values)]
+                             component="clock", evidence=evidence, values=values,
+                             summary_zh=f"时钟已同步（{first['tool']}："
+                                        f"{first.get('text', '是')}）")]
     if answers:
         return [make_finding(
             check_id, "warning",
@@ -739,10 +916,20 @@ def check_time_sync(data):
                 "Check the time service (chronyd, ntpd or systemd-timesyncd): is it running, "
                 "are its NTP servers reachable (UDP 123), is the offset too large to slew? "
                 "Logs, Kerberos, TLS and backups depend on a correct clock."),
+            summary_zh="时钟未同步：" + "；".join(
+                f"{a['tool']}：{a.get('text', '否')}" for a in answers),
+            recommendation_zh=(
+                "检查时间同步服务（chronyd、ntpd 或 systemd-timesyncd）：服务是否在运行？NTP 服务器"
+                "是否可达（UDP 123）？时间偏差是否过大、无法逐步校正？日志、Kerberos、TLS 和备份都"
+                "依赖准确的时钟。"),
         )]
-    return [unknown(check_id, "No time service tool answered: " + "; ".join(
-        f"{e['tool']}: {e['reason']}" for e in errors) if errors else
-        "No time service tool was asked", component="clock", evidence=evidence)]
+    if errors:
+        return [unknown(check_id, "No time service tool answered: " + "; ".join(
+            f"{e['tool']}: {e['reason']}" for e in errors), component="clock",
+            evidence=evidence, reason_zh="没有任何时间同步工具给出结果：" + "；".join(
+                f"{e['tool']}：{_zh(e['reason'])}" for e in errors))]
+    return [unknown(check_id, "No time service tool was asked", component="clock",
+                    evidence=evidence, reason_zh="未查询任何时间同步工具")]
 
 
 # --------------------------------------------------------------------------- all
