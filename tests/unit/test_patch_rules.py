@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import calendar
 import importlib.util
+import re
 import time
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.weibao_inspection.findings import validate_finding
+from ansible.module_utils.weibao_inspection.findings import make_finding, validate_finding
 from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     parse_apt_simulation,
     parse_check_update,
@@ -21,6 +22,7 @@ from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     parse_rpm_kernels,
     parse_updateinfo_list,
 )
+from ansible.module_utils.weibao_inspection.rules import patch as patch_rules
 from ansible.module_utils.weibao_inspection.rules.patch import (
     CHECK_IDS,
     DEFAULT_THRESHOLDS,
@@ -71,6 +73,182 @@ def valid(finding, check_id, status):
 
 
 # ------------------------------------------------------------------------------------------
+# Chinese text: every finding any test in this file produces is checked (docs/findings.md)
+# ------------------------------------------------------------------------------------------
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)*")
+# four or more plain English words in a row: an English phrase embedded in the Chinese (a
+# tool's own message is quoted “...” verbatim and is left out of this test)
+ENGLISH_PHRASE_RE = re.compile(r"(?<![\w./-])[A-Za-z]+(?: [a-z]+){3,}(?![\w./-])")
+QUOTED_RE = re.compile(r"“[^”]*”")
+
+
+def assert_chinese(finding):
+    """The finding's zh-CN text is there, is Chinese, and carries the English one's numbers."""
+    zh = (finding.get("translations") or {}).get("zh-CN") or {}
+    name = "{} {} ({})".format(finding["check_id"], finding["status"], finding["summary"])
+    assert zh.get("summary"), f"no Chinese summary: {name}"
+    assert CJK_RE.search(zh["summary"]), f"Chinese summary without Chinese: {name}"
+    if finding["recommendation"]:
+        assert zh.get("recommendation"), f"no Chinese recommendation: {name}"
+        assert CJK_RE.search(zh["recommendation"]), f"recommendation not in Chinese: {name}"
+    for number in NUMBER_RE.findall(finding["summary"]):
+        assert number in zh["summary"], f"{number} missing from {zh['summary']!r}: {name}"
+    for number in NUMBER_RE.findall(finding["recommendation"]):
+        assert number in zh["recommendation"], f"{number} missing from the recommendation: {name}"
+    for text in zh.values():
+        phrase = ENGLISH_PHRASE_RE.search(QUOTED_RE.sub("", text))
+        assert not phrase, f"English phrase {phrase.group(0)!r} in the Chinese text: {text!r}"
+    # the summary stays one line (findings.py would refuse a long one only in English)
+    assert "\n" not in zh["summary"]
+
+
+@pytest.fixture(autouse=True)
+def produced_findings(monkeypatch):
+    """Records every finding the patch rules build during a test, then checks its Chinese.
+
+    Every test below is an input of this check, so a rule branch without Chinese text fails
+    whichever test reaches it.
+    """
+    produced = []
+
+    def recording(build):
+        def wrapper(*args, **kwargs):
+            finding = build(*args, **kwargs)
+            produced.append(finding)
+            return finding
+        return wrapper
+
+    monkeypatch.setattr(patch_rules, "make_finding", recording(patch_rules.make_finding))
+    monkeypatch.setattr(patch_rules, "unknown", recording(patch_rules.unknown))
+    yield produced
+    for finding in produced:
+        assert_chinese(finding)
+
+
+def test_chinese_text_check_catches_a_missing_translation():
+    with pytest.raises(AssertionError, match="no Chinese summary"):
+        assert_chinese(make_finding("patch.pending_updates", "ok", "No software upgrade needed"))
+    with pytest.raises(AssertionError, match="no Chinese recommendation"):
+        assert_chinese(make_finding("patch.pending_updates", "warning", "3 updates",
+                                    recommendation="Update.", summary_zh="有 3 个更新"))
+    with pytest.raises(AssertionError, match="14 missing"):
+        assert_chinese(make_finding("patch.package_lists_age", "ok", "Lists are 14 days old",
+                                    summary_zh="软件包列表较新"))
+    with pytest.raises(AssertionError, match="without Chinese"):
+        assert_chinese(make_finding("patch.reboot_pending", "ok", "No reboot pending",
+                                    summary_zh="No reboot pending"))
+    with pytest.raises(AssertionError, match="English phrase"):
+        assert_chinese(make_finding("patch.reboot_pending", "warning", "Reboot pending: x",
+                                    recommendation="Reboot.", summary_zh="需要重启：x",
+                                    recommendation_zh="重启：the system asks for a reboot"))
+
+
+def test_every_branch_of_every_check_is_recorded(produced_findings):
+    """The recorder sees the findings (and so checks them): one input per check here."""
+    data = {"tool": "apt", "now": NOW, "os_release": BROKEN, "updates": BROKEN,
+            "lists": BROKEN, "kernels": BROKEN, "last_update": BROKEN}
+    findings = evaluate(data)
+    assert len(produced_findings) == len(findings) == len(CHECK_IDS)
+    assert all(f["translations"]["zh-CN"]["summary"] for f in findings)
+
+
+# Every reason the collector module and the parsers give for a section they could not read
+# (plugins/modules/weibao_inspect_patch.py _failure(...), parsers/linux_patch.py ParseError).
+COLLECTOR_REASONS = [
+    "not collected",
+    "no supported package manager found (apt-get, dnf, yum)",
+    "/etc/os-release: No such file or directory; /usr/lib/os-release: Permission denied",
+    "/etc/os-release: os-release has lines that are not KEY=value assignments",
+    "/etc/os-release: os-release names no operating system (no NAME, ID or PRETTY_NAME)",
+    "apt-get is not installed",
+    "apt-get -s dist-upgrade failed (exit 100)",
+    "apt-get -s dist-upgrade: unrecognised apt simulation line",
+    "apt-get -s dist-upgrade: unrecognised version in apt simulation line",
+    "apt-get -s dist-upgrade: no 'N upgraded, N newly installed, ...' summary line: the output "
+    "is truncated or not in the C locale",
+    "apt-get -s dist-upgrade: apt simulation lines disagree with its summary (output "
+    "truncated?): found {'upgrade': 3} and 0 removals, summary says {'upgrade': 4} and 0 "
+    "removals",
+    "/var/lib/apt/lists: Permission denied",
+    "dpkg-query is not installed",
+    "dpkg-query failed (exit 2)",
+    "dpkg-query: unrecognised dpkg-query lines",
+    "/var/log/apt/history.log.2.gz: Compressed file ended before the end-of-stream marker was "
+    "reached",
+    "/var/log/apt/history.log: unrecognised Start-Date in apt history",
+    "/var/log/apt/history.log: no 'Start-Date:' stanza in apt history",
+    "dnf is not installed",
+    "dnf -C check-update failed (exit 1; no metadata cache?)",
+    "dnf check-update: check-update exited with status 3",
+    "dnf check-update: unrecognised check-update lines (truncated or garbled output?)",
+    "yum check-update: check-update exited with 100 (updates available) but listed none",
+    "dnf check-upgrade: check-update exited with 0 (no updates) but listed packages",
+    "dnf -C updateinfo list failed (exit 1)",
+    "dnf updateinfo list: unrecognised updateinfo lines",
+    "dnf history list failed (exit 1): Error: You don't have access to the history DB; "
+    "rpm -qa --last: unrecognised rpm date (not the C or English locale?): '2024年02月01日'",
+    "dnf history list: unrecognised history list lines; rpm is not installed",
+    "dnf history list: history list rows without a header; rpm -qa --last failed (exit 1)",
+    "no update transaction in yum history; rpm -qa --last: rpm -qa --last line has no date",
+    "dnf is not installed; rpm -qa --last: rpm -qa --last printed nothing",
+    "rpm is not installed",
+    "rpm -q kernel: unrecognised rpm -q lines",
+    "rpm -q kernel failed (exit 1)",
+    "package metadata cache: Permission denied",
+    "not a Debian version: 'not a version'",
+    "not an rpm EVR: '1:x:y'",
+]
+# last_update "source" texts
+COLLECTOR_SOURCES = [
+    "/var/log/apt/history.log",
+    "/var/log/apt/history.log does not exist",
+    "no system upgrade recorded in /var/log/apt/history.log, /var/log/apt/history.log.1",
+    "dnf history (transaction 13)",
+    "rpm install times (dnf history list failed (exit 1): Error: no history DB)",
+    "rpm install times (no update transaction in dnf history)",
+]
+
+
+@pytest.mark.parametrize("reason", COLLECTOR_REASONS + COLLECTOR_SOURCES)
+def test_collector_reasons_are_rendered_in_chinese(reason):
+    zh = patch_rules._reason_zh(reason)
+    if "/" not in reason or " " in reason:
+        assert CJK_RE.search(zh), zh
+    assert not ENGLISH_PHRASE_RE.search(QUOTED_RE.sub("", zh)), zh
+    assert not zh.startswith("“"), zh        # known to weibao, not quoted as a tool's message
+    for number in NUMBER_RE.findall(reason):
+        assert number in zh
+    for token in ("apt-get -s dist-upgrade", "dnf -C check-update", "/etc/os-release",
+                  "'not a version'", "'2024年02月01日'", "dpkg-query"):
+        if token in reason:
+            assert token in zh
+
+
+@pytest.mark.parametrize("reason, expected", [
+    ("dnf -C check-update failed (exit 1; no metadata cache?)",
+     "dnf -C check-update 执行失败（退出码 1，可能没有元数据缓存）"),
+    ("rpm install times (dnf history list failed (exit 1): Error: no history DB)",
+     "rpm 安装时间（dnf history list 执行失败（退出码 1），输出：“Error: no history DB”）"),
+    ("dnf is not installed; rpm -qa --last: rpm -qa --last printed nothing",
+     "未安装 dnf；rpm -qa --last：rpm -qa --last 没有任何输出"),
+    ("/etc/os-release: No such file or directory; /usr/lib/os-release: Permission denied",
+     "/etc/os-release：文件或目录不存在；/usr/lib/os-release：权限不足"),
+    ("dnf history (transaction 13)", "dnf history（事务 13）"),
+    ("/var/log/apt/history.log", "/var/log/apt/history.log"),
+])
+def test_collector_reasons_exact_chinese(reason, expected):
+    assert patch_rules._reason_zh(reason) == expected
+
+
+def test_unknown_reasons_are_quoted_verbatim():
+    assert patch_rules._reason_zh("simulated failure") == "“simulated failure”"
+    assert patch_rules._reason_zh("apt-get -s dist-upgrade: E: broken packages") == \
+        "apt-get -s dist-upgrade：“E: broken packages”"
+
+
+# ------------------------------------------------------------------------------------------
 # thresholds
 # ------------------------------------------------------------------------------------------
 
@@ -106,11 +284,14 @@ def test_thresholds_refused(bad, message):
 def test_os_release_ok_with_values():
     osr = parse_os_release(fixture("os_release", "debian12_captured"))
     finding = valid(check_os_release(osr, NOW), "patch.os_release", "ok")
-    assert finding["summary"] == "Operating system: Debian GNU/Linux 12 (bookworm)"
+    assert finding["summary"] == ("Operating system: Debian GNU/Linux 12 (bookworm); free "
+                                  "security support until 2028-06-30 (583 days left)")
+    assert finding["translations"]["zh-CN"]["summary"] == (
+        "操作系统：Debian GNU/Linux 12 (bookworm)；免费安全支持至 2028-06-30（还剩 583 天）")
     assert finding["values"]["name"] == "Debian GNU/Linux"
     assert finding["values"]["version"] == "12"
     assert finding["values"]["eol"] == "2028-06-30"
-    assert finding["values"]["days_to_eol"] > 500
+    assert finding["values"]["days_to_eol"] == 583
 
 
 def test_os_release_past_end_of_support_warns():
@@ -129,13 +310,74 @@ def test_os_release_end_of_support_soon_warns():
     valid(check_os_release(osr, soon, {"os_eol_days_warning": 30}), "patch.os_release", "ok")
 
 
-def test_os_release_unknown_release_is_not_judged():
+@pytest.mark.parametrize("os_id, version_id, eol", [
+    ("debian", "11", "2026-08-31"),
+    ("debian", "12", "2028-06-30"),
+    ("debian", "13", "2030-06-30"),
+    ("ubuntu", "20.04", "2025-05-31"),
+    ("ubuntu", "22.04", "2027-04-30"),
+    ("ubuntu", "24.04", "2029-04-30"),
+    ("rhel", "8.10", "2029-05-31"),
+    ("rhel", "9.3", "2032-05-31"),
+    ("rhel", "10.0", "2035-05-31"),
+    ("rocky", "8.9", "2029-05-31"),
+    ("rocky", "9.4", "2032-05-31"),
+    ("rocky", "10.0", "2035-05-31"),
+    ("almalinux", "8.10", "2029-03-01"),
+    ("almalinux", "9.5", "2032-05-31"),
+    ("almalinux", "10.0", "2035-05-31"),
+    ("ol", "8.9", "2029-07-31"),
+    ("ol", "9.3", "2032-06-30"),
+    ("centos", "7", "2024-06-30"),
+])
+def test_os_release_table_covers_current_releases(os_id, version_id, eol):
+    assert os_end_of_support(os_id, version_id) == eol
+    osr = {"name": os_id, "id": os_id, "version_id": version_id}
+    days = (calendar.timegm(time.strptime(eol, "%Y-%m-%d")) + 86399 - NOW) // 86400
+    status = "warning" if days <= 180 else "ok"
+    finding = valid(check_os_release(osr, NOW), "patch.os_release", status)
+    assert finding["values"]["eol"] == eol
+    assert eol in finding["summary"]
+
+
+def test_os_release_ubuntu2204_end_of_support_soon():
     osr = parse_os_release(fixture("os_release", "ubuntu2204"))
-    finding = valid(check_os_release(osr, NOW), "patch.os_release", "ok")
+    finding = valid(check_os_release(osr, NOW), "patch.os_release", "warning")
+    assert finding["summary"] == ("Operating system: Ubuntu 22.04.4 LTS; free security "
+                                  "support ends on 2027-04-30 (156 days)")
+    assert finding["translations"]["zh-CN"]["summary"] == (
+        "操作系统：Ubuntu 22.04.4 LTS；免费安全支持将于 2027-04-30 终止（还剩 156 天）")
+
+
+@pytest.mark.parametrize("osr", [
+    {"name": "Ubuntu", "id": "ubuntu", "version_id": "23.10", "pretty_name": "Ubuntu 23.10"},
+    {"name": "SLES", "id": "sles", "version_id": "15.6",
+     "pretty_name": "SUSE Linux Enterprise Server 15 SP6"},
+    {"name": "Kylin Linux Advanced Server", "id": "kylin", "version_id": "V10",
+     "pretty_name": "Kylin Linux Advanced Server V10 (Halberd)"},
+    {"name": "Debian GNU/Linux", "id": "debian", "version_id": "",
+     "pretty_name": "Debian GNU/Linux trixie/sid"},
+    {"name": "Arch Linux", "id": "arch", "pretty_name": "Arch Linux"},
+    {"name": "", "id": "", "version_id": "", "pretty_name": "Mystery OS 1"},
+])
+def test_os_release_not_in_the_table_is_unknown_never_ok(osr):
+    """A release weibao has no end-of-support date for is not judged ok."""
+    finding = valid(check_os_release(osr, NOW), "patch.os_release", "unknown")
     assert finding["values"]["eol"] is None
-    assert os_end_of_support("rhel", "9.3") == "2032-05-31"
-    assert os_end_of_support("ubuntu", "20.04") == "2025-05-31"
-    assert os_end_of_support("arch", "") is None
+    assert finding["values"]["pretty_name"] == osr["pretty_name"]   # the report still names it
+    assert "end of security support is not known to weibao" in finding["summary"]
+    assert "vendor's lifecycle page" in finding["summary"]
+    assert osr["pretty_name"] in finding["summary"]
+    zh = finding["translations"]["zh-CN"]
+    assert "厂商的生命周期页面" in zh["summary"] and osr["pretty_name"] in zh["summary"]
+    assert "OS_EOL" in finding["recommendation"] and "OS_EOL" in zh["recommendation"]
+    assert os_end_of_support(osr["id"], osr.get("version_id")) is None
+
+
+def test_os_release_without_inspection_time_is_unknown():
+    osr = parse_os_release(fixture("os_release", "rhel9"))
+    finding = valid(check_os_release(osr, None), "patch.os_release", "unknown")
+    assert "2032-05-31" in finding["summary"]
 
 
 def test_os_release_unreadable_is_unknown():
@@ -394,6 +636,16 @@ def test_reboot_required_flag_warns():
     valid(check_reboot_pending(BROKEN, flag), "patch.reboot_pending", "warning")
     valid(check_reboot_pending(deb_kernels("debian12_captured_none", "6.18.44-fc-v657"), flag),
           "patch.reboot_pending", "warning")
+
+
+def test_reboot_pending_older_kernel_and_flag():
+    flag = {"exists": True, "packages": ["linux-image-6.1.0-25-amd64"]}
+    finding = valid(check_reboot_pending(deb_kernels("debian12_two_kernels", "6.1.0-18-amd64"),
+                                         flag), "patch.reboot_pending", "warning")
+    assert finding["summary"].endswith("; /run/reboot-required exists")
+    assert finding["translations"]["zh-CN"]["summary"] == (
+        "需要重启：正在运行的内核 6.1.0-18-amd64 比已安装的最新内核 6.1.0-25-amd64（6.1.106-3）旧；"
+        "且 /run/reboot-required 存在")
 
 
 def test_reboot_unknown_in_a_container_and_on_custom_kernels():

@@ -4,10 +4,11 @@
 
 Check ids (stable, see docs/findings.md):
 
-``patch.os_release``          ok with the OS name and version; warning when the release's free
-                              security support (built-in table OS_EOL) ends within
+``patch.os_release``          ok with the OS name and version and the end of its free security
+                              support (built-in table OS_EOL); warning when that ends within
                               ``os_eol_days_warning`` (180) days or has ended; unknown when
-                              os-release is unreadable.
+                              os-release is unreadable or the release is not in OS_EOL (its
+                              end of support is then not known, so it is never ok).
 ``patch.pending_updates``     the "does software need upgrading?" conclusion: warning when the
                               number of pending updates >= ``pending_warning`` (default 1).
 ``patch.security_updates``    warning when packages with security updates >= ``security_warning``
@@ -31,6 +32,10 @@ Check ids (stable, see docs/findings.md):
 A threshold set to 0 or None (null) disables that level (counts and ages are judged with
 ``>=``, so a warning at 1 already means "any").
 
+Every finding carries its Simplified Chinese text (``summary_zh``, ``recommendation_zh``,
+``reason_zh``; docs/findings.md), built from Chinese fragments; the collector's English reasons
+are rendered by ``_reason_zh``.
+
 ``data`` (the module's ``data`` result) holds one section per source; a section that could
 not be read is ``{"error": reason, "evidence": [...]}`` and its checks report ``unknown``.
 """
@@ -38,9 +43,16 @@ not be read is ``{"error": reason, "evidence": [...]}`` and its checks report ``
 from __future__ import annotations
 
 import calendar
+import re
 import time
 
-from ansible.module_utils.weibao_inspection.findings import judge, make_finding, unknown
+from ansible.module_utils.weibao_inspection.findings import (
+    UNKNOWN_RECOMMENDATION,
+    UNKNOWN_RECOMMENDATION_ZH,
+    judge,
+    make_finding,
+    unknown,
+)
 from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     ParseError,
     dpkg_version_compare,
@@ -92,6 +104,16 @@ _REFRESH_HINT = {
            "cron) and that the configured repositories are current",
 }
 _REFRESH_HINT["dnf5"] = _REFRESH_HINT["dnf"]
+_SECURITY_HINT_ZH = dict(_SECURITY_HINT, apt="apt-get update && apt-get dist-upgrade"
+                                             "（或 unattended-upgrades）")
+_REFRESH_HINT_ZH = {
+    "apt": ("确保定期运行 apt-get update（apt-daily.timer 或现场的补丁任务），"
+            "且所配置的镜像源是最新的"),
+    "dnf": ("确保定期刷新软件源元数据（dnf-makecache.timer 或 dnf makecache），"
+            "且所配置的软件源是最新的"),
+    "yum": "确保定期刷新软件源元数据（由 cron 运行 yum makecache），且所配置的软件源是最新的",
+}
+_REFRESH_HINT_ZH["dnf5"] = _REFRESH_HINT_ZH["dnf"]
 
 
 def normalize_thresholds(thresholds=None):
@@ -159,24 +181,160 @@ def _plural(count, word, plural=None):
 
 
 # --------------------------------------------------------------------------------------------
+# Simplified Chinese text (docs/findings.md: every finding carries its zh-CN text)
+# --------------------------------------------------------------------------------------------
+
+# The collector module and the parsers say why a section could not be read in English (a
+# command, its exit status, a parser's complaint). _reason_zh() renders every reason they
+# produce in Chinese; commands, paths and values stay as they are, and a text it does not
+# know (a tool's own message) is quoted verbatim rather than translated by guesswork.
+_REASON_ZH_EXACT = {
+    "not collected": "未采集到数据",
+    "no supported package manager found (apt-get, dnf, yum)":
+        "未找到受支持的包管理器（apt-get、dnf、yum）",
+    "os-release has lines that are not KEY=value assignments":
+        "os-release 中有不是 KEY=value 赋值形式的行",
+    "os-release names no operating system (no NAME, ID or PRETTY_NAME)":
+        "os-release 未给出操作系统（没有 NAME、ID 或 PRETTY_NAME）",
+    "unrecognised apt simulation line": "无法识别的 apt 模拟输出行",
+    "unrecognised version in apt simulation line": "apt 模拟输出行中的版本号无法识别",
+    "no 'N upgraded, N newly installed, ...' summary line: the output is truncated or not in "
+    "the C locale": ("没有“N upgraded, N newly installed, ...”汇总行：输出被截断，"
+                     "或不是 C 语言环境下的输出"),
+    "unrecognised Start-Date in apt history": "apt 历史记录中的 Start-Date 无法识别",
+    "no 'Start-Date:' stanza in apt history": "apt 历史记录中没有 Start-Date: 段落",
+    "unrecognised check-update lines (truncated or garbled output?)":
+        "无法识别的 check-update 输出行（输出可能被截断或已损坏）",
+    "check-update exited with 100 (updates available) but listed none":
+        "check-update 的退出码为 100（表示有可用更新），却没有列出任何软件包",
+    "check-update exited with 0 (no updates) but listed packages":
+        "check-update 的退出码为 0（表示没有更新），却列出了软件包",
+    "unrecognised updateinfo lines": "无法识别的 updateinfo 输出行",
+    "unrecognised history list lines": "无法识别的 history list 输出行",
+    "history list rows without a header": "history list 的输出有数据行却没有表头",
+    "rpm -qa --last line has no date": "rpm -qa --last 的输出行中没有日期",
+    "rpm -qa --last printed nothing": "rpm -qa --last 没有任何输出",
+    "unrecognised dpkg-query lines": "无法识别的 dpkg-query 输出行",
+    "unrecognised rpm -q lines": "无法识别的 rpm -q 输出行",
+    "package metadata cache": "软件包元数据缓存",
+    # strerror texts of the OSErrors the collector reports
+    "No such file or directory": "文件或目录不存在",
+    "Permission denied": "权限不足",
+    "Is a directory": "是一个目录",
+    "Not a directory": "不是目录",
+    "Input/output error": "输入/输出错误",
+    "Operation not permitted": "操作不被允许",
+    "Compressed file ended before the end-of-stream marker was reached":
+        "压缩文件不完整（在流结束标记之前就已结束）",
+    "Not a gzipped file": "不是 gzip 压缩文件",
+}
+_REASON_ZH_PATTERNS = (
+    # first: the reason in its parentheses may itself match the patterns below
+    (re.compile(r"^rpm install times \((?P<reason>.*)\)$"), None),
+    (re.compile(r"^(?P<cmd>.+?) is not installed$"), "未安装 {cmd}"),
+    (re.compile(r"^(?P<cmd>.+?) failed \(exit (?P<rc>-?\d+)(?P<cache>; no metadata cache\?)?\)"
+                r"(?:: (?P<out>.*))?$"), None),
+    (re.compile(r"^no update transaction in (?P<cmd>\S+) history$"),
+     "{cmd} history 中没有更新事务"),
+    (re.compile(r"^no system upgrade recorded in (?P<paths>.+)$"),
+     "{paths} 中没有系统升级记录"),
+    (re.compile(r"^(?P<path>\S+) does not exist$"), "{path} 不存在"),
+    (re.compile(r"^(?P<cmd>\S+) history \(transaction (?P<id>\d+)\)$"),
+     "{cmd} history（事务 {id}）"),
+    (re.compile(r"^check-update exited with status (?P<rc>-?\d+)$"),
+     "check-update 的退出码为 {rc}"),
+    (re.compile(r"^apt simulation lines disagree with its summary \(output truncated\?\): "
+                r"found (?P<found>.+) and (?P<removed>\d+) removals, summary says "
+                r"(?P<said>.+) and (?P<said_removed>\d+) removals$"),
+     "apt 模拟输出的明细与其汇总行不一致（输出可能被截断）：明细为 {found}，删除 {removed} 个；"
+     "汇总行为 {said}，删除 {said_removed} 个"),
+    (re.compile(r"^unrecognised rpm date \(not the C or English locale\?\): (?P<value>.+)$"),
+     "无法识别的 rpm 日期（可能不是 C 或英文语言环境）：{value}"),
+    (re.compile(r"^not a Debian version: (?P<value>.+)$"), "不是有效的 Debian 版本号：{value}"),
+    (re.compile(r"^not an rpm EVR: (?P<value>.+)$"), "不是有效的 rpm 版本号（EVR）：{value}"),
+)
+# "<command or path>: <what went wrong>", as the collector prefixes a parser's complaint
+_REASON_PREFIX_RE = re.compile(
+    r"^(?P<head>(?:/\S*|(?:apt-get|dpkg-query|dnf5?|yum|rpm)(?: [^:]*)?|package metadata cache))"
+    r": (?P<rest>.+)$")
+
+
+def _reason_part_zh(text):
+    text = text.strip()
+    if text in _REASON_ZH_EXACT:
+        return _REASON_ZH_EXACT[text]
+    for pattern, template in _REASON_ZH_PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        if "rc" in groups and "cmd" in groups:      # "<command> failed (exit N...)"
+            result = "{} 执行失败（退出码 {}{}）".format(
+                groups["cmd"], groups["rc"], "，可能没有元数据缓存" if groups["cache"] else "")
+            if groups["out"]:
+                result += "，输出：“{}”".format(groups["out"])
+            return result
+        if "reason" in groups:                      # "rpm install times (<reason>)"
+            return "rpm 安装时间（{}）".format(_reason_zh(groups["reason"]))
+        return template.format(**groups)
+    if " " not in text:                             # a path, a command, a value
+        return text
+    match = _REASON_PREFIX_RE.match(text)
+    if match:
+        head = _REASON_ZH_EXACT.get(match.group("head"), match.group("head"))
+        return "{}：{}".format(head, _reason_part_zh(match.group("rest")))
+    return f"“{text}”"                               # a tool's own message, verbatim
+
+
+def _split_reasons(text):
+    """'a; b (c; d)' -> ['a', 'b (c; d)']: the collector joins reasons with '; '."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth = max(0, depth + {"(": 1, ")": -1}.get(char, 0))
+        if depth == 0 and text.startswith("; ", i):
+            parts.append(text[start:i])
+            start = i + 2
+    parts.append(text[start:])
+    return [part for part in parts if part.strip()]
+
+
+def _reason_zh(text):
+    """The Chinese text of a reason from the collector or the parsers (see above)."""
+    return "；".join(_reason_part_zh(part) for part in _split_reasons(str(text)))
+
+
+# --------------------------------------------------------------------------------------------
 # patch.os_release
 # --------------------------------------------------------------------------------------------
 
 # End of free security support (the last day security updates are published without a paid
-# extension), by os-release ID and version. Debian: end of Debian LTS; Ubuntu: end of standard
-# support (ESM needs Ubuntu Pro); RHEL and rebuilds: end of Maintenance Support (ELS is paid);
-# CentOS Linux: end of life. Only dates already announced by the vendor are listed; a release
-# not listed is not judged (values.eol is null). Sources: wiki.debian.org/LTS,
-# ubuntu.com/about/release-cycle, access.redhat.com/support/policy/updates/errata,
-# centos.org (End dates of CentOS Linux).
+# extension), by os-release ID and major version (Ubuntu: VERSION_ID). A release not listed
+# here is reported unknown (its end of support is not judged, never taken as ok): add a line
+# per new release once its vendor announces the date. Where a vendor names only a month, the
+# last day of that month is used; where its pages disagree, the earlier date. Sources:
+#   debian      end of Debian LTS                    https://wiki.debian.org/LTS
+#   ubuntu      end of standard support (ESM needs   https://ubuntu.com/about/release-cycle
+#               Ubuntu Pro)
+#   rhel        end of Maintenance Support (ELS is   https://access.redhat.com/support/policy/
+#               paid)                                updates/errata
+#   rocky       end of life                          https://wiki.rockylinux.org/rocky/version/
+#   almalinux   end of security support              https://wiki.almalinux.org/release-notes/
+#   ol          end of Premier Support (errata are   https://www.oracle.com/a/ocom/docs/
+#               free until then)                     elsp-lifetime-069338.pdf
+#   centos      CentOS Linux end of life             https://www.centos.org/centos-linux-eol/
+# SUSE Linux Enterprise is not listed: its end of support differs by service pack; such hosts
+# report unknown with the pointer to the vendor's lifecycle page.
 OS_EOL = {
     ("debian", "9"): "2022-06-30",
     ("debian", "10"): "2024-06-30",
     ("debian", "11"): "2026-08-31",
     ("debian", "12"): "2028-06-30",
+    ("debian", "13"): "2030-06-30",
     ("ubuntu", "16.04"): "2021-04-30",
     ("ubuntu", "18.04"): "2023-05-31",
     ("ubuntu", "20.04"): "2025-05-31",
+    ("ubuntu", "22.04"): "2027-04-30",
+    ("ubuntu", "24.04"): "2029-04-30",
     ("centos", "6"): "2020-11-30",
     ("centos", "7"): "2024-06-30",
     ("centos", "8"): "2021-12-31",
@@ -184,10 +342,15 @@ OS_EOL = {
     ("rhel", "7"): "2024-06-30",
     ("rhel", "8"): "2029-05-31",
     ("rhel", "9"): "2032-05-31",
+    ("rhel", "10"): "2035-05-31",
     ("rocky", "8"): "2029-05-31",
     ("rocky", "9"): "2032-05-31",
-    ("almalinux", "8"): "2029-05-31",
+    ("rocky", "10"): "2035-05-31",
+    ("almalinux", "8"): "2029-03-01",
     ("almalinux", "9"): "2032-05-31",
+    ("almalinux", "10"): "2035-05-31",
+    ("ol", "8"): "2029-07-31",
+    ("ol", "9"): "2032-06-30",
 }
 
 
@@ -204,12 +367,15 @@ def check_os_release(os_release, now=None, thresholds=None):
     check_id = "patch.os_release"
     thresholds = normalize_thresholds(thresholds)
     limit = thresholds["os_eol_days_warning"]
+    limits = {"os_eol_days_warning": limit}
     err = _error(os_release)
     if err:
         return unknown(check_id, f"Could not read the OS release (/etc/os-release): {err}",
-                       evidence=_evidence(os_release))
+                       evidence=_evidence(os_release),
+                       reason_zh=f"无法读取操作系统版本信息（/etc/os-release）：{_reason_zh(err)}")
     pretty = os_release.get("pretty_name") or " ".join(
-        x for x in (os_release.get("name"), os_release.get("version")) if x)
+        x for x in (os_release.get("name"), os_release.get("version")) if x) \
+        or os_release.get("id", "")
     eol = os_end_of_support(os_release.get("id"), os_release.get("version_id"))
     values = {
         "name": os_release.get("name", ""),
@@ -220,24 +386,57 @@ def check_os_release(os_release, now=None, thresholds=None):
         "eol": eol,
         "days_to_eol": None,
     }
-    status, summary, recommendation = "ok", f"Operating system: {pretty}", ""
-    if eol and now is not None:
-        eol_epoch = calendar.timegm(time.strptime(eol, "%Y-%m-%d")) + 86399
-        days = int((eol_epoch - now) // 86400)
-        values["days_to_eol"] = days
-        if days < 0:
-            status = "warning"
-            summary = (f"Operating system: {pretty}; its free security support ended on {eol}: "
-                       "no more security updates without an extended-support subscription")
-        elif limit is not None and days <= limit:
-            status = "warning"
-            summary = (f"Operating system: {pretty}; free security support ends on {eol} "
-                       f"({days} days)")
-        if status == "warning":
-            recommendation = ("Plan the upgrade to a supported release (or buy extended support) "
-                              "before security updates stop; record the decision in the report.")
+    if not eol:
+        # never ok: a release weibao has no date for may well be out of support
+        return make_finding(
+            check_id, "unknown",
+            f"Operating system: {pretty}; its end of security support is not known to weibao: "
+            "check the vendor's lifecycle page",
+            recommendation=(f"Look up the end of security support of {pretty} on the vendor's "
+                            "lifecycle page and record it in the report; add the release to "
+                            "OS_EOL in rules/patch.py so that weibao judges it."),
+            values=values, thresholds=limits,
+            summary_zh=(f"操作系统：{pretty}；weibao 未收录该版本的安全支持终止日期，"
+                        "无法判断其是否仍受支持，请查阅厂商的生命周期页面"),
+            recommendation_zh=(f"在厂商的生命周期页面查明 {pretty} 的安全支持终止日期并写入报告；"
+                               "在 rules/patch.py 的 OS_EOL 表中补充该版本，"
+                               "以便 weibao 自行判断。"))
+    if now is None:
+        return make_finding(
+            check_id, "unknown",
+            f"Operating system: {pretty}; its free security support ends on {eol}, but the "
+            "inspection time is not known, so how far away that is cannot be told",
+            recommendation=UNKNOWN_RECOMMENDATION, values=values, thresholds=limits,
+            summary_zh=(f"操作系统：{pretty}；免费安全支持于 {eol} 终止，但巡检时间未知，"
+                        "无法判断距终止还有多久"),
+            recommendation_zh=UNKNOWN_RECOMMENDATION_ZH)
+    eol_epoch = calendar.timegm(time.strptime(eol, "%Y-%m-%d")) + 86399
+    days = int((eol_epoch - now) // 86400)
+    values["days_to_eol"] = days
+    status = "ok"
+    summary = (f"Operating system: {pretty}; free security support until {eol} "
+               f"({_plural(days, 'day')} left)")
+    summary_zh = f"操作系统：{pretty}；免费安全支持至 {eol}（还剩 {days} 天）"
+    recommendation = recommendation_zh = ""
+    if days < 0:
+        status = "warning"
+        summary = (f"Operating system: {pretty}; its free security support ended on {eol}: "
+                   "no more security updates without an extended-support subscription")
+        summary_zh = (f"操作系统：{pretty}；免费安全支持已于 {eol} 终止，"
+                      "不购买延长支持服务将不再获得安全更新")
+    elif limit is not None and days <= limit:
+        status = "warning"
+        summary = (f"Operating system: {pretty}; free security support ends on {eol} "
+                   f"({_plural(days, 'day')})")
+        summary_zh = f"操作系统：{pretty}；免费安全支持将于 {eol} 终止（还剩 {days} 天）"
+    if status == "warning":
+        recommendation = ("Plan the upgrade to a supported release (or buy extended support) "
+                          "before security updates stop; record the decision in the report.")
+        recommendation_zh = ("在安全更新停止之前，规划升级到受支持的版本（或购买延长支持服务），"
+                             "并在报告中记录该决定。")
     return make_finding(check_id, status, summary, recommendation=recommendation, values=values,
-                        thresholds={"os_eol_days_warning": limit})
+                        thresholds=limits, summary_zh=summary_zh,
+                        recommendation_zh=recommendation_zh)
 
 
 # --------------------------------------------------------------------------------------------
@@ -245,14 +444,20 @@ def check_os_release(os_release, now=None, thresholds=None):
 # --------------------------------------------------------------------------------------------
 
 def _lists_unconfirmed(tool, lists):
-    """apt answers "0 upgraded" when its lists were never fetched: such a 0 proves nothing."""
+    """apt answers "0 upgraded" when its lists were never fetched: such a 0 proves nothing.
+
+    (reason, reason in Chinese) or None.
+    """
     if tool != "apt":
         return None
     if _error(lists):
-        return f"the package lists could not be checked ({_error(lists)})"
+        return (f"the package lists could not be checked ({_error(lists)})",
+                f"无法检查软件包列表（{_reason_zh(_error(lists))}）")
     if not lists.get("fetched"):
-        return ("the package lists have never been fetched (no index files in {}), so apt "
-                "knows of no newer versions".format(lists.get("location", "/var/lib/apt/lists")))
+        location = lists.get("location", "/var/lib/apt/lists")
+        return (f"the package lists have never been fetched (no index files in {location}), so "
+                "apt knows of no newer versions",
+                f"软件包列表从未获取过（{location} 中没有索引文件），apt 无从得知是否有新版本")
     return None
 
 
@@ -288,11 +493,14 @@ def check_pending_updates(tool, updates, lists, advisories=None, thresholds=None
     err = _error(updates)
     if err:
         return unknown(check_id, f"Could not tell whether software needs upgrading: {err}",
-                       evidence=_evidence(updates))
+                       evidence=_evidence(updates),
+                       reason_zh=f"无法判断软件是否需要升级：{_reason_zh(err)}")
     count = updates["pending_count"]
     unconfirmed = _lists_unconfirmed(tool, lists)
     if count == 0 and unconfirmed:
-        return unknown(check_id, f"Could not tell whether software needs upgrading: {unconfirmed}")
+        return unknown(check_id,
+                       f"Could not tell whether software needs upgrading: {unconfirmed[0]}",
+                       reason_zh=f"无法判断软件是否需要升级：{unconfirmed[1]}")
     security_count, _ = _security_summary(tool, updates, advisories)
     held = updates.get("held_back", 0)
     values = {
@@ -306,28 +514,40 @@ def check_pending_updates(tool, updates, lists, advisories=None, thresholds=None
         values.update(upgrades=updates["upgraded"], new_installs=updates["newly_installed"],
                       removals=updates["removed"])
     status = judge(count, thresholds["pending_warning"], None)
-    held_note = ""
+    held_note = held_note_zh = ""
     if held:
         held_note = "; {} held back (apt-mark hold or phased updates)".format(
             _plural(held, "package"))
+        held_note_zh = f"；{held} 个软件包被暂缓升级（apt-mark hold 或分阶段更新）"
     if count:
-        security_note = ""
+        security_note = security_note_zh = ""
         if security_count:
             security_note = f" ({security_count} with security updates)"
+            security_note_zh = f"（其中 {security_count} 个含安全更新）"
         summary = "Software needs upgrading: {} pending{}{}".format(
             _plural(count, "package update"), security_note, held_note)
+        summary_zh = f"软件需要升级：有 {count} 个软件包更新待安装{security_note_zh}{held_note_zh}"
     else:
         summary = ("No software upgrade needed: every installed package is at the newest version "
                    f"the configured repositories offer{held_note}")
-    recommendation = ""
+        summary_zh = ("软件无需升级：所有已安装的软件包均已是所配置软件源提供的最新版本"
+                      f"{held_note_zh}")
+    recommendation = recommendation_zh = ""
     if status != "ok":
         hint = _UPGRADE_HINT.get(tool, tool)
         recommendation = (f"Apply the pending updates in the next maintenance window ({hint}, or "
                           "the site's patch procedure), reboot if a new kernel or core library "
                           "was installed, then re-run the inspection.")
+        recommendation_zh = (f"在下一个维护窗口安装待安装的更新（{hint}，或按现场的补丁流程），"
+                             "如安装了新内核或核心库则重启主机，然后重新巡检。")
     return make_finding(check_id, status, summary,
                         evidence=_package_lines(tool, updates["packages"]),
-                        recommendation=recommendation, values=values, thresholds=limits)
+                        recommendation=recommendation, values=values, thresholds=limits,
+                        summary_zh=summary_zh, recommendation_zh=recommendation_zh)
+
+
+_SEVERITY_ZH = {"Critical": "严重", "Important": "重要", "Moderate": "中等", "Low": "低",
+                "Unknown": "未标明"}
 
 
 def check_security_updates(tool, updates, lists, advisories=None, thresholds=None):
@@ -342,10 +562,12 @@ def check_security_updates(tool, updates, lists, advisories=None, thresholds=Non
     count, detail = _security_summary(tool, updates, advisories)
     if count is None:
         return unknown(check_id, f"Could not list pending security updates: {detail}",
-                       evidence=_evidence(advisories if tool != "apt" else updates))
+                       evidence=_evidence(advisories if tool != "apt" else updates),
+                       reason_zh=f"无法列出待安装的安全更新：{_reason_zh(detail)}")
     unconfirmed = _lists_unconfirmed(tool, lists)
     if count == 0 and unconfirmed:
-        return unknown(check_id, f"Could not list pending security updates: {unconfirmed}")
+        return unknown(check_id, f"Could not list pending security updates: {unconfirmed[0]}",
+                       reason_zh=f"无法列出待安装的安全更新：{unconfirmed[1]}")
     values = {"security_packages": count, "tool": tool}
     evidence = []
     by_severity = {}
@@ -354,19 +576,24 @@ def check_security_updates(tool, updates, lists, advisories=None, thresholds=Non
                   if p["security"] and p["action"] in ("upgrade", "install")]
         evidence = _package_lines(tool, secure)
         source = "from the security archive"
+        source_zh = "（来自安全更新源）"
     else:
         pending_err = _error(updates)
         all_adv = advisories["advisories"]
         if count == 0 and pending_err:
             return unknown(check_id, "Could not tell whether the pending updates include security "
-                           f"fixes: {pending_err}", evidence=_evidence(updates))
+                           f"fixes: {pending_err}", evidence=_evidence(updates),
+                           reason_zh=f"无法判断待安装的更新中是否包含安全修复：{_reason_zh(pending_err)}")
         if count == 0 and updates["pending_count"] and not all_adv:
+            pending = updates["pending_count"]
             return unknown(
                 check_id,
                 "{} pending but the repositories publish no advisory (updateinfo) data (e.g. "
                 "CentOS, CentOS Stream): whether any is a security fix cannot be told".format(
-                    _plural(updates["pending_count"], "update is", "updates are")),
-                evidence=_package_lines(tool, updates["packages"]))
+                    _plural(pending, "update is", "updates are")),
+                evidence=_package_lines(tool, updates["packages"]),
+                reason_zh=(f"有 {pending} 个更新待安装，但软件源未发布公告（updateinfo）数据"
+                           "（如 CentOS、CentOS Stream），无法判断其中是否有安全修复"))
         for adv in detail:
             by_severity.setdefault(adv["severity"] or "Unknown", set()).add(adv["id"])
         ids = sorted({a["id"] for a in detail})
@@ -378,12 +605,15 @@ def check_security_updates(tool, updates, lists, advisories=None, thresholds=Non
             values["updates_without_advisory"] = sum(
                 1 for p in updates["packages"] if (p["name"], p["arch"]) not in covered)
         evidence = ["{} {} {}".format(a["id"], a["severity"] or "-", a["package"]) for a in detail]
-        parts = [f"{len(by_severity[s])} {s}" for s in
-                 ("Critical", "Important", "Moderate", "Low", "Unknown") if s in by_severity]
-        source = ""
+        order = [s for s in ("Critical", "Important", "Moderate", "Low", "Unknown")
+                 if s in by_severity]
+        parts = [f"{len(by_severity[s])} {s}" for s in order]
+        parts_zh = [f"{_SEVERITY_ZH[s]} {len(by_severity[s])} 条" for s in order]
+        source = source_zh = ""
         if ids:
             source = "in {} ({})".format(_plural(len(ids), "advisory", "advisories"),
                                          ", ".join(parts))
+            source_zh = "，涉及 {} 条公告（{}）".format(len(ids), "、".join(parts_zh))
     status = judge(count, thresholds["security_warning"], thresholds["security_critical"])
     flagged = [s for s in severities if s in by_severity]
     if count and flagged:
@@ -391,22 +621,32 @@ def check_security_updates(tool, updates, lists, advisories=None, thresholds=Non
     if count:
         summary = "{} pending security updates {}".format(
             _plural(count, "package has", "packages have"), source)
+        summary_zh = f"{count} 个软件包有待安装的安全更新{source_zh}"
         if flagged:
             summary += "; {} severity present".format("/".join(flagged))
+            summary_zh += "；其中有{}级别的公告".format("、".join(
+                f"{_SEVERITY_ZH[s]}（{s}）" for s in flagged))
     else:
         summary = "No pending security updates"
-    if values.get("updates_without_advisory"):
+        summary_zh = "没有待安装的安全更新"
+    without = values.get("updates_without_advisory")
+    if without:
         summary += "; {} no advisory data".format(
-            _plural(values["updates_without_advisory"], "pending update carries",
-                    "pending updates carry"))
-    recommendation = ""
+            _plural(without, "pending update carries", "pending updates carry"))
+        summary_zh += f"；{without} 个待安装的更新没有公告数据"
+    recommendation = recommendation_zh = ""
     if status != "ok":
         urgency = "now (emergency change)" if status == "critical" else "in the next window"
+        urgency_zh = "立即（按紧急变更）" if status == "critical" else "在下一个维护窗口"
         hint = _SECURITY_HINT.get(tool, tool)
+        hint_zh = _SECURITY_HINT_ZH.get(tool, tool)
         recommendation = (f"Apply the security updates {urgency}: {hint}; reboot if the kernel "
                           "or core libraries were updated.")
+        recommendation_zh = (f"{urgency_zh}安装安全更新：{hint_zh}；"
+                             "如更新了内核或核心库，请重启主机。")
     return make_finding(check_id, status, summary.strip(), evidence=evidence,
-                        recommendation=recommendation, values=values, thresholds=limits)
+                        recommendation=recommendation, values=values, thresholds=limits,
+                        summary_zh=summary_zh, recommendation_zh=recommendation_zh)
 
 
 # --------------------------------------------------------------------------------------------
@@ -421,9 +661,11 @@ def check_package_lists_age(tool, lists, now, thresholds=None):
     err = _error(lists)
     if err:
         return unknown(check_id, f"Could not check the age of the package lists: {err}",
-                       evidence=_evidence(lists))
+                       evidence=_evidence(lists),
+                       reason_zh=f"无法检查软件包列表的更新时间：{_reason_zh(err)}")
     location = lists.get("location", "")
     hint = _REFRESH_HINT.get(tool, _REFRESH_HINT["apt"])
+    hint_zh = _REFRESH_HINT_ZH.get(tool, _REFRESH_HINT_ZH["apt"])
     if not lists.get("fetched"):
         return make_finding(
             check_id, "warning",
@@ -432,20 +674,27 @@ def check_package_lists_age(tool, lists, now, thresholds=None):
             recommendation=f"Fetch the package lists and {hint}; the inspection itself never "
                            "refreshes them.",
             values={"fetched": False, "age_days": None, "location": location},
-            thresholds=limits)
+            thresholds=limits,
+            summary_zh=(f"软件包列表从未获取过（{location} 中没有索引文件），"
+                        "无法得知有哪些待安装的更新"),
+            recommendation_zh=f"获取软件包列表，并{hint_zh}；巡检本身从不刷新软件包列表。")
     age = _days(max(0.0, now - lists["newest_mtime"]))
     status = judge(age, limit, None)
-    summary = "Package lists are {:.1f} days old (newest index file dated {} in {})".format(
-        age, _fmt_time(lists["newest_mtime"]), location)
-    recommendation = ""
+    newest = _fmt_time(lists["newest_mtime"])
+    summary = (f"Package lists are {age:.1f} days old (newest index file dated {newest} in "
+               f"{location})")
+    summary_zh = f"软件包列表为 {age:.1f} 天前获取（{location} 中最新的索引文件时间为 {newest}）"
+    recommendation = recommendation_zh = ""
     if status != "ok":
         recommendation = (f"Pending-update counts are only as fresh as these lists: {hint}. The "
                           "inspection itself never refreshes them.")
+        recommendation_zh = (f"待安装更新的统计只反映这些列表获取时的情况：请{hint_zh}。"
+                             "巡检本身从不刷新软件包列表。")
     return make_finding(
         check_id, status, summary, recommendation=recommendation,
         values={"fetched": True, "age_days": age, "index_files": lists.get("index_files"),
                 "location": location},
-        thresholds=limits)
+        thresholds=limits, summary_zh=summary_zh, recommendation_zh=recommendation_zh)
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,6 +729,10 @@ def _ubuntu_upload(version):
     return upload if dot else None
 
 
+_REBOOT_REQUIRED = "the system asks for a reboot (/run/reboot-required)"
+_REBOOT_REQUIRED_ZH = "系统要求重启（/run/reboot-required）"
+
+
 def check_reboot_pending(kernels, reboot_required=None):
     check_id = "patch.reboot_pending"
     flag = bool(reboot_required and reboot_required.get("exists"))
@@ -488,15 +741,18 @@ def check_reboot_pending(kernels, reboot_required=None):
         (" (packages: {})".format(", ".join(flag_pkgs[:10]))) if flag_pkgs else "")] if flag else []
     recommendation = ("Reboot the host in a maintenance window so that it runs the updated "
                       "kernel (and libraries), then re-run the inspection.")
+    recommendation_zh = "在维护窗口内重启主机，使其运行更新后的内核（及库文件），然后重新巡检。"
     err = _error(kernels)
     if err and not flag:
         return unknown(check_id, f"Could not compare the running and installed kernels: {err}",
-                       evidence=_evidence(kernels))
+                       evidence=_evidence(kernels),
+                       reason_zh=f"无法比较正在运行的内核与已安装的内核：{_reason_zh(err)}")
     if err:
-        return make_finding(check_id, "warning", "Reboot pending: the system asks for a reboot "
-                            "(/run/reboot-required)", evidence=flag_line,
-                            recommendation=recommendation,
-                            values={"reboot_required_file": True})
+        return make_finding(check_id, "warning", f"Reboot pending: {_REBOOT_REQUIRED}",
+                            evidence=flag_line, recommendation=recommendation,
+                            values={"reboot_required_file": True},
+                            summary_zh=f"需要重启：{_REBOOT_REQUIRED_ZH}",
+                            recommendation_zh=recommendation_zh)
     family = kernels.get("family", "deb")
     running = kernels.get("running_release", "")
     installed = kernels.get("installed") or []
@@ -507,25 +763,30 @@ def check_reboot_pending(kernels, reboot_required=None):
     evidence += flag_line
     if not installed:
         if flag:
-            return make_finding(check_id, "warning", "Reboot pending: the system asks for a "
-                                "reboot (/run/reboot-required)", evidence=evidence,
-                                recommendation=recommendation, values=values)
+            return make_finding(check_id, "warning", f"Reboot pending: {_REBOOT_REQUIRED}",
+                                evidence=evidence, recommendation=recommendation, values=values,
+                                summary_zh=f"需要重启：{_REBOOT_REQUIRED_ZH}",
+                                recommendation_zh=recommendation_zh)
         return unknown(
             check_id,
             "No kernel package is installed (a container, or a kernel not installed from "
             f"packages): whether a reboot is pending cannot be told (running kernel {running})",
-            evidence=evidence)
+            evidence=evidence,
+            reason_zh=("未安装任何内核软件包（容器，或内核不是通过软件包安装的），"
+                       f"无法判断是否需要重启（正在运行的内核为 {running}）"))
     try:
         match = [k for k in installed if k["release"] == running]
         flavour = match[0]["flavour"] if match else None
         pool = [k for k in installed if k["flavour"] == flavour] if match else installed
         newest = _newest(family, pool)
         values["newest_installed"] = newest["release"]
-        reason = None
+        reason = reason_zh = None
         if match:
             current = match[0]
             if _compare_pkg(family, newest["version"], current["version"]) > 0:
                 reason = "the running kernel {} is older than the newest installed {} ({})".format(
+                    running, newest["release"], newest["version"])
+                reason_zh = "正在运行的内核 {} 比已安装的最新内核 {}（{}）旧".format(
                     running, newest["release"], newest["version"])
             else:
                 kind, build = kernels.get("running_build_kind"), kernels.get("running_build")
@@ -534,35 +795,47 @@ def check_reboot_pending(kernels, reboot_required=None):
                     reason = ("kernel package {} was updated in place to {} but the running "
                               "kernel was built from {}".format(current["package"],
                                                             current["version"], build))
+                    reason_zh = ("内核软件包 {} 已原地更新到 {}，但正在运行的内核是由 {} "
+                                 "构建的".format(current["package"], current["version"], build))
                 elif kind == "ubuntu" and build:
                     upload = _ubuntu_upload(current["version"])
                     if upload and dpkg_version_compare("0-" + upload, "0-" + build) > 0:
                         reason = ("kernel package {} was updated in place to {} but the "
                                   "running kernel is build #{}".format(current["package"],
                                                                    current["version"], build))
+                        reason_zh = ("内核软件包 {} 已原地更新到 {}，但正在运行的内核构建号为 "
+                                     "#{}".format(current["package"], current["version"], build))
         else:
             if _release_compare(family, newest["release"], running) > 0:
                 reason = ("the running kernel {} is no longer installed and is older than the "
                           "newest installed {}".format(running, newest["release"]))
+                reason_zh = ("正在运行的内核 {} 已不在已安装的软件包中，且比已安装的最新内核 {} "
+                             "旧".format(running, newest["release"]))
             elif not flag:
                 return unknown(
                     check_id,
                     "The running kernel {} does not come from an installed kernel package "
                     "(newest installed: {}): whether a reboot is pending cannot be told".format(
-                        running, newest["release"]), evidence=evidence)
+                        running, newest["release"]), evidence=evidence,
+                    reason_zh=("正在运行的内核 {} 不属于任何已安装的内核软件包（已安装的最新内核："
+                               "{}），无法判断是否需要重启".format(running, newest["release"])))
     except ParseError as exc:
         return unknown(check_id, f"Could not order the kernel versions: {exc}",
-                       evidence=evidence)
+                       evidence=evidence,
+                       reason_zh=f"无法比较内核版本的新旧：{_reason_zh(str(exc))}")
     if reason or flag:
-        summary = "Reboot pending: %s" % (reason or "the system asks for a reboot "
-                                          "(/run/reboot-required)")
+        summary = "Reboot pending: %s" % (reason or _REBOOT_REQUIRED)
+        summary_zh = "需要重启：%s" % (reason_zh or _REBOOT_REQUIRED_ZH)
         if reason and flag:
             summary += "; /run/reboot-required exists"
+            summary_zh += "；且 /run/reboot-required 存在"
         return make_finding(check_id, "warning", summary, evidence=evidence,
-                            recommendation=recommendation, values=values)
+                            recommendation=recommendation, values=values,
+                            summary_zh=summary_zh, recommendation_zh=recommendation_zh)
     return make_finding(check_id, "ok",
                         f"No reboot pending: running the newest installed kernel {running}",
-                        evidence=evidence, values=values)
+                        evidence=evidence, values=values,
+                        summary_zh=f"无需重启：正在运行已安装的最新内核 {running}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -577,27 +850,32 @@ def check_last_update(last_update, now, thresholds=None):
     err = _error(last_update)
     if err:
         return unknown(check_id, f"Could not tell when updates were last applied: {err}",
-                       evidence=_evidence(last_update))
+                       evidence=_evidence(last_update),
+                       reason_zh=f"无法判断最近一次安装更新的时间：{_reason_zh(err)}")
     source = last_update.get("source", "")
     if last_update.get("time") is None:
         return unknown(check_id, f"No applied package update is recorded ({source})",
-                       evidence=_evidence(last_update))
+                       evidence=_evidence(last_update),
+                       reason_zh=f"没有找到已安装软件包更新的记录（{_reason_zh(source)}）")
     age = _days(max(0.0, now - last_update["time"]))
     status = judge(age, limit, None)
-    what = ("Last package update" if last_update.get("kind", "upgrade") == "upgrade"
-            else "Last package installation or update")
-    summary = "{} applied {:.1f} days ago ({} local time, from {})".format(
-        what, age, last_update.get("local", ""), source)
-    recommendation = ""
+    upgrade = last_update.get("kind", "upgrade") == "upgrade"
+    what = "Last package update" if upgrade else "Last package installation or update"
+    what_zh = "最近一次软件包更新" if upgrade else "最近一次软件包安装或更新"
+    local = last_update.get("local", "")
+    summary = f"{what} applied {age:.1f} days ago ({local} local time, from {source})"
+    summary_zh = f"{what_zh}是在 {age:.1f} 天前（当地时间 {local}，来源：{_reason_zh(source)}）"
+    recommendation = recommendation_zh = ""
     if status != "ok":
         recommendation = (f"Updates have not been applied for {int(age)} days: schedule a patch "
                           "window and apply the pending updates.")
+        recommendation_zh = f"已有 {int(age)} 天未安装更新：请安排补丁窗口，安装待安装的更新。"
     evidence = [x for x in (last_update.get("detail"),) if x]
     return make_finding(check_id, status, summary, evidence=evidence,
                         recommendation=recommendation,
-                        values={"last_update": last_update.get("local", ""), "age_days": age,
-                                "source": source},
-                        thresholds=limits)
+                        values={"last_update": local, "age_days": age, "source": source},
+                        thresholds=limits, summary_zh=summary_zh,
+                        recommendation_zh=recommendation_zh)
 
 
 # --------------------------------------------------------------------------------------------
