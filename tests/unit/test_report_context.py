@@ -85,3 +85,12 @@ def test_unknown_site(store):
     add_run(store, {"db01": ("inspected", [])}, T0)
     with pytest.raises(NotFound, match="unknown site 'nowhere'.*known: bank"):
         monthly_context(store, "nowhere", "2026-11")
+
+
+def test_os_of_a_release_whose_end_of_support_is_unknown_still_fills_the_register(store):
+    add_run(store, {"kylin01": ("inspected", [
+        ("patch.os_release", "unknown", "", {"pretty_name": "Kylin Linux Advanced Server V10"})]),
+                    "db09": ("inspected", [("patch.os_release", "unknown", "")])}, T0)
+    hosts = {h["name"]: h for h in monthly_context(store, "bank", "2026-11")["hosts"]}
+    assert hosts["kylin01"]["asset"]["os"] == "Kylin Linux Advanced Server V10"
+    assert "os" not in hosts["db09"]["asset"]  # nothing was read: nothing is claimed

@@ -65,9 +65,11 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
             asset = dict(h.asset or {})
             if not asset.get("os"):
                 # the asset register's OS comes from what the inspection read, when it read it
-                release = next((f for f in findings if f["check_id"] == "patch.os_release"
-                                and f["status"] != "unknown"), None)
-                pretty = release["values"].get("pretty_name") if release else None
+                # (an os_release finding may be unknown only because the release's end of
+                # support is not known: its name was still read)
+                release = next((f for f in findings if f["check_id"] == "patch.os_release"),
+                               None)
+                pretty = (release.get("values") or {}).get("pretty_name") if release else None
                 if pretty:
                     asset["os"] = str(pretty)
             hosts.append({
