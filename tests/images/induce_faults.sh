@@ -245,6 +245,9 @@ fault_failed_unit() {
         say "e. PID 1 is $(cat /proc/1/comm 2>/dev/null || echo unknown), not systemd: no failed unit (skipped)"
         return
     fi
+    # Right after `podman run` systemd may still be booting: wait (at most 90 s) until it
+    # has finished, so that daemon-reload and start below talk to a running manager.
+    timeout 90 systemctl is-system-running --wait >/dev/null 2>&1 || true
     unit=weibao-fault-demo.service
     if systemctl is-failed --quiet "$unit"; then
         say "e. $unit already failed (unchanged)"
