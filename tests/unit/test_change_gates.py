@@ -171,10 +171,49 @@ def test_request_edited_after_approval_refuses_until_signed_again(env):
     assert "was changed after the attest" in text and "submit it again" in text
     assert run_refused(env, path).rule == "signatures"
     # submitted again: the earlier approval belongs to the earlier round and counts for nothing
-    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    env.submit(path)
     assert "is not approved" in refused(env, path, "signatures")
     statuses = [s.status for s in env.service.status(path).signoffs]
     assert statuses == ["superseded"] * 4 + ["valid"]
+
+
+def forged_people(env: ChangeEnv, where: Path) -> Path:
+    """The site's people file plus the stranger's key as an approver of the client."""
+    key = Path(f"{env.keys['stranger']}.pub").read_text().strip()
+    where.write_text(env.people.read_text() + "  - id: mallory\n    name: mallory\n"
+                     "    organisation: client\n    roles: [approver]\n"
+                     f"    ssh_public_key: \"{key}\"\n", encoding="utf-8")
+    return where
+
+
+def test_a_people_file_other_than_the_one_signed_with_is_refused(env, tmp_path):
+    """Approved with the site's people file A; run with a forged file B: refused."""
+    path = env.ready(env.write())
+    forged = forged_people(env, tmp_path / "forged.yml")
+    text = refused(env, path, "signatures", people_path=forged)
+    assert "was made with another people file" in text and str(forged) in text
+    err = run_refused(env, path, people_path=forged)
+    assert err.rule == "people"
+    # with the file every sign-off was made with, it runs
+    evidence = passed(env, path, "signatures", people_path=env.people)
+    assert evidence["people_sha256"] == hashlib.sha256(env.people.read_bytes()).hexdigest()
+
+
+def test_a_forged_people_file_cannot_make_an_approver(env, tmp_path):
+    """Submitted with file A; the stranger approves with a file B naming them an approver."""
+    path = env.write()
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    forged = forged_people(env, tmp_path / "forged.yml")
+    with pytest.raises(Refusal) as err:
+        env.at(WINDOW_START - 2 * HOUR).service.approve(path, env.keys["stranger"],
+                                                        people_path=forged)
+    assert err.value.rule == "people" and "another people file" in err.value.render()
+    entry = json.loads(env.audit_lines()[-1])
+    assert entry["action"] == "change.refused" and entry["actor"] == "mallory"
+    assert [r.act for r in read_signoffs(path, "CR-2026-0001")] == ["submit"]
+    submit = json.loads(env.audit_lines()[0])
+    assert submit["detail"]["people_sha256"] == hashlib.sha256(
+        env.people.read_bytes()).hexdigest()
 
 
 # ----------------------------------------------------------------------------- targets
@@ -216,14 +255,20 @@ def test_site_may_ask_for_longer_notice(env):
     hosts = yaml.safe_load((env.inventory / "hosts.yml").read_text())
     hosts["all"]["vars"]["weibao_site"]["change_lead_time_hours"] = 48
     (env.inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    earlier = env.write("CR-2026-0002")
+    env.at(WINDOW_START - 49 * HOUR).submit(earlier)
     path = env.ready(env.write())  # 25 h
     assert "48 h notice" in refused(env, path, "notice")
-    path = env.ready(env.write("CR-2026-0002"), submitted=WINDOW_START - 49 * HOUR)
-    passed(env, path, "notice")
+    passed(env, earlier, "notice")
 
 
 def test_emergency_runs_at_short_notice_on_requester_and_operator_alone(env):
     path = env.write(emergency={"is_emergency": True, "reason": "db01 lost a disk"})
+    alone = env.write("CR-2026-0003", requester="li.wei",
+                      emergency={"is_emergency": True, "reason": "db01 lost a disk"})
+    plain = env.write("CR-2026-0002")
+    env.at(WINDOW_START - HOUR).submit(alone, "li.wei")  # the clock only moves forward
+    env.submit(plain)
     env.ready(path, submitted=WINDOW_START - HOUR, emergency=True)
     evidence = passed(env, path, "notice")
     assert evidence["emergency"] is True
@@ -232,17 +277,11 @@ def test_emergency_runs_at_short_notice_on_requester_and_operator_alone(env):
     status = env.service.status(path)
     assert status.awaiting_retrospective_approval
     # requester and operator one person: the recorder must attest too (two people at least)
-    alone = env.write("CR-2026-0003", requester="li.wei",
-                      emergency={"is_emergency": True, "reason": "db01 lost a disk"})
-    env.at(WINDOW_START - HOUR).submit(alone, "li.wei")
     env.at(IN_WINDOW).attest(alone, "operator")
     assert "the recorder zhang.min has not attested" in refused(env, alone, "signatures")
     env.attest(alone, "recorder")
     passed(env, alone, "signatures")
     # a non-emergency change submitted as late does not run, nor can it be attested
-    plain = env.write("CR-2026-0002")
-    env.at(WINDOW_START - HOUR).submit(plain)
-    env.at(IN_WINDOW)
     with pytest.raises(Refusal, match="is not approved"):
         env.attest(plain, "operator")
     assert "is not approved" in refused(env, plain, "signatures")
@@ -256,8 +295,13 @@ def test_emergency_runs_at_short_notice_on_requester_and_operator_alone(env):
     (WINDOW_START + 4 * HOUR, "closed at 2026-03-08T02:00+08:00"),
     (WINDOW_START + 30 * HOUR, "an expired window cannot be used")])
 def test_now_must_be_inside_the_window(env, now, words):
-    path = env.ready(env.write())
-    passed(env, path, "window")
+    path = env.write()
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    env.at(WINDOW_START - 2 * HOUR).approve(path)
+    env.at(WINDOW_START - 10 * dt.timedelta(minutes=1)).attest(path, "operator")
+    env.attest(path, "recorder")  # attested before the window: nothing recorded after `now`
+    env.at(IN_WINDOW)
+    passed(env, path, "window")  # judged, not recorded
     env.at(now)
     assert words in refused(env, path, "window")
     assert run_refused(env, path).rule == "window"
@@ -291,6 +335,71 @@ def test_only_change_playbooks_run(env, text, words):
 def test_missing_playbook_refuses(env):
     path = env.ready(env.write(playbook="playbooks/nothing.yml"))
     assert "does not exist" in refused(env, path, "playbook")
+
+
+ROLE_PLAYBOOK = """\
+- name: Test change through a role
+  hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  vars:
+    weibao_change_playbook: true
+  roles:
+    - role: lab_change
+  tasks:
+    - name: Also a role by a task
+      ansible.builtin.include_role:
+        name: lab_extra
+"""
+
+
+def test_playbook_edited_after_approval_refuses(env):
+    """The sign-offs sign the playbook's content: a step added after approval never runs."""
+    book = env.content / "playbooks" / "change_test.yml"
+    path = env.ready(env.write())
+    evidence = passed(env, path, "playbook")
+    assert evidence["files"] == {"playbooks/change_test.yml":
+                                 hashlib.sha256(book.read_bytes()).hexdigest()}
+    original = book.read_text()
+    book.write_text(original.replace('content: "done\\n"', 'content: "rm -rf /\\n"'))
+    text = refused(env, path, "playbook")
+    assert "playbook playbooks/change_test.yml (or a file of its roles) was changed after the " \
+           "submit by wang.fang" in text and "submit the request again" in text
+    assert run_refused(env, path).rule == "playbook"
+    assert not list(env.markers.iterdir())
+    book.write_text(original)  # put back as approved: it may run
+    assert passed(env, path, "playbook")["digest"] == evidence["digest"]
+
+
+def test_playbook_changed_between_submission_and_approval_cannot_be_approved(env):
+    path = env.write()
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    book = env.content / "playbooks" / "change_test.yml"
+    book.write_text(book.read_text() + "\n# edited\n")
+    before = len(env.audit_lines())
+    with pytest.raises(Refusal) as err:
+        env.at(WINDOW_START - 2 * HOUR).approve(path)
+    assert err.value.rule == "playbook" and "changed after the submit" in err.value.render()
+    assert len(env.audit_lines()) == before + 1  # the refusal, audited
+    assert [r.act for r in read_signoffs(path, "CR-2026-0001")] == ["submit"]
+
+
+def test_the_files_of_the_playbooks_roles_are_signed_too(env):
+    for name in ("lab_change", "lab_extra"):
+        tasks = env.content / "roles" / name / "tasks"
+        tasks.mkdir(parents=True)
+        (tasks / "main.yml").write_text(f"- name: {name}\n  ansible.builtin.debug:\n")
+    (env.content / "roles" / "lab_change" / "README.md").write_text("notes\n")
+    (env.content / "playbooks" / "change_roles.yml").write_text(ROLE_PLAYBOOK)
+    path = env.ready(env.write(playbook="playbooks/change_roles.yml"))
+    evidence = passed(env, path, "playbook")
+    assert sorted(evidence["files"]) == ["playbooks/change_roles.yml",
+                                         "roles/lab_change/tasks/main.yml",
+                                         "roles/lab_extra/tasks/main.yml"]
+    (env.content / "roles" / "lab_change" / "README.md").write_text("more notes\n")
+    passed(env, path, "playbook")  # not a file the role runs
+    (env.content / "roles" / "lab_extra" / "tasks" / "main.yml").write_text("[]\n")
+    assert "(or a file of its roles) was changed after" in refused(env, path, "playbook")
 
 
 # ----------------------------------------------------------------------------- backups

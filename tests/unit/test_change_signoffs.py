@@ -4,6 +4,7 @@ with it or with the audit log (real ssh-keygen keys made by the tests)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import subprocess
 from pathlib import Path
@@ -14,6 +15,7 @@ from change_env import IN_WINDOW, WINDOW_START, ChangeEnv
 
 from weibao.change.audit import GENESIS, TimeOrderError
 from weibao.change.canonical import canonical_bytes, sha256_hex
+from weibao.change.gates import playbook_digest
 from weibao.change.people import allowed_signers, load_people
 from weibao.change.refusal import Refusal
 from weibao.change.request import load_request
@@ -68,7 +70,9 @@ def test_submission_is_signed_recorded_audited_and_stored(env):
     data = json.loads(record.statement)
     assert data == {"change_id": "CR-2026-0001", "act": "submit",
                     "request_digest": request.digest, "signer": "wang.fang",
-                    "time": "2026-03-06T13:00:00Z"}
+                    "time": "2026-03-06T13:00:00Z",
+                    "people_sha256": hashlib.sha256(env.people.read_bytes()).hexdigest(),
+                    "playbook_digest": playbook_digest(request)}
     assert record.statement == canonical_bytes(data).decode()
     # the file, human-readable, holds exactly that
     assert read_signoffs(path, "CR-2026-0001") == [record]
@@ -77,6 +81,12 @@ def test_submission_is_signed_recorded_audited_and_stored(env):
     # audit entry with the digests
     entry = list(env.service.log.entries("CR-2026-0001"))[-1]
     assert entry.action == "change.submit" and entry.actor == "wang.fang"
+    assert entry.detail["people_sha256"] == data["people_sha256"]
+    assert entry.detail["people_file"] == str(env.people)
+    assert entry.detail["playbook_digest"] == data["playbook_digest"]
+    assert entry.detail["playbook_files"] == {
+        "playbooks/change_test.yml": hashlib.sha256(
+            (env.content / "playbooks" / "change_test.yml").read_bytes()).hexdigest()}
     assert entry.time == record.time
     assert entry.digests == {"request": request.digest, "statement": record.statement_digest,
                              "signature": record.signature_digest}
@@ -300,7 +310,8 @@ def test_a_signoff_made_outside_weibao_is_not_accepted(env):
     path = env.write()
     request = load_request(path)
     text = statement("CR-2026-0001", "submit", request.digest, "wang.fang",
-                     "2026-03-01T00:00:00Z")
+                     "2026-03-01T00:00:00Z", playbook_digest=playbook_digest(request),
+                     people_sha256=hashlib.sha256(env.people.read_bytes()).hexdigest())
     signature = sign(text.encode(), env.keys["wang.fang"])
     append_signoff(path, "CR-2026-0001", Record("submit", "requester", "wang.fang",
                                                 "2026-03-01T00:00:00Z", request.digest, text,

@@ -25,6 +25,7 @@ that calls the gates decides what "now" is, and the command line always passes t
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -36,6 +37,7 @@ import yaml
 from sqlalchemy import select
 
 from weibao.change.audit import AuditLog, BrokenChain, Entry
+from weibao.change.canonical import sha256_hex
 from weibao.change.locks import Lock, LockDir
 from weibao.change.media import check_media
 from weibao.change.people import People
@@ -304,6 +306,7 @@ def check_approver(request: ChangeRequest, item: Checked) -> None:
 def gate_signatures(ctx: Context) -> dict[str, Any]:
     request = ctx.request
     checked = check_round(ctx)
+    check_people_file(ctx)
     if not request.emergency.is_emergency and not ctx.approved:
         raise Refusal("signatures", N_("%(change)s is not approved: an approver of the client "
                                        "signs with weibao change approve %(file)s --key KEY"),
@@ -318,7 +321,8 @@ def gate_signatures(ctx: Context) -> dict[str, Any]:
                                            "present: weibao change attest %(file)s --role "
                                            "%(role)s --key KEY"),
                           role=role, person=getattr(request, role), file=str(request.path))
-    return {"signoffs": [{"act": c.record.act, "role": c.record.role, "person": c.person.id,
+    return {"people_file": str(ctx.people.path), "people_sha256": ctx.people.sha256,
+            "signoffs": [{"act": c.record.act, "role": c.record.role, "person": c.person.id,
                           "time": c.record.time, "fingerprint": c.fingerprint,
                           "audit_seq": c.entry.seq} for c in checked]}
 
@@ -381,6 +385,130 @@ def playbook_path(request: ChangeRequest) -> Path:
     return content_root() / request.playbook
 
 
+# What a role's files are, for the digest (not its README or Molecule tests).
+ROLE_PARTS = ("tasks", "handlers", "defaults", "vars", "files", "templates", "meta", "library",
+              "module_utils", "filter_plugins", "lookup_plugins")
+_ROLE_TASK_KEYS = frozenset(f"{prefix}{verb}_role" for prefix in
+                            ("", "ansible.builtin.", "ansible.legacy.")
+                            for verb in ("import", "include"))
+
+
+def _sha256_file(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _role_names(plays: Any) -> list[str]:
+    """The roles the plays name directly: ``roles:`` and import_role/include_role tasks
+    (blocks included); not a role's own dependencies."""
+    names: list[str] = []
+
+    def tasks(items: Any) -> None:
+        for task in items if isinstance(items, list) else []:
+            if not isinstance(task, dict):
+                continue
+            for key in ("block", "rescue", "always"):
+                tasks(task.get(key))
+            for key in _ROLE_TASK_KEYS & set(task):
+                if isinstance(task[key], dict) and isinstance(task[key].get("name"), str):
+                    names.append(task[key]["name"])
+
+    for play in plays if isinstance(plays, list) else []:
+        if not isinstance(play, dict):
+            continue
+        for item in play.get("roles") or []:
+            name = item.get("role") or item.get("name") if isinstance(item, dict) else item
+            if isinstance(name, str):
+                names.append(name)
+        for key in ("pre_tasks", "tasks", "post_tasks", "handlers"):
+            tasks(play.get(key))
+    return list(dict.fromkeys(names))
+
+
+def playbook_files(request: ChangeRequest) -> dict[str, str | None]:
+    """{path under the content folder: sha256} of the change playbook and of the files of
+    the roles its plays name directly (``roles/<name>/`` beside the playbook or in the
+    content folder: tasks, handlers, defaults, vars, files, templates, meta, plugins). None
+    for a playbook that does not exist, or a role not found there (e.g. of a collection)."""
+    root = content_root()
+    path = playbook_path(request)
+    files: dict[str, str | None] = {request.playbook: _sha256_file(path)}
+    try:
+        plays = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        plays = None
+    for name in _role_names(plays):
+        if "{{" in name or "/" in name:
+            files[f"roles/{name}"] = None
+            continue
+        folder = next((f for f in (path.parent / "roles" / name, root / "roles" / name)
+                       if f.is_dir()), None)
+        if folder is None:
+            files[f"roles/{name}"] = None
+            continue
+        for part in ROLE_PARTS:
+            for file in sorted((folder / part).rglob("*")):
+                if file.is_file():
+                    rel = file.relative_to(root) if file.is_relative_to(root) else file
+                    files[str(rel)] = _sha256_file(file)
+    return files
+
+
+def playbook_digest(request: ChangeRequest) -> str:
+    """sha256 of the canonical JSON of :func:`playbook_files`: what every sign-off signs, so
+    the steps that run are the steps approved."""
+    return sha256_hex(playbook_files(request))
+
+
+def _round_data(ctx: Context) -> list[tuple[Record, dict[str, Any]]]:
+    _, records = current_round(ctx.records)
+    out = []
+    for record in records:
+        try:
+            out.append((record, record.data()))
+        except ValueError:
+            continue  # the signatures gate says what is wrong with it
+    return out
+
+
+BOUND_ACTS = ("submit", "approve", "attest")
+
+
+def check_people_file(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS) -> None:
+    """The people file in use is the one every sign-off of the round was made with; a file
+    handed in later (``--people``) cannot make anyone an approver."""
+    for record, data in _round_data(ctx):
+        if record.act in acts and data.get("people_sha256") != ctx.people.sha256:
+            raise Refusal("people", N_("the %(act)s by %(person)s at %(time)s was made with "
+                                       "another people file (sha256 %(signed)s) than the one "
+                                       "in use, %(people)s (sha256 %(current)s): sign-offs "
+                                       "count only with the people file they were made with; "
+                                       "use that one, or submit the request again and have it "
+                                       "signed again"),
+                          act=record.act, person=record.person, time=record.time,
+                          signed=str(data.get("people_sha256") or "-")[:12],
+                          people=str(ctx.people.path), current=ctx.people.sha256[:12])
+
+
+def check_playbook_unchanged(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS) -> str:
+    """The change playbook (and its roles' files) are as every sign-off of the round signed
+    them; returns the current digest."""
+    current = playbook_digest(ctx.request)
+    for record, data in _round_data(ctx):
+        if record.act in acts and data.get("playbook_digest") != current:
+            raise Refusal("playbook", N_("playbook %(playbook)s (or a file of its roles) was "
+                                         "changed after the %(act)s by %(person)s at %(time)s "
+                                         "(signed digest %(signed)s, now %(current)s): only "
+                                         "the steps approved may run; submit the request again "
+                                         "and have it approved again"),
+                          playbook=ctx.request.playbook, act=record.act, person=record.person,
+                          time=record.time, signed=str(data.get("playbook_digest") or "-")[:12],
+                          current=current[:12])
+    return current
+
+
 def gate_playbook(ctx: Context) -> dict[str, Any]:
     path = playbook_path(ctx.request)
     name = ctx.request.playbook
@@ -410,7 +538,9 @@ def gate_playbook(ctx: Context) -> dict[str, Any]:
             raise Refusal("playbook", N_("playbook %(playbook)s: play %(play)s must stop the "
                                          "change at the first failure (any_errors_fatal: true)"),
                           playbook=name, play=label)
-    return {"playbook": name, "plays": len(plays)}
+    digest = check_playbook_unchanged(ctx)
+    return {"playbook": name, "plays": len(plays), "digest": digest,
+            "files": playbook_files(ctx.request)}
 
 
 def gate_backups(ctx: Context) -> dict[str, Any]:

@@ -19,6 +19,7 @@ written approval (贵公司项目主管的书面批准).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -70,8 +71,9 @@ class Person:
 class People:
     """The people of one site, looked up by id or by key fingerprint."""
 
-    def __init__(self, path: Path, persons: Iterable[Person]) -> None:
+    def __init__(self, path: Path, persons: Iterable[Person], sha256: str = "") -> None:
         self.path = path
+        self.sha256 = sha256  # of the file's bytes: what every sign-off records it used
         self.persons = tuple(persons)
         self._by_id = {p.id: p for p in self.persons}
         self._by_fp = {p.fingerprint: p for p in self.persons}
@@ -149,7 +151,8 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> tuple[Any, str]:
+    """(the data, the sha256 of the file's bytes)."""
     if not path.is_file():
         raise ConfigError(N_("people file %(file)s: does not exist"), file=str(path))
     try:
@@ -158,8 +161,9 @@ def _read_yaml(path: Path) -> Any:
         raise ConfigError(N_("people file %(file)s: cannot be read: %(reason)s"),
                           file=str(path), reason=getattr(exc, "strerror", None) or str(exc)
                           ) from exc
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # the bytes, as decoded
     try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_StrictLoader), digest  # noqa: S506 - SafeLoader kind
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -171,7 +175,7 @@ def _read_yaml(path: Path) -> Any:
 def load_people(path: str | Path) -> People:
     """Read and check a people file; ConfigError (one line: file, field, problem) when bad."""
     file = Path(path)
-    data = _read_yaml(file)
+    data, digest = _read_yaml(file)
     if not isinstance(data, dict) or "people" not in data:
         raise ConfigError(
             N_("people file %(file)s: expected a mapping with a 'people' list at the top"),
@@ -190,7 +194,7 @@ def load_people(path: str | Path) -> People:
         person = _person(file, f"people[{index}]", item)
         _check_unique(file, f"people[{index}]", person, persons)
         persons.append(person)
-    return People(file, persons)
+    return People(file, persons, digest)
 
 
 def _check_unique(file: Path, where: str, person: Person, earlier: list[Person]) -> None:

@@ -30,18 +30,28 @@ from typing import Any
 from sqlalchemy import select
 
 from weibao import __version__
-from weibao.change.audit import AuditLog, Entry, default_audit_path, utc_timestamp
+from weibao.change.audit import (
+    AuditLog,
+    BrokenChain,
+    Entry,
+    default_audit_path,
+    utc_timestamp,
+)
 from weibao.change.canonical import canonical_bytes, sha256_hex
 from weibao.change.execution import ChangeStreamer, TaskEvent
 from weibao.change.gates import (
     Context,
     GateResult,
     audit_entries,
+    check_people_file,
+    check_playbook_unchanged,
     check_round,
     evaluate,
     gate_people,
     lock_refusal,
     people_file,
+    playbook_digest,
+    playbook_files,
 )
 from weibao.change.locks import Lock, LockDir
 from weibao.change.people import People, Person, allowed_signers, load_people
@@ -232,7 +242,8 @@ class ChangeService:
         First of all, the clock: every act starts here, and none is recorded at a time earlier
         than the audit log's last entry (TimeOrderError, exit 3, nothing done)."""
         now = self.now()
-        self.log.check_time(now)
+        with suppress(BrokenChain):  # a damaged log: the rules and the sign-offs say so
+            self.log.check_time(now)
         closed = close_stale_runs(self.store)
         if not closed:
             return []
@@ -319,8 +330,10 @@ class ChangeService:
             raise self._refused(actor, request.id, act, refusal, now, request) from None
         with locked(request.path):
             head = self.log.head() if act in HEAD_ACTS else ""
+            playbook = playbook_digest(request)
             text = statement(request.id, act, request.digest, signer.id, utc_timestamp(now),
-                             role=role, audit_head=head, close=close)
+                             role=role, audit_head=head, close=close,
+                             people_sha256=people.sha256, playbook_digest=playbook)
             signature = sign(text.encode("utf-8"), key, passphrase, interactive=interactive)
             checked = verify(text.encode("utf-8"), signature, signer.id,
                              allowed_signers(people), what=f"{act} by {signer.id}")
@@ -329,7 +342,11 @@ class ChangeService:
                        "signature": record.signature_digest}
             detail: dict[str, Any] = {"role": role, "person": signer.id,
                                       "fingerprint": checked.fingerprint, "time": record.time,
-                                      "emergency": request.emergency.is_emergency}
+                                      "emergency": request.emergency.is_emergency,
+                                      "people_file": str(people.path),
+                                      "people_sha256": people.sha256,
+                                      "playbook_digest": playbook,
+                                      "playbook_files": playbook_files(request)}
             if head:
                 detail["audit_head"] = head
             if act == "close":
@@ -364,6 +381,12 @@ class ChangeService:
             self._may_submit(ctx, state)
             return
         check_round(ctx)
+        if act != "close" and state not in ("running", "succeeded", "failed", "closed"):
+            # what the round signed so far must still be what is in use: the same people
+            # file, the same playbook (a retrospective approval and a closing come after the
+            # run, when only what ran matters)
+            check_people_file(ctx)
+            check_playbook_unchanged(ctx)
         getattr(self, f"_may_{act}")(ctx, state, signer, params)
 
     def _approver_ok(self, ctx: Context, signer: Person, params: dict[str, Any]) -> None:
@@ -546,7 +569,10 @@ class ChangeService:
                                         emergency and not ctx.approved,
                                     "media": evidence.get("media", {}),
                                     "backups": evidence.get("backups", {}),
-                                    "signoffs": [c.entry.seq for c in ctx.checked]},
+                                    "signoffs": [c.entry.seq for c in ctx.checked],
+                                    "people_sha256": ctx.people.sha256,
+                                    "playbook_digest": (evidence.get("playbook") or {}).get(
+                                        "digest", "")},
                             now=now)
         return run_id, previous
 
@@ -693,6 +719,8 @@ class ChangeService:
                         digests={"statement": sha256_hex(data),
                                  "signature": sha256_hex(signature)},
                         detail={"reason": reason.strip(), "lock": removed.as_dict(),
+                                "people_file": str(people.path),
+                                "people_sha256": people.sha256,
                                 "statement": text, "signature": signature}, now=now)
         return removed
 

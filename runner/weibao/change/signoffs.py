@@ -4,7 +4,8 @@
 YAML list in the order they were made. Each sign-off is an OpenSSH signature (namespace
 ``weibao-change``) over a **statement**, the canonical JSON of::
 
-    {"change_id", "act", "request_digest", "signer", "time"}        every act
+    {"change_id", "act", "request_digest", "signer", "time",
+     "people_sha256", "playbook_digest"}                             every act
     + "role"                                                         attest (operator|recorder)
     + "audit_head"                                                   approve and close
     + "run_record_digest", "outcome", "remaining_issues",
@@ -12,7 +13,10 @@ YAML list in the order they were made. Each sign-off is an OpenSSH signature (na
 
 ``request_digest`` is the canonical digest of the request as it was signed, so any edit
 after signing shows; ``audit_head`` is the audit chain's head at that moment, so rewriting the
-history an approval or a closing vouched for shows too. The other fields of an entry (act,
+history an approval or a closing vouched for shows too. ``people_sha256`` is the sha256 of the
+people file the sign-off was made with, and ``playbook_digest`` that of the change playbook
+and its roles' files (:func:`weibao.change.gates.playbook_digest`): ``run`` refuses when
+either is no longer what the sign-offs were made against. The other fields of an entry (act,
 role, person, time, digests) repeat the statement for people reading the file and must agree
 with it.
 
@@ -132,11 +136,13 @@ class Record:
 
 
 def statement(change_id: str, act: str, request_digest: str, signer: str, time: str, *,
-              role: str = "", audit_head: str = "", close: dict[str, str] | None = None
-              ) -> str:
+              role: str = "", audit_head: str = "", close: dict[str, str] | None = None,
+              people_sha256: str = "", playbook_digest: str = "") -> str:
     """The canonical JSON text a sign-off signs."""
     data: dict[str, Any] = {"change_id": change_id, "act": act,
-                            "request_digest": request_digest, "signer": signer, "time": time}
+                            "request_digest": request_digest, "signer": signer, "time": time,
+                            "people_sha256": people_sha256,
+                            "playbook_digest": playbook_digest}
     if act == "attest":
         data["role"] = role
     if act in HEAD_ACTS:
@@ -386,7 +392,8 @@ class Checker:
         if not canonical:
             raise self._refuse(index, N_("%(file)s: %(field)s: the statement is not the "
                                          "canonical JSON weibao signs (edited by hand?)"))
-        expected_keys = {"change_id", "act", "request_digest", "signer", "time"}
+        expected_keys = {"change_id", "act", "request_digest", "signer", "time",
+                         "people_sha256", "playbook_digest"}
         if record.act == "attest":
             expected_keys.add("role")
         if record.act in HEAD_ACTS:
