@@ -8,6 +8,10 @@ messages as dmesg prints them (first line: where the wording comes from) and
 The last part runs the module's collection code (plugins/modules/weibao_inspect_errlog.py,
 imported with importlib) on temporary log files, with small shell scripts standing in for
 ``journalctl`` and ``dmesg``, plus one run through ``ansible localhost -m``.
+
+Every finding any test here produces must carry its Simplified Chinese text (the autouse
+fixture ``every_finding_has_chinese`` checks them all after each test), and
+``test_chinese_text_over_every_fixture`` runs every fixture through every judging branch.
 """
 
 import bz2
@@ -16,10 +20,12 @@ import importlib.util
 import io
 import json
 import os
+import re
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from functools import partial
+from itertools import product
 from pathlib import Path
 
 import pytest
@@ -27,6 +33,8 @@ import yaml
 from ansible.module_utils.weibao_inspection.findings import validate_finding
 from ansible.module_utils.weibao_inspection.parsers.linux_errlog import (
     parse_dmesg_line,
+    parse_iso_line,
+    parse_iso_timestamp,
     parse_syslog_line,
 )
 from ansible.module_utils.weibao_inspection.rules import errlog as rules
@@ -46,6 +54,52 @@ def load_module():
 
 
 errlog_module = load_module()
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+# ASCII punctuation right next to a Chinese character: Chinese sentences use full-width
+# punctuation (，；：（）).
+HALF_WIDTH_RE = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]")
+# three English words in a row: an English phrase pasted into the Chinese text
+ENGLISH_RE = re.compile(r"\b[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}\b")
+
+
+def assert_chinese(finding):
+    """The finding has zh-CN text with the English text's facts (numbers)."""
+    where = "{} [{}] {}: {}".format(finding["check_id"], finding["component"],
+                                    finding["status"], finding["summary"])
+    zh = (finding.get("translations") or {}).get("zh-CN") or {}
+    summary = zh.get("summary", "")
+    assert CJK_RE.search(summary), f"no Chinese summary: {where}"
+    assert not HALF_WIDTH_RE.search(summary), f"half-width punctuation in {summary!r}"
+    assert not ENGLISH_RE.search(summary), f"English phrase in {summary!r}"
+    missing = set(NUMBER_RE.findall(finding["summary"])) - set(NUMBER_RE.findall(summary))
+    assert not missing, f"numbers {sorted(missing)} of {where!r} not in {summary!r}"
+    if finding["recommendation"]:
+        text = zh.get("recommendation", "")
+        assert CJK_RE.search(text), f"no Chinese recommendation: {where}"
+        assert not HALF_WIDTH_RE.search(text), f"half-width punctuation in {text!r}"
+        assert not ENGLISH_RE.search(text.replace("(time unreadable)", "")), \
+            f"English phrase in {text!r}"
+
+
+@pytest.fixture(autouse=True)
+def every_finding_has_chinese(monkeypatch):
+    """Record every finding the rules make during a test; check each one's Chinese text."""
+    made = []
+
+    def recorder(function):
+        def record(*args, **kwargs):
+            finding = function(*args, **kwargs)
+            made.append(finding)
+            return finding
+        return record
+
+    monkeypatch.setattr(rules, "make_finding", recorder(rules.make_finding))
+    monkeypatch.setattr(rules, "unknown", recorder(rules.unknown))
+    yield made
+    for finding in made:
+        assert_chinese(finding)
 
 
 def rule_cases():
@@ -365,6 +419,88 @@ def test_line_cap_makes_sources_warning_and_says_so():
     assert "line cap" in by_id(findings, "errlog.disk_io")[0]["summary"]
 
 
+def test_line_cap_makes_classes_without_events_unknown_never_ok():
+    """The lines after the cap are the newest: a class with no event in the lines read is
+    not judged; classes with events keep their judgement."""
+    counter, stats = syslog_scan(LOG, max_lines=4)   # stops before the Nov 2 repeat line
+    assert stats.truncated and stats.lines == 4
+    findings = findings_for(counter, sources=[stats])
+    (nic,) = by_id(findings, "errlog.nic_link")
+    assert nic["status"] == "warning" and nic["component"] == "eth0"
+    assert "log not fully read" in nic["summary"]
+    assert nic["values"]["log_fully_read"] is False
+    for cls in rules.CLASSES:
+        if cls == "nic_link":
+            continue
+        (finding,) = by_id(findings, f"errlog.{cls}")
+        assert finding["status"] == "unknown", cls
+        assert finding["summary"].startswith("Log not fully read (messages stopped at the "
+                                             "line cap after 4 lines")
+        assert "读到第 4 行时达到行数上限" in finding["translations"]["zh-CN"]["summary"]
+        assert "inspect_errlog_max_lines" in finding["recommendation"]
+        assert finding["values"]["log_fully_read"] is False
+    # an ok judgement (events below the warning threshold) is no judgement either
+    findings = findings_for(counter, sources=[stats], thresholds={"nic_link": {"warning": 5}})
+    (nic,) = by_id(findings, "errlog.nic_link")
+    assert nic["status"] == "unknown"
+    assert "below the warning threshold" in nic["summary"]
+    assert "not fully read" in nic["summary"]
+    # read to the end: ok
+    counter, stats = syslog_scan(LOG, max_lines=9)
+    assert not stats.truncated
+    findings = findings_for(counter, sources=[stats])
+    assert by_id(findings, "errlog.oom_kill")[0]["status"] == "ok"
+
+
+def test_event_line_with_unreadable_time_is_never_ok():
+    """A line that matches an event rule but whose timestamp is damaged may be in the window:
+    it is counted apart and its class is unknown (or keeps a warning it has anyway)."""
+    damaged = (
+        b"Nov 2x 01:00:00 db01 kernel: blk_update_request: I/O error, dev sdb, sector 2048\n"
+        b"Nox  2 01:00:01 db01 kernel: Buffer I/O error on dev sdb1, logical block 7\n"
+        b"Nov  2 01:00:02 db01 systemd[1]: Started Session 5 of user root.\n"
+        b"\x00\x00Nov 99 01:00:03 db01 kernel: e1000e: eth0 NIC Link is Up 1000 Mbps\n"
+    )
+    counter, stats = syslog_scan(damaged)
+    assert (stats.undatable, stats.unparsed, stats.events) == (2, 3, 0)
+    assert "2 matching lines with an unreadable time" in stats.describe()
+    findings = findings_for(counter, sources=[stats])
+    (disk,) = by_id(findings, "errlog.disk_io")
+    assert disk["status"] == "unknown" and disk["component"] == "sdb"
+    assert disk["summary"].startswith("2 disk I/O error lines on sdb whose time could not be "
+                                      "read")
+    assert "2 行磁盘 I/O 错误日志的时间无法识别" in disk["translations"]["zh-CN"]["summary"]
+    assert disk["values"]["undatable_lines"] == 2 and disk["values"]["events"] == 0
+    # the raw line is in the evidence as it was read
+    assert ("(time unreadable) Nov 2x 01:00:00 db01 kernel: blk_update_request: I/O error, "
+            "dev sdb, sector 2048") in disk["evidence"]
+    assert "smartctl" in disk["recommendation"]
+    # a link-up line (context, not counted) with a damaged time changes nothing
+    assert by_id(findings, "errlog.nic_link")[0]["status"] == "ok"
+
+    # beside dated events: a warning stays a warning and says how many lines were undatable
+    counter, stats = syslog_scan(DISK_ERRORS + damaged.decode())
+    (disk,) = by_id(findings_for(counter, sources=[stats]), "errlog.disk_io")
+    assert disk["status"] == "warning" and disk["values"]["events"] == 2
+    assert "and 2 more matching lines whose time could not be read" in disk["summary"]
+    # an ok judgement (below the warning threshold) becomes unknown
+    (disk,) = by_id(findings_for(counter, sources=[stats],
+                                 thresholds={"disk_io": {"warning": 3}}), "errlog.disk_io")
+    assert disk["status"] == "unknown" and "below the warning threshold" in disk["summary"]
+
+
+def test_undatable_counts_merge():
+    one, two = rules.EventCounter(), rules.EventCounter()
+    one.add_undatable(ev("disk_io", "sda", "blk"), "x")
+    for _ in range(2):
+        two.add_undatable(ev("disk_io", "sda", "blk"), "y")
+    assert two.add_undatable(ev("nic_link", "eth0", "link_up", "info"), "z") is None
+    assert rules.EventCounter().merge([one, two], "max").buckets[("disk_io", "sda")] \
+        .undatable == 2
+    assert rules.EventCounter().merge([one, two], "sum").buckets[("disk_io", "sda")] \
+        .undatable == 3
+
+
 def test_coverage_gap_makes_sources_warning():
     later = SINCE + timedelta(days=10)
     findings = findings_for(rules.EventCounter(), coverage_start=later)
@@ -492,6 +628,17 @@ def test_collect_line_cap(tmp_path):
     findings, data = collect(log_files=[str(log)], max_lines=4)
     assert status_of(findings, "errlog.sources") == ["warning"]
     assert data["sources"][1]["truncated"] is True
+    assert status_of(findings, "errlog.disk_io", "sdb") == ["warning"]
+    assert status_of(findings, "errlog.nic_link") == ["unknown"]
+
+
+def test_collect_damaged_timestamp_is_not_ok(tmp_path):
+    log = write_log(tmp_path / "messages", "Nov  2 01:00:00 db01 kernel: ata1: hard resetting "
+                    "link\nNov  2 01:0\x00:00 db01 kernel: blk_update_request: I/O error, dev "
+                    "sdc, sector 8\n")
+    findings, data = collect(log_files=[str(log)])
+    assert status_of(findings, "errlog.disk_io", "sdc") == ["unknown"]
+    assert status_of(findings, "errlog.storage_transport", "ata1") == ["warning"]
 
 
 def test_collect_unrecognised_file_format(tmp_path):
@@ -605,3 +752,152 @@ def test_journal_without_kernel_entries_never_claims_the_window(tmp_path, first_
     assert data["provider_used"] == "journal"
     assert status_of(findings, "errlog.sources") == ["warning"]
     assert data["coverage_start"] > "2026-11-19"
+
+
+# --- Chinese text over every fixture and every judging branch ----------------------------
+
+def _fixture_parser(case):
+    tz = case.get("tz")
+    tzinfo = None
+    if tz is not None:
+        hours, minutes = tz[1:].split(":")
+        tzinfo = timezone((-1 if tz[0] == "-" else 1) * timedelta(hours=int(hours),
+                                                                  minutes=int(minutes)))
+    if case["parser"] == "journal":
+        return partial(parse_iso_line, default_tz=tzinfo)
+    if case["parser"] == "syslog":
+        return partial(parse_syslog_line, reference=parse_iso_timestamp(case["reference"]),
+                       tz=tzinfo)
+    boot = case.get("boot_time")
+    return partial(parse_dmesg_line, boot_time=parse_iso_timestamp(boot) if boot else None,
+                   default_tz=tzinfo)
+
+
+def fixture_streams():
+    """(name, bytes lines, parse) of every errlog fixture, as the collector reads them.
+
+    The rule fixtures' messages are read as syslog lines (dated in the window), with damaged
+    timestamps, both, and as dmesg lines without time; the parser fixtures as their parser
+    reads them.
+    """
+    syslog = partial(parse_syslog_line, reference=NOW, tz=UTC)
+    for raw in sorted(FIXTURES.glob("rules_*.raw")):
+        messages = fixture_lines(raw)[1]
+        dated = [f"Nov {1 + i % 19:2d} 10:{i % 60:02d}:00 db01 kernel: {m}\n".encode()
+                 for i, m in enumerate(messages)]
+        damaged = [f"Nov {i % 9}x 10:00:00 db01 kernel: {m}\n".encode()
+                   for i, m in enumerate(messages)]
+        yield raw.stem, dated, syslog
+        yield raw.stem + "-damaged", damaged, syslog
+        yield raw.stem + "-mixed", dated + damaged, syslog
+        yield raw.stem + "-undated", [(m + "\n").encode() for m in messages], parse_dmesg_line
+    for raw in sorted(FIXTURES.glob("parse_*.raw")):
+        case = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))
+        lines = io.BytesIO(raw.read_bytes()).readlines()[1:]
+        yield raw.stem, lines, _fixture_parser(case)
+
+
+FIXTURE_STREAMS = list(fixture_streams())
+
+# Judging branches: thresholds (default; high: events below the warning level are ok),
+# line cap (none; 3 lines), where the logs begin (covering the window; 10 days late), and
+# which sources were read (this one; this one and a failed one; none read; none configured).
+SCENARIOS = list(product(
+    (None, {cls: {"warning": 1000, "critical": None} for cls in rules.CLASSES}),
+    (None, 3),
+    (None, SINCE + timedelta(days=10)),
+    ("read", "read+failed", "none_read", "none"),
+))
+
+
+def scenario_findings(lines, parse, thresholds, max_lines, coverage_start, sources):
+    counter = rules.EventCounter()
+    stats = rules.SourceStats("/var/log/messages", "file")
+    rules.scan(iter(lines), parse, counter, stats, since=SINCE, max_lines=max_lines)
+    failed = [
+        rules.SourceStats("journal", "journal", "missing", "journalctl not found"),
+        rules.SourceStats("dmesg", "dmesg", "failed", "not permitted (kernel.dmesg_restrict=1, "
+                          "or no CAP_SYSLOG in a container; run with become): dmesg: read "
+                          "kernel buffer failed: Operation not permitted"),
+        rules.SourceStats("/var/log/syslog", "file", "failed", "with 2 rotated copies; "
+                          "unreadable: /var/log/syslog.1: Permission denied"),
+    ]
+    read = {"read": [stats], "read+failed": failed + [stats], "none_read": failed,
+            "none": []}[sources]
+    findings = rules.build_findings(counter, read, SINCE, thresholds,
+                                    coverage_start=coverage_start)
+    for finding in findings:
+        validate_finding(finding)
+    return findings
+
+
+@pytest.mark.parametrize("name,lines,parse", [pytest.param(*s, id=s[0])
+                                              for s in FIXTURE_STREAMS])
+def test_chinese_text_over_every_fixture(name, lines, parse):
+    """Every finding of every fixture, in every judging branch, has its Chinese text."""
+    for scenario in SCENARIOS:
+        for finding in scenario_findings(lines, parse, *scenario):
+            assert_chinese(finding)
+
+
+def test_chinese_text_scenarios_reach_every_branch():
+    """The fixtures and scenarios above produce every status of every check, so a branch
+    without Chinese text cannot hide from test_chinese_text_over_every_fixture."""
+    seen = set()
+    kinds = set()
+    for _, lines, parse in FIXTURE_STREAMS:
+        for scenario in SCENARIOS:
+            for finding in scenario_findings(lines, parse, *scenario):
+                seen.add((finding["check_id"], finding["status"]))
+                values = finding["values"]
+                kinds.add((finding["status"], bool(values.get("events")),
+                           bool(values.get("undatable_lines")),
+                           values.get("log_fully_read", True)))
+    for cls in rules.CLASSES:
+        for status in ("ok", "warning", "unknown"):
+            assert (f"errlog.{cls}", status) in seen, (cls, status)
+    for cls in ("machine_check", "memory_ecc", "filesystem", "storage_transport"):
+        assert (f"errlog.{cls}", "critical") in seen, cls
+    for status in ("ok", "warning", "unknown"):
+        assert ("errlog.sources", status) in seen, status
+    # unknown: no events and a cut log; events below the threshold and a cut log; only
+    # undatable lines; events below the threshold and undatable lines
+    for kind in (("unknown", False, False, False), ("unknown", True, False, False),
+                 ("unknown", False, True, True), ("unknown", True, True, True),
+                 ("warning", True, False, False), ("ok", True, False, True)):
+        assert kind in kinds, kind
+
+
+# --- memory -------------------------------------------------------------------------------
+
+def test_scan_memory_stays_bounded_on_a_large_stream():
+    """1,000,000 lines streamed from a generator: peak traced memory stays small (counts and
+    a few samples are kept, never the lines)."""
+    import tracemalloc
+
+    noise = b"Nov 20 10:00:00 db01 sshd[%d]: Accepted publickey for root from 10.1.2.3\n"
+    events = (b"Nov 20 10:00:00 db01 kernel: blk_update_request: I/O error, dev sd%c, "
+              b"sector 2048\n",
+              b"Nov 20 10:00:00 db01 kernel: e1000e: eth%d NIC Link is Down\n",
+              b"Nov 2x 10:00:00 db01 kernel: Out of memory: Killed process 9 (java%d)\n")
+
+    def stream():
+        """1000 blocks of an event line and 999 distinct noise lines (few allocations per
+        line: tracemalloc makes each one slow)."""
+        for block in range(1000):
+            yield events[block % 3] % (97 + block % 26)
+            for number in range(block * 1000 + 1, block * 1000 + 1000):
+                yield noise % number
+
+    counter = rules.EventCounter()
+    stats = rules.SourceStats("messages", "file")
+    parse = partial(parse_syslog_line, reference=NOW, tz=UTC)
+    tracemalloc.start()
+    try:
+        rules.scan(stream(), parse, counter, stats, since=SINCE)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert stats.lines == 1_000_000
+    assert stats.events > 0 and stats.undatable > 0
+    assert peak < 20 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"

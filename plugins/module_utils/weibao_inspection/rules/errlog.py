@@ -6,7 +6,8 @@ Three layers, all bounded in memory:
 
 1. :data:`PREFILTER` -- one compiled bytes regex of literal keywords. A line that does not
    contain any of them cannot match a rule, so the collector skips it before decoding or
-   parsing (most of a month of syslog is noise).
+   parsing (most of a month of syslog is noise); :func:`scan` runs it on blocks of
+   :data:`SCAN_BLOCK_LINES` lines and skips a block without any keyword whole.
 2. :func:`classify` -- the rule table :data:`RULES`: a message -> :class:`Event` (class,
    component, kind, severity, weight) or None. First matching rule wins.
 3. :class:`EventCounter` -- counts per (class, component), per message *kind*. One incident
@@ -19,7 +20,11 @@ Three layers, all bounded in memory:
 
 :func:`build_findings` turns a counter plus the list of sources read into findings:
 one per (class, component) with events, one ``ok`` per class without events, and
-``errlog.sources``. When no source could be read every class is ``unknown``.
+``errlog.sources``. When no source could be read every class is ``unknown``; so is a class
+without events (or below its warning threshold) when a source stopped at the line cap (the
+lines not read are the newest) or when some of its event lines had an unreadable time.
+Every summary and recommendation is written in English and Simplified Chinese
+(``summary_zh``, ``recommendation_zh``; :data:`LABELS_ZH`, :data:`RECOMMENDATIONS_ZH`).
 """
 
 from __future__ import annotations
@@ -66,6 +71,9 @@ MAX_COMPONENTS_PER_CLASS = 200
 MAX_SAMPLE_CHARS = 400
 # Lines at the start of a source parsed regardless of the prefilter, to learn its first time.
 HEAD_PROBE_LINES = 20
+# Lines the scanner prefilters at once (one regex search per block instead of per line).
+# Lines are at most 64 KiB (the collector cuts longer ones), so a block stays a few MiB.
+SCAN_BLOCK_LINES = 64
 
 LABELS = {
     "machine_check": "machine-check",
@@ -112,6 +120,50 @@ RECOMMENDATIONS = {
         "The kernel killed {component} because memory ran out: review the memory use and "
         "limits of that service and of the host (leaks, swap, cgroup limits) and add "
         "memory or tune the service."
+    ),
+}
+
+# The same labels and recommendations in Simplified Chinese (the contract's terms: 电缆,
+# 连接器, 系统错误日志). Summaries are built from Chinese fragments, never from the English.
+LABELS_ZH = {
+    "machine_check": "机器检查（MCE）错误",
+    "memory_ecc": "内存 ECC 错误",
+    "disk_io": "磁盘 I/O 错误",
+    "filesystem": "文件系统错误",
+    "storage_transport": "存储链路/传输错误",
+    "nic_link": "网卡链路断开",
+    "oom_kill": "内存不足（OOM）终止进程",
+}
+
+RECOMMENDATIONS_ZH = {
+    "machine_check": (
+        "机器检查错误指向 CPU、内存或总线硬件：用 rasdaemon（ras-mc-ctl --errors）或 mcelog "
+        "解码，查看 BMC/iLO/iDRAC 事件日志；如反复出现，向厂商报修硬件。"
+    ),
+    "memory_ecc": (
+        "在 BMC/SEL 日志和 rasdaemon（ras-mc-ctl --error-count）中检查 {component}；"
+        "可纠正错误持续增长，或出现任何不可纠正错误，说明该内存条（DIMM）应予更换。"
+    ),
+    "disk_io": (
+        "检查 {component} 的 SMART/RAID 状态（smartctl -a、阵列卡管理工具），介质错误持续增长的"
+        "磁盘应予更换；并核实其上的数据（fsck、应用层校验，必要时从备份恢复）。"
+    ),
+    "filesystem": (
+        "先排除底层磁盘错误，再在维护窗口内卸载 {component} 并检查（fsck / xfs_repair / "
+        "btrfs scrub）；文件系统已被重新挂载为只读或已关闭时需立即处理。"
+    ),
+    "storage_transport": (
+        "{component} 上的链路复位和传输错误通常说明电缆、连接器、SFP 或背板槽位松动或故障，"
+        "或 HBA/交换机端口故障：重新插拔或更换电缆，检查 HBA 固件，并查看同一时段的交换机和"
+        "存储阵列日志。"
+    ),
+    "nic_link": (
+        "检查 {component} 的电缆、光模块（SFP）和交换机端口，并查看同一时段的交换机日志；"
+        "链路反复断开说明电缆、光模块或端口有故障，除非与计划内维护的时间吻合。"
+    ),
+    "oom_kill": (
+        "内存耗尽，内核终止了 {component}：检查该服务及整机的内存使用和限制（内存泄漏、swap、"
+        "cgroup 限制），增加内存或调整该服务。"
     ),
 }
 
@@ -544,10 +596,14 @@ def classify_message(message):
 
 
 class Bucket:
-    """Counts of one (class, component)."""
+    """Counts of one (class, component).
+
+    ``undatable``: lines that matched an event rule but whose time could not be read (a
+    damaged timestamp): they may fall in the window, so they are never silently dropped.
+    """
 
     __slots__ = ("cls", "component", "kinds", "critical", "info", "first", "last",
-                 "samples", "last_sample")
+                 "samples", "last_sample", "undatable")
 
     def __init__(self, cls, component):
         self.cls = cls
@@ -559,6 +615,7 @@ class Bucket:
         self.last = None
         self.samples = []
         self.last_sample = None
+        self.undatable = 0
 
     @property
     def count(self):
@@ -624,6 +681,19 @@ class EventCounter:
         else:
             bucket.last_sample = sample
 
+    def add_undatable(self, event, sample=None):
+        """Count a line that matched an event rule but whose time could not be read.
+
+        Returns the bucket, or None for an event that is context only (severity info).
+        """
+        if event.severity == "info":
+            return None
+        bucket = self._bucket(event.cls, event.component)
+        bucket.undatable += 1
+        if sample is not None:
+            self._sample(bucket, sample[:MAX_SAMPLE_CHARS])
+        return bucket
+
     def add_repeat(self, bucket, kind, severity, repeat):
         """sysklogd's 'last message repeated N times' after a counted line."""
         target = bucket.info if severity == "info" else bucket.kinds
@@ -644,6 +714,7 @@ class EventCounter:
                     target = getattr(mine, attr)
                     for kind, count in getattr(bucket, attr).items():
                         target[kind] = combine(target.get(kind, 0), count)
+                mine.undatable = combine(mine.undatable, bucket.undatable)
                 if bucket.first is not None and (mine.first is None or bucket.first < mine.first):
                     mine.first = bucket.first
                 if bucket.last is not None and (mine.last is None or bucket.last > mine.last):
@@ -656,11 +727,16 @@ class EventCounter:
 
 
 class SourceStats:
-    """What reading one source gave: shown in errlog.sources and in data."""
+    """What reading one source gave: shown in errlog.sources and in data.
+
+    ``undated``: event lines without any time (dmesg with ``printk.time=0``), counted.
+    ``undatable``: event lines whose time could not be read (a damaged timestamp), counted
+    apart in the counter's buckets (their class cannot be judged ``ok``).
+    """
 
     __slots__ = ("name", "kind", "status", "note", "lines", "candidates", "events",
-                 "unparsed", "undated", "before_since", "after_until", "truncated",
-                 "first_time", "last_time")
+                 "unparsed", "undated", "undatable", "before_since", "after_until",
+                 "truncated", "first_time", "last_time")
 
     def __init__(self, name, kind, status="read", note=""):
         self.name = name
@@ -672,6 +748,7 @@ class SourceStats:
         self.events = 0
         self.unparsed = 0
         self.undated = 0
+        self.undatable = 0
         self.before_since = 0
         self.after_until = 0
         self.truncated = False
@@ -698,9 +775,66 @@ class SourceStats:
             text += ", STOPPED at the line cap"
         if self.undated:
             text += f", {self.undated} matching lines without time counted"
+        if self.undatable:
+            text += f", {self.undatable} matching lines with an unreadable time"
         if self.note:
             text += f" ({self.note})"
         return text
+
+    def describe_zh(self):
+        """describe() of a source that was not read, in Chinese (for summaries)."""
+        status = _SOURCE_STATUS_ZH.get(self.status, "未读取")
+        note = note_zh(self.note)
+        return "{}：{}{}".format(self.name, status, f"（{note}）" if note else "")
+
+
+_SOURCE_STATUS_ZH = {"read": "已读取", "missing": "未找到", "failed": "读取失败",
+                     "skipped": "已跳过"}
+
+# The collector's notes on a source (plugins/modules/weibao_inspect_errlog.py), in Chinese.
+# A note not listed here is left out of the Chinese text (it stays in the evidence).
+_NOTES_ZH = (
+    (re.compile(r"^journalctl not found$"), lambda m: "未找到 journalctl"),
+    (re.compile(r"^(\S+) does not exist \(journald not running\)$"),
+     lambda m: f"{m.group(1)} 不存在（journald 未运行）"),
+    (re.compile(r"^cannot run (journalctl|dmesg)\b"), lambda m: "无法运行 " + m.group(1)),
+    (re.compile(r"^no permission to read the system journal"),
+     lambda m: "无权读取系统日志（journal），请以 become 运行"),
+    (re.compile(r"^(journalctl|dmesg) exited (-?\d+)"),
+     lambda m: f"{m.group(1)} 退出码为 {m.group(2)}"),
+    (re.compile(r"^dmesg not found$"), lambda m: "未找到 dmesg"),
+    (re.compile(r"^not permitted \(kernel\.dmesg_restrict=1"),
+     lambda m: "无权限（kernel.dmesg_restrict=1，或容器内缺少 CAP_SYSLOG），请以 become 运行"),
+    (re.compile(r"^not found$"), lambda m: "未找到"),
+    (re.compile(r"^only (.+)$"), lambda m: "只有无法读取的压缩副本 " + m.group(1)),
+    (re.compile(r"^with (\d+) rotated copies$"), lambda m: f"含 {m.group(1)} 个轮转副本"),
+    (re.compile(r"^not read \(compression not supported\): (.+)$"),
+     lambda m: "不支持该压缩格式，未读取：" + m.group(1)),
+    (re.compile(r"^no line in a known syslog format in (.+)$"),
+     lambda m: f"{m.group(1)} 中没有可识别格式的 syslog 日志行"),
+)
+
+
+def note_zh(note):
+    """A source note of the collector -> Chinese ('' for a note not known here)."""
+    note = note or ""
+    parts = []
+    unreadable = ""
+    if note.startswith("unreadable: ") or "; unreadable: " in note:
+        # always the last note: "unreadable: <file>: <error>; <file>: <error>"
+        note, _, unreadable = note.rpartition("unreadable: ")
+        note = note[:-2] if note.endswith("; ") else note
+    for part in note.split("; ") if note else ():
+        part = part.strip()
+        for pattern, text in _NOTES_ZH:
+            match = pattern.match(part)
+            if match:
+                parts.append(text(match))
+                break
+    if unreadable:
+        parts.append("无法读取：" + "、".join(
+            part.split(": ", 1)[0] for part in unreadable.split("; ")))
+    return "；".join(parts)
 
 
 def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=None):
@@ -708,8 +842,11 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
 
     ``parse``: str line -> LogRecord or None (see parsers.linux_errlog). Lines with a time
     before ``since`` or at/after ``until`` are skipped; lines without time are counted (and
-    tallied in ``stats.undated``). At most ``max_lines`` lines are read; hitting the cap sets
-    ``stats.truncated``. Returns ``stats``.
+    tallied in ``stats.undated``). A line that matches an event rule but that ``parse``
+    cannot read (a damaged timestamp) may be in the window: it is counted apart, as
+    undatable, in its bucket (``EventCounter.add_undatable``) and in ``stats.undatable``, so
+    its class is never judged ``ok`` on it. At most ``max_lines`` lines are read; hitting the
+    cap sets ``stats.truncated``. Returns ``stats``.
     """
     iterator = iter(raw_lines)
     head = list(islice(iterator, HEAD_PROBE_LINES))
@@ -719,63 +856,82 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
             stats.first_time = record.time
             break
     prefilter = PREFILTER.search
-    limit = max_lines if max_lines else float("inf")
-    number = 0
+    lines = chain(head, iterator)
+    read = 0
     last_bucket = None
     last_event = None
-    last_number = -2
-    for raw in chain(head, iterator):
-        number += 1
-        if number > limit:
-            stats.truncated = True
-            number -= 1
+    repeat_line = -1  # the number of the line right after the last counted one
+    truncated = False
+    while not truncated:
+        # Lines are taken in blocks and the prefilter runs once on a block: nearly every
+        # line of a month of syslog is noise, and a block without any keyword is skipped
+        # whole (a keyword across two joined lines only costs a look at each line).
+        want = SCAN_BLOCK_LINES
+        if max_lines:
+            want = min(want, max_lines - read + 1)  # one more than the cap: is there more?
+        block = list(islice(lines, want))
+        if not block:
             break
+        if max_lines and read + len(block) > max_lines:
+            truncated = stats.truncated = True
+            del block[max_lines - read:]
+        first = read + 1
+        read += len(block)
         # sysklogd's "last message repeated N times" right after a counted line
-        if prefilter(raw) is None and (last_number != number - 1
-                                       or b"last message repeated" not in raw):
+        if prefilter(b"".join(block)) is None and (
+                first != repeat_line or b"last message repeated" not in block[0]):
             continue
-        stats.candidates += 1
-        line = decode(raw)
-        if classify(line) is None and b"last message repeated" not in raw:
-            continue  # keyword in a line that is no event: no need to parse its time
-        record = parse(line)
-        if record is None:
-            stats.unparsed += 1
-            continue
-        when = record.time
-        if when is not None:
-            if since is not None and when < since:
-                stats.before_since += 1
+        for number, raw in enumerate(block, first):
+            if prefilter(raw) is None and (number != repeat_line
+                                           or b"last message repeated" not in raw):
                 continue
-            if until is not None and when >= until:
-                stats.after_until += 1
+            stats.candidates += 1
+            line = decode(raw)
+            line_event = classify(line)
+            if line_event is None and b"last message repeated" not in raw:
+                continue  # keyword in a line that is no event: no need to parse its time
+            record = parse(line)
+            if record is None:
+                stats.unparsed += 1
+                if line_event is not None and line_event.severity != "info":
+                    # An event whose time cannot be read: it may be in the window.
+                    stats.undatable += 1
+                    counter.add_undatable(line_event, "(time unreadable) " + line)
                 continue
-            if stats.last_time is None or when > stats.last_time:
-                stats.last_time = when
-        message = record.message
-        if last_event is not None and last_number == number - 1 \
-                and message.startswith("last message repeated"):
-            match = _LAST_REPEATED_RE.match(message)
-            if match:
-                repeat = int(match.group(1))
-                counter.add_repeat(last_bucket, last_event.kind, last_event.severity,
-                                   repeat * last_event.weight)
-                if last_event.severity != "info":
-                    stats.events += repeat * last_event.weight
-                last_number = number
+            when = record.time
+            if when is not None:
+                if since is not None and when < since:
+                    stats.before_since += 1
+                    continue
+                if until is not None and when >= until:
+                    stats.after_until += 1
+                    continue
+                if stats.last_time is None or when > stats.last_time:
+                    stats.last_time = when
+            message = record.message
+            if last_event is not None and repeat_line == number \
+                    and message.startswith("last message repeated"):
+                match = _LAST_REPEATED_RE.match(message)
+                if match:
+                    repeat = int(match.group(1))
+                    counter.add_repeat(last_bucket, last_event.kind, last_event.severity,
+                                       repeat * last_event.weight)
+                    if last_event.severity != "info":
+                        stats.events += repeat * last_event.weight
+                    repeat_line = number + 1
+                    continue
+            event, repeat = classify_message(message)
+            if event is None:
                 continue
-        event, repeat = classify_message(message)
-        if event is None:
-            continue
-        if when is None:
-            stats.undated += 1
-        sample = "{} {}".format(format_time(when) or "(no time)", message)
-        last_bucket = counter.add(event, when, sample, repeat)
-        last_event = event
-        last_number = number
-        if event.severity != "info":
-            stats.events += event.weight * repeat
-    stats.lines = number
+            if when is None:
+                stats.undated += 1
+            sample = "{} {}".format(format_time(when) or "(no time)", message)
+            last_bucket = counter.add(event, when, sample, repeat)
+            last_event = event
+            repeat_line = number + 1
+            if event.severity != "info":
+                stats.events += event.weight * repeat
+    stats.lines = read
     return stats
 
 
@@ -823,21 +979,102 @@ def _plural(count, word):
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def bucket_finding(bucket, levels):
-    """One finding for a (class, component) that had events."""
+# An ok class or component becomes unknown when the logs were not all read (line cap) or some
+# of its event lines had an unreadable time: both may hide events in the window.
+CUT_RECOMMENDATION = (
+    "Raise inspect_errlog_max_lines (or find what floods the log) and re-run the inspection: "
+    "the newest log lines were not inspected."
+)
+CUT_RECOMMENDATION_ZH = (
+    "调大 inspect_errlog_max_lines（或查明是什么在大量刷写日志）后重新巡检：最新的日志行未被检查。"
+)
+UNDATABLE_RECOMMENDATION = (
+    "The timestamps of the lines marked '(time unreadable)' are damaged (often after a crash "
+    "or power loss): check in the log whether they are recent, and if they are: "
+)
+UNDATABLE_RECOMMENDATION_ZH = (
+    "标为“(time unreadable)”的日志行时间戳已损坏（常见于宕机或断电之后）：请在日志中查明它们"
+    "是否为近期记录；如是："
+)
+
+
+def _component_zh(component):
+    return "其他组件" if component == "(other)" else component
+
+
+def _cut_text(sources):
+    """(English, Chinese) naming the read sources that stopped at the line cap, or None."""
+    cut = [s for s in sources if s.status == "read" and s.truncated]
+    if not cut:
+        return None
+    return ("; ".join(f"{s.name} stopped at the line cap after {s.lines} lines" for s in cut),
+            "；".join(f"{s.name} 读到第 {s.lines} 行时达到行数上限" for s in cut))
+
+
+def bucket_finding(bucket, levels, window=None, cut=None):
+    """One finding for a (class, component) that had events or undatable event lines.
+
+    Judged by its event count. When that gives ``ok`` but some of its lines had an
+    unreadable time (``bucket.undatable``) or the logs were cut at the line cap (``cut``, see
+    :func:`_cut_text`), the finding is ``unknown``: more events may lie where it could not
+    look. ``window``: (English, Chinese) start of the window, for the text.
+    """
     cls = bucket.cls
     count = bucket.count
+    undatable = bucket.undatable
     status = _count_status(count, levels)
     if bucket.critical_count:
         status = "critical"
-    label = LABELS[cls]
-    summary = "{} on {}".format(_plural(count, label + " event"), bucket.component)
-    if bucket.first is not None:
-        summary += f" between {format_time(bucket.first)} and {format_time(bucket.last)}"
-    if bucket.critical_count:
-        summary += f" ({bucket.critical_count} critical)"
-    if status == "ok":
-        summary += " (below the warning threshold)"
+    label, label_zh = LABELS[cls], LABELS_ZH[cls]
+    component, component_zh = bucket.component, _component_zh(bucket.component)
+    window_en, window_zh = window or ("the start of the logs", "日志开头")
+    if count:
+        summary = "{} on {}".format(_plural(count, label + " event"), component)
+        summary_zh = f"{component_zh} 上有 {count} 次{label_zh}事件"
+        if bucket.first is not None and bucket.first == bucket.last:
+            first = format_time(bucket.first)
+            summary += f" at {first}"
+            summary_zh = f"{component_zh} 在 {first} 有 {count} 次{label_zh}事件"
+        elif bucket.first is not None:
+            first, last = format_time(bucket.first), format_time(bucket.last)
+            summary += f" between {first} and {last}"
+            summary_zh = (f"{component_zh} 在 {first} 至 {last} 期间有 {count} 次"
+                          f"{label_zh}事件")
+        if bucket.critical_count:
+            summary += f" ({bucket.critical_count} critical)"
+            summary_zh += f"，其中 {bucket.critical_count} 次为严重级别"
+        if status == "ok":
+            summary += " (below the warning threshold)"
+            summary_zh += "，低于警告阈值"
+        if undatable:
+            summary += ", and {} whose time could not be read".format(
+                _plural(undatable, "more matching line"))
+            summary_zh += f"；另有 {undatable} 行匹配日志的时间无法识别"
+    else:
+        summary = "{} on {} whose time could not be read: cannot tell whether {} in the " \
+                  "window since {}".format(_plural(undatable, label + " line"), component,
+                                           "it falls" if undatable == 1 else "they fall",
+                                           window_en)
+        summary_zh = (f"{component_zh} 上有 {undatable} 行{label_zh}日志的时间无法识别，无法判断"
+                      f"是否发生在检查时段（自 {window_zh} 起）内")
+    recommendation = RECOMMENDATIONS[cls].format(component=component)
+    recommendation_zh = RECOMMENDATIONS_ZH[cls].format(component=component_zh)
+    if status == "ok" and (undatable or cut):
+        status = "unknown"
+        parts, parts_zh = [], []
+        if undatable:
+            parts.append(UNDATABLE_RECOMMENDATION + recommendation[:1].lower()
+                         + recommendation[1:])
+            parts_zh.append(UNDATABLE_RECOMMENDATION_ZH + recommendation_zh)
+        if cut:
+            summary += f", but the log was not fully read ({cut[0]}; newer lines not inspected)"
+            summary_zh += f"，但日志未读完（{cut[1]}，其后较新的日志行未检查）"
+            parts.append(CUT_RECOMMENDATION)
+            parts_zh.append(CUT_RECOMMENDATION_ZH)
+        recommendation, recommendation_zh = " ".join(parts), "".join(parts_zh)
+    elif cut:
+        summary += " (log not fully read: line cap hit)"
+        summary_zh += "（日志未读完：已达行数上限）"
     evidence = list(bucket.samples)
     if bucket.last_sample is not None:
         evidence.append("last: " + bucket.last_sample)
@@ -850,16 +1087,19 @@ def bucket_finding(bucket, levels):
         "events": count,
         "critical_events": bucket.critical_count,
         "related_messages": bucket.info_count,
+        "undatable_lines": undatable,
+        "log_fully_read": not cut,
         "first_seen": format_time(bucket.first),
         "last_seen": format_time(bucket.last),
     }
     for kind, value in sorted(bucket.kinds.items()):
         values["kind_" + kind] = value
-    recommendation = RECOMMENDATIONS[cls].format(component=bucket.component)
+    if status == "ok":
+        recommendation = recommendation_zh = ""
     return make_finding(
-        CHECK_IDS[cls], status, summary, component=bucket.component, evidence=evidence,
-        recommendation=recommendation if status != "ok" else "",
-        values=values, thresholds=levels,
+        CHECK_IDS[cls], status, summary, component=component, evidence=evidence,
+        recommendation=recommendation, values=values, thresholds=levels,
+        summary_zh=summary_zh, recommendation_zh=recommendation_zh,
     )
 
 
@@ -870,42 +1110,71 @@ def _window_text(since, coverage_start):
     return format_time(start) if start is not None else "the start of the logs"
 
 
+def _window_text_zh(since, coverage_start):
+    text = _window_text(since, coverage_start)
+    return "日志开头" if text == "the start of the logs" else text
+
+
 def build_findings(counter, sources, since, thresholds=None, coverage_start=None):
     """All errlog findings: per-(class, component) events, per-class ok, errlog.sources.
 
     ``sources``: list of SourceStats (read or not). ``coverage_start``: the oldest time the
     read logs are known to cover (None = unknown, taken as covering ``since``).
+
+    A class is ``ok`` only when every source was read to its end and it had no event (or
+    only events below its warning threshold) and no event line with an unreadable time;
+    otherwise it is judged on its events or, with none to judge, ``unknown``.
     """
     levels = merge_thresholds(thresholds)
     findings = [sources_finding(sources, since, coverage_start)]
     read = [s for s in sources if s.status == "read"]
     if not read:
-        reason = "no log source could be read ({})".format("; ".join(
-            s.describe() for s in sources)) if sources else "no log source was configured"
+        if sources:
+            reason = "no log source could be read ({})".format("; ".join(
+                s.describe() for s in sources))
+            reason_zh = "无法读取任何日志来源（{}）".format("；".join(
+                s.describe_zh() for s in sources))
+        else:
+            reason, reason_zh = "no log source was configured", "未配置日志来源"
         for cls in CLASSES:
             findings.append(unknown(CHECK_IDS[cls], f"{LABELS[cls]} not checked: {reason}",
-                                    evidence=[s.describe() for s in sources]))
+                                    evidence=[s.describe() for s in sources],
+                                    reason_zh=f"未检查{LABELS_ZH[cls]}：{reason_zh}"))
         return findings
-    truncated = any(s.truncated for s in read)
-    window = _window_text(since, coverage_start)
+    cut = _cut_text(read)
+    window = (_window_text(since, coverage_start), _window_text_zh(since, coverage_start))
     names = ", ".join(s.name for s in read)
     for cls in CLASSES:
         buckets = sorted(
-            (b for b in counter.buckets.values() if b.cls == cls and b.count > 0),
-            key=lambda b: (-b.critical_count, -b.count, b.component),
+            (b for b in counter.buckets.values()
+             if b.cls == cls and (b.count > 0 or b.undatable > 0)),
+            key=lambda b: (-b.critical_count, -b.count, -b.undatable, b.component),
         )
         if buckets:
-            findings.extend(bucket_finding(b, levels[cls]) for b in buckets)
+            findings.extend(bucket_finding(b, levels[cls], window, cut) for b in buckets)
             continue
-        summary = f"No {LABELS[cls]} events since {window}"
+        label, label_zh = LABELS[cls], LABELS_ZH[cls]
         evidence = ["sources: " + names]
-        if truncated:
-            summary += " in the part of the logs read (line cap hit, see errlog.sources)"
-            evidence.append("a source was cut at the line cap: later lines were not read")
         related = sum(b.info_count for b in counter.buckets.values() if b.cls == cls)
-        values = {"events": 0, "since": format_time(since), "related_messages": related}
-        findings.append(make_finding(CHECK_IDS[cls], "ok", summary, evidence=evidence,
-                                     values=values, thresholds=levels[cls]))
+        values = {"events": 0, "since": format_time(since), "related_messages": related,
+                  "log_fully_read": not cut}
+        if cut:
+            # The lines after the cap are the newest: nothing can be said about them.
+            evidence.append("a source was cut at the line cap: later lines were not read")
+            findings.append(make_finding(
+                CHECK_IDS[cls], "unknown",
+                f"Log not fully read ({cut[0]}; newer lines not inspected): no {label} events "
+                f"in the part read since {window[0]}",
+                evidence=evidence, recommendation=CUT_RECOMMENDATION, values=values,
+                thresholds=levels[cls],
+                summary_zh=f"日志未读完（{cut[1]}，其后较新的日志行未检查）：已读取部分中自 "
+                           f"{window[1]} 以来未发现{label_zh}事件",
+                recommendation_zh=CUT_RECOMMENDATION_ZH))
+            continue
+        findings.append(make_finding(
+            CHECK_IDS[cls], "ok", f"No {label} events since {window[0]}", evidence=evidence,
+            values=values, thresholds=levels[cls],
+            summary_zh=f"自 {window[1]} 以来未发现{label_zh}事件"))
     return findings
 
 
@@ -914,9 +1183,12 @@ def sources_finding(sources, since, coverage_start=None):
     read = [s for s in sources if s.status == "read"]
     evidence = [s.describe() for s in sources]
     if not read:
-        reason = "No log source could be read: " + "; ".join(evidence) if evidence \
-            else "No log source was configured"
-        return unknown(SOURCES_CHECK_ID, reason, evidence=evidence)
+        if evidence:
+            reason = "No log source could be read: " + "; ".join(evidence)
+            reason_zh = "无法读取任何日志来源：" + "；".join(s.describe_zh() for s in sources)
+        else:
+            reason, reason_zh = "No log source was configured", "未配置日志来源"
+        return unknown(SOURCES_CHECK_ID, reason, evidence=evidence, reason_zh=reason_zh)
     values = {
         "sources_read": len(read),
         "sources_failed": sum(1 for s in sources if s.status == "failed"),
@@ -925,24 +1197,36 @@ def sources_finding(sources, since, coverage_start=None):
         "coverage_start": format_time(coverage_start),
         "truncated": any(s.truncated for s in read),
     }
-    problems = []
-    recommendation = ""
+    problems, problems_zh = [], []
+    recommendation = recommendation_zh = ""
     if values["truncated"]:
-        problems.append("line cap hit on {}".format(", ".join(s.name for s in read if s.truncated)))
+        cut_names = ", ".join(s.name for s in read if s.truncated)
+        problems.append(f"line cap hit on {cut_names}")
+        problems_zh.append(f"{cut_names} 达到行数上限")
         recommendation = ("Raise inspect_errlog_max_lines or find what floods the log; the "
                           "lines after the cap were not inspected.")
+        recommendation_zh = ("调大 inspect_errlog_max_lines，或查明是什么在大量刷写日志；"
+                             "超出上限的日志行未被检查。")
     if since is not None and coverage_start is not None and coverage_start - since > \
             COVERAGE_SLACK:
-        problems.append(f"logs begin at {format_time(coverage_start)}, after the start of "
-                        f"the window {format_time(since)}")
+        begin, start = format_time(coverage_start), format_time(since)
+        problems.append(f"logs begin at {begin}, after the start of the window {start}")
+        problems_zh.append(f"日志始于 {begin}，晚于检查时段起点 {start}")
         recommendation = (recommendation + " " if recommendation else "") + (
             "Keep logs for at least the inspection interval (persistent journal: "
             "Storage=persistent in journald.conf; logrotate rotate count), unless the host "
             "is newer than the window.")
+        recommendation_zh += (
+            "日志保留时间应不短于巡检间隔（持久化 journal：在 journald.conf 中设置 "
+            "Storage=persistent；调整 logrotate 的 rotate 保留份数），除非该主机的启用时间晚于"
+            "检查时段起点。")
     status = "warning" if problems else "ok"
-    summary = "Read {}: {}".format(_plural(len(read), "log source"),
-                               ", ".join(s.name for s in read))
+    read_names = ", ".join(s.name for s in read)
+    summary = "Read {}: {}".format(_plural(len(read), "log source"), read_names)
+    summary_zh = f"已读取 {len(read)} 个日志来源：{read_names}"
     if problems:
         summary += " ({})".format("; ".join(problems))
+        summary_zh += "（{}）".format("；".join(problems_zh))
     return make_finding(SOURCES_CHECK_ID, status, summary, evidence=evidence,
-                        recommendation=recommendation, values=values)
+                        recommendation=recommendation, values=values,
+                        summary_zh=summary_zh, recommendation_zh=recommendation_zh)
