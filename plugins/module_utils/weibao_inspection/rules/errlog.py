@@ -145,8 +145,8 @@ RECOMMENDATIONS_ZH = {
         "可纠正错误持续增长，或出现任何不可纠正错误，说明该内存条（DIMM）应予更换。"
     ),
     "disk_io": (
-        "检查 {component} 的 SMART/RAID 状态（smartctl -a、阵列卡管理工具），介质错误持续增长的"
-        "磁盘应予更换；并核实其上的数据（fsck、应用层校验，必要时从备份恢复）。"
+        "检查 {component} 的 SMART/RAID 状态（smartctl -a、RAID 卡命令行工具），介质错误持续"
+        "增长的磁盘应予更换；并核实其上的数据（fsck、应用层校验，必要时从备份恢复）。"
     ),
     "filesystem": (
         "先排除底层磁盘错误，再在维护窗口内卸载 {component} 并检查（fsck / xfs_repair / "
@@ -159,7 +159,7 @@ RECOMMENDATIONS_ZH = {
     ),
     "nic_link": (
         "检查 {component} 的电缆、光模块（SFP）和交换机端口，并查看同一时段的交换机日志；"
-        "链路反复断开说明电缆、光模块或端口有故障，除非与计划内维护的时间吻合。"
+        "链路反复抖动说明电缆、光模块或端口有故障，除非与计划内维护的时间吻合。"
     ),
     "oom_kill": (
         "内存耗尽，内核终止了 {component}：检查该服务及整机的内存使用和限制（内存泄漏、swap、"
