@@ -2,9 +2,13 @@
 
 * ``it_hosts`` (session): starts ``weibao-it-healthy-<random>`` (systemd as PID 1, journald,
   rsyslog) and ``weibao-it-faulty-<random>`` (no systemd: podman's init and sleep) from
-  localhost/weibao-debian12:latest; the faulty one gets a 1 MiB tmpfs at /mnt/weibao-full
-  and tests/images/induce_faults.sh (full filesystem, kernel errors in the syslog files, a
-  pending security update, a zombie).
+  localhost/weibao-debian12:latest. The faulty one is started with the mounts
+  tests/images/induce_faults.sh needs (a 1 MiB tmpfs at /mnt/weibao-full, a tmpfs with 100
+  inodes at /mnt/weibao-inodes, a read-only tmpfs at /mnt/weibao-ro), then the script
+  induces its faults: a full filesystem, kernel errors in the syslog files, a pending
+  security update, a zombie, a tmpfs out of inodes, and a read-only mount that /etc/fstab
+  says is read-write. Without systemd it has no failed unit (inspect_system's Molecule
+  scenario covers that).
   A third host, ``weibao-it-gone-<random>``, is in the inventory but never started, so
   Ansible finds it unreachable. The containers are removed at the end, also after a
   failure or an interrupted session.
@@ -60,7 +64,7 @@ def it_hosts() -> Iterator[ItHosts]:
         hosts.started.append(hosts.healthy)
         start_host(hosts.healthy, systemd=True)
         hosts.started.append(hosts.faulty)
-        start_host(hosts.faulty, systemd=False, full_tmpfs=True)
+        start_host(hosts.faulty, systemd=False, fault_mounts=True)
         induce_faults(hosts.faulty)
     except PodmanError as exc:
         for name in hosts.started:

@@ -25,8 +25,20 @@ IMAGE = os.environ.get("WEIBAO_TEST_IMAGE", "localhost/weibao-debian12:latest")
 CONTAINERS_CONF = PROJECT / "tests" / "podman" / "containers.conf"
 INDUCE_FAULTS = PROJECT / "tests" / "images" / "induce_faults.sh"
 BUILD_HINT = "run tests/images/build.sh (as root) to build it"
-# The tmpfs the faulty host is filled to ~97% on (fault a. in induce_faults.sh).
+# The mounts induce_faults.sh requires on the faulty host: a tmpfs it fills to ~97% (fault
+# a.), a tmpfs with 100 inodes it uses ~97% of (f.), and a read-only tmpfs it writes an fstab
+# line saying rw for (g.).
 FULL_MOUNT = "/mnt/weibao-full"
+INODES_MOUNT = "/mnt/weibao-inodes"
+READONLY_MOUNT = "/mnt/weibao-ro"
+FAULT_MOUNT_ARGS = [
+    "--tmpfs", f"{FULL_MOUNT}:rw,size=1m",
+    # podman 4.3 rejects nr_inodes in --tmpfs and --mount type=tmpfs: an anonymous volume of
+    # type tmpfs takes it (remove_host removes the volume with the container).
+    "--mount", f"type=volume,destination={INODES_MOUNT},volume-opt=type=tmpfs,"
+               "volume-opt=device=tmpfs,volume-opt=o=nr_inodes=100",
+    "--tmpfs", f"{READONLY_MOUNT}:ro,size=1m",
+]
 # The healthy host runs systemd as PID 1 with journald and rsyslog, as a real server does.
 # The faulty host runs without systemd (podman's init, then sleep): its kernel errors are
 # written into /var/log/syslog and kern.log by induce_faults.sh, and a host whose journal
@@ -70,12 +82,15 @@ def unique_name(role: str) -> str:
     return f"weibao-it-{role}-{secrets.token_hex(4)}"
 
 
-def start_host(name: str, *, systemd: bool = True, full_tmpfs: bool = False,
+def start_host(name: str, *, systemd: bool = True, fault_mounts: bool = False,
                image: str = IMAGE) -> None:
-    """Start a test host and, with systemd, wait until it has booted."""
+    """Start a test host and, with systemd, wait until it has booted.
+
+    ``fault_mounts`` adds the three small mounts induce_faults.sh requires (FAULT_MOUNT_ARGS).
+    """
     args = ["run", "-d", "--name", name, "--hostname", name, "--label", "weibao-it=1"]
-    if full_tmpfs:
-        args += ["--tmpfs", f"{FULL_MOUNT}:size=1m"]
+    if fault_mounts:
+        args += FAULT_MOUNT_ARGS
     if systemd:
         podman(*args, image, *SYSTEMD_COMMAND)
         wait_booted(name)
@@ -108,8 +123,8 @@ def induce_faults(name: str) -> str:
 
 
 def remove_host(name: str) -> None:
-    """Remove a container whatever its state; a missing one is fine."""
-    podman("rm", "--force", "--time", "0", name, check=False, timeout=60)
+    """Remove a container and its anonymous volumes whatever its state; a missing one is fine."""
+    podman("rm", "--force", "--volumes", "--time", "0", name, check=False, timeout=60)
 
 
 def exists(name: str) -> bool:

@@ -158,6 +158,35 @@ def test_faulty_host_pending_update(inspection: Inspection, findings: list[dict]
         + _show(items))
 
 
+def test_faulty_host_out_of_inodes(inspection: Inspection, findings: list[dict]) -> None:
+    items = _of(findings, inspection.hosts.faulty, "system.filesystem_inodes")
+    full = [f for f in items if f["component"] == "/mnt/weibao-inodes"]
+    assert full and all(f["status"] in FOUND for f in full), (
+        "expected system.filesystem_inodes warning or critical for /mnt/weibao-inodes (97 of "
+        "its 100 inodes used), got:\n" + _show(items))
+
+
+def test_faulty_host_readonly_mount_is_critical(inspection: Inspection,
+                                                findings: list[dict]) -> None:
+    items = _of(findings, inspection.hosts.faulty, "system.readonly_mounts")
+    ro = [f for f in items if f["component"] == "/mnt/weibao-ro"]
+    assert ro and all(f["status"] == "critical" for f in ro), (
+        "expected system.readonly_mounts critical for /mnt/weibao-ro (mounted ro, its "
+        "/etc/fstab line says rw), got:\n" + _show(items))
+
+
+def test_healthy_host_has_no_inode_or_readonly_mount_faults(inspection: Inspection,
+                                                            findings: list[dict]) -> None:
+    for check_id in ("system.filesystem_inodes", "system.readonly_mounts"):
+        items = _of(findings, inspection.hosts.healthy, check_id)
+        assert items, f"the healthy host must report {check_id} (ok), not leave it out"
+        assert all(f["status"] == "ok" for f in items), (
+            f"the healthy host has no fault for {check_id}, got:\n" + _show(items))
+        assert not [f for f in items
+                    if f["component"] in ("/mnt/weibao-inodes", "/mnt/weibao-ro")], (
+            "the healthy host has no fault mounts, got:\n" + _show(items))
+
+
 def test_healthy_host_has_no_disk_or_link_errors(inspection: Inspection,
                                                  findings: list[dict]) -> None:
     for check_id in ("errlog.disk_io", "errlog.nic_link"):
