@@ -19,6 +19,7 @@ import pytest
 import yaml
 from change_env import IN_WINDOW, WINDOW_START, ChangeEnv, Clock
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from weibao import cli as cli_mod
 from weibao.change.audit import BrokenChain
@@ -29,7 +30,7 @@ from weibao.change.signoffs import signoffs_path
 from weibao.errors import ConfigError, NotFound
 from weibao.report.change import build_change_view
 from weibao.report.render import render_to_strings
-from weibao.store import Run
+from weibao.store import Run, TaskResult
 
 CID = "CR-2026-0001"
 HOUR = dt.timedelta(hours=1)
@@ -172,15 +173,21 @@ def test_runs_with_their_task_results_and_digests(closed):
     with closed.store.session() as s:
         manifest = s.get(Run, real["id"]).manifest_sha256
     assert len(manifest) == 64 and ctx["digests"]["manifest_sha256"] == manifest
-    assert set(ctx["digests"]) == {"request", "run_record", "audit_head_at_approval",
-                                   "audit_head_at_closing", "manifest_sha256"}
+    assert [(r["recorded_digest"], r["record_intact"]) for r in ctx["runs"]] == [
+        (r["record_digest"], True) for r in ctx["runs"]]
+    assert set(ctx["digests"]) == {"request", "run_record", "run_record_at_closing",
+                                   "audit_head_at_approval", "audit_head_at_closing",
+                                   "manifest_sha256"}
+    assert ctx["digests"]["run_record_at_closing"] == ctx["digests"]["run_record"]
 
 
 def test_closing_and_audit_entries(closed):
     ctx = context(closed)
     assert ctx["closing"] == {"outcome": "success", "remaining_issues": "none",
                               "evaluation": "客户满意", "closed_at": "2026-03-07T15:30:00Z",
-                              "closed_by": "zhang.min"}
+                              "closed_by": "zhang.min", "valid": True,
+                              "run_record_digest": ctx["digests"]["run_record"],
+                              "run_record_intact": True}
     entries = audit(closed)
     assert ctx["audit"] == [{k: e[k] for k in ("seq", "time", "actor", "action", "hash")}
                             for e in entries]
@@ -263,6 +270,71 @@ def test_a_request_file_now_naming_another_change_is_refused(env):
     with pytest.raises(ConfigError, match=f"{path}: id is CR-2026-0009, but the store keeps "
                                           "this file for CR-2026-0001"):
         context(env)
+
+
+ALTERED = {"en": ("The run record was altered after the change was closed",
+                  "the closing signature covers",
+                  "was altered after the run ended"),
+           "zh-CN": ("运行记录在变更关闭后被改动", "关闭签字所覆盖的", "运行结束后被改动")}
+
+
+def closed_change(env: ChangeEnv):
+    path = env.ready(env.write())
+    assert env.service.run(path).status == "successful"
+    env.at(IN_WINDOW + HOUR).service.close(path, env.keys["zhang.min"], outcome="success",
+                                           remaining_issues="none", evaluation="客户满意")
+    return path
+
+
+def test_a_run_record_altered_after_closing_is_reported(env):
+    closed_change(env)
+    texts = {lang: render_to_strings("change", context(env), lang, ["html", "md"])
+             for lang in ("en", "zh-CN")}
+    for lang, (words, *_) in ALTERED.items():
+        assert words not in texts[lang]["html"] and words not in texts[lang]["md"]
+    assert "covers the run record digest" in texts["en"]["html"]
+    with env.store.session() as s:  # a failed step made to look fine, after closing
+        task = s.scalars(select(TaskResult).order_by(TaskResult.id)).first()
+        task.message = "all fine"
+    ctx = context(env)
+    [run] = ctx["runs"]
+    assert run["record_intact"] is False and run["recorded_digest"] != run["record_digest"]
+    closing = ctx["closing"]
+    assert (closing["valid"], closing["run_record_intact"]) == (True, False)
+    assert ctx["digests"]["run_record"] != ctx["digests"]["run_record_at_closing"]
+    view = build_change_view(ctx)
+    assert view["run_record_altered_after_closing"] and view["altered_runs"] == [
+        next(r for r in view["runs"] if r["id"] == run["id"])]
+    for lang, words in ALTERED.items():
+        texts = render_to_strings("change", ctx, lang, ["html", "md"])
+        for fmt, text in texts.items():
+            for word in words:
+                assert word in text, (lang, fmt, word)
+            assert ctx["digests"]["run_record_at_closing"] in text
+            assert "covers the run record digest" not in text
+            assert "涵盖运行记录摘要" not in text
+
+
+def test_an_invalid_closing_is_not_shown_as_valid(env):
+    path = closed_change(env)
+    file = signoffs_path(path)
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    close = data["signoffs"][-1]
+    assert close["act"] == "close"
+    close["statement"] = close["statement"].replace("客户满意", "非常满意")  # not what was signed
+    file.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    ctx = context(env)
+    assert ctx["closing"]["evaluation"] == "非常满意" and ctx["closing"]["valid"] is False
+    assert build_change_view(ctx)["closing_invalid"]
+    en = render_to_strings("change", ctx, "en", ["html", "md"])
+    zh = render_to_strings("change", ctx, "zh-CN", ["html", "md"])
+    for text in en.values():
+        assert "The closing sign-off does not verify" in text
+        assert "No valid closing signature" in text
+        assert "covers the run record digest" not in text
+    for text in zh.values():
+        assert "关闭签字未通过验证" in text
 
 
 # ----------------------------------------------------------------------------- emergency

@@ -12,8 +12,11 @@ change control keeps it, into the context documented at the top of
   by the key of a person whose role allows it, recorded in the audit log; a sign-off of an
   earlier round or over another version is false; null when the people file cannot be read;
 * the runs with their task results: :func:`~weibao.change.service.run_record`, the same
-  record the closing signature covers, and its digest;
-* the closing (result, remaining issues, client's evaluation): the signed closing statement;
+  record the closing signature covers, and its digest; each run's digest recomputed from the
+  store and compared with the one its ``change.run.end`` audit entry holds, and the whole
+  record's with the one the closing signed: a record altered after the fact shows;
+* the closing (result, remaining issues, client's evaluation): the signed closing statement,
+  with the validity of that sign-off;
 * the audit log's entries of the change. A damaged audit log stops the record (exit 1): a
   service record is not issued over a history that no longer verifies.
 
@@ -63,7 +66,9 @@ def change_context(store: Store, settings: Settings, change_id: str, *,
     records = read_signoffs(request.path, change_id)
     signoffs = verify_signoffs(request, records, people, log, entries)
     record = run_record(store, change_id)
-    runs = [_run(run) for run in record["runs"]]
+    ends = _end_digests(entries)
+    runs = [_run(run, ends.get(run["id"])) for run in record["runs"]]
+    closing = _closing(records, signoffs, record)
     return {
         "kind": "change",
         "file_stem": f"change-{change_id}",
@@ -74,8 +79,8 @@ def change_context(store: Store, settings: Settings, change_id: str, *,
         "people": [_person(p) for p in people] if people is not None else [],
         "signoffs": signoffs,
         "runs": runs,
-        "closing": _closing(records),
-        "digests": _digests(request, signoffs, record),
+        "closing": closing,
+        "digests": _digests(request, signoffs, record, closing),
         "audit": [{"seq": e.seq, "time": e.time, "actor": e.actor, "action": e.action,
                    "hash": e.hash} for e in entries],
     }
@@ -238,40 +243,66 @@ def _statement(record: Record) -> dict[str, Any]:
 # ----------------------------------------------------------------------------- runs, closing
 
 
-def _run(run: dict[str, Any]) -> dict[str, Any]:
+def _end_digests(entries: list[Entry]) -> dict[Any, str]:
+    """{run id: the run record digest its ``change.run.end`` / ``change.check.end`` entry
+    holds} (a run found dead after a crash has an end entry without one)."""
+    out: dict[Any, str] = {}
+    for entry in entries:
+        if entry.action in ("change.run.end", "change.check.end") \
+                and entry.digests.get("run_record"):
+            out.setdefault(entry.detail.get("run_id"), entry.digests["run_record"])
+    return out
+
+
+def _run(run: dict[str, Any], recorded: str | None = None) -> dict[str, Any]:
     """One run of :func:`run_record` in the record's shape; ``record_digest`` is the sha256
-    of that run's record, as the audit log's ``change.run.end`` entry holds it."""
+    of that run's record now, ``recorded_digest`` the one the audit log's ``change.run.end``
+    entry holds (null: none), ``record_intact`` whether they agree (null: nothing to compare
+    with): false when the store's record of the run was altered after it ended."""
+    digest = sha256_hex(run)
     tasks = [{"seq": number, "host": t["host"], "task": t["task"], "status": t["status"],
               "ignored": bool(t["ignored"]), "ended_at": t["time"], "message": t["message"]}
              for number, t in enumerate(run["task_results"], start=1)]
     return {"id": run["id"], "mode": RUN_MODES.get(run["kind"], run["kind"]),
             "status": run["status"], "started_at": run["started_at"],
             "ended_at": run["ended_at"], "user": run["user"],
-            "record_digest": sha256_hex(run), "hosts": run["hosts"],
-            "message": run["message"], "tasks": tasks}
+            "record_digest": digest, "recorded_digest": recorded,
+            "record_intact": None if recorded is None else recorded == digest,
+            "hosts": run["hosts"], "message": run["message"], "tasks": tasks}
 
 
-def _closing(records: list[Record]) -> dict[str, Any] | None:
-    """What the recorder signed when closing: the latest closing of the current round."""
-    _, current = current_round(records)
-    closes = [r for r in current if r.act == "close"]
+def _closing(records: list[Record], signoffs: list[dict[str, Any]],
+             record: dict[str, Any]) -> dict[str, Any] | None:
+    """What the recorder signed when closing: the latest closing of the current round, with
+    ``valid`` (that sign-off's validity, as in ``signoffs``), ``run_record_digest`` (the run
+    record digest it signed) and ``run_record_intact``: whether the run record in the store
+    still has that digest (false: altered after closing; null: nothing signed to compare)."""
+    start, current = current_round(records)
+    closes = [(start + i, r) for i, r in enumerate(current) if r.act == "close"]
     if not closes:
         return None
-    record = closes[-1]
-    data = _statement(record)
+    index, closing = closes[-1]
+    data = _statement(closing)
+    signed = str(data.get("run_record_digest") or "")
     return {"outcome": data.get("outcome", ""),
             "remaining_issues": data.get("remaining_issues", ""),
             "evaluation": data.get("evaluation", ""),
-            "closed_at": record.time, "closed_by": record.person}
+            "closed_at": closing.time, "closed_by": closing.person,
+            "valid": signoffs[index]["valid"],
+            "run_record_digest": signed,
+            "run_record_intact": (signed == run_record_digest(record)) if signed else None}
 
 
 def _digests(request: ChangeRequest, signoffs: list[dict[str, Any]],
-             record: dict[str, Any]) -> dict[str, str]:
-    """The request's digest now, the run record's digest now, the audit chain heads the
-    latest approval and closing signed, and the last real run's archive manifest."""
+             record: dict[str, Any], closing: dict[str, Any] | None) -> dict[str, str]:
+    """The request's digest now, the run record's digest now and the one the closing signed,
+    the audit chain heads the latest approval and closing signed, and the last real run's
+    archive manifest."""
     digests = {"request": request.digest}
     if record["runs"]:
         digests["run_record"] = run_record_digest(record)
+    if closing and closing["run_record_digest"]:
+        digests["run_record_at_closing"] = closing["run_record_digest"]
     for act, name in (("approve", "audit_head_at_approval"), ("close", "audit_head_at_closing")):
         # the latest sign-off of the act that is not invalid (valid, or not checked)
         heads = [s["audit_head"] for s in signoffs if s["act"] == act

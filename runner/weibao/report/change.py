@@ -203,6 +203,12 @@ def build_change_view(context: Mapping[str, Any]) -> dict[str, Any]:
     ``rehearsals`` / ``executions``  the check-mode runs and the real runs
     ``last_execution``  the last real run, or None
     ``media``       the request's media with their checks; ``audit`` entries by ``seq``
+    ``altered_runs``  runs whose record in the store no longer has the digest the audit log
+                    recorded when they ended (``record_intact`` false)
+    ``run_record_altered_after_closing``  the run record's digest now is not the one the
+                    closing signed (``closing.run_record_intact`` false)
+    ``closing_invalid``  there is a closing, but its sign-off does not verify
+                    (``closing.valid`` false): its outcome and evaluation are not vouched for
     """
     change = context["change"]
     cid = str(change["id"])
@@ -248,4 +254,8 @@ def build_change_view(context: Mapping[str, Any]) -> dict[str, Any]:
         "last_execution": executions[-1] if executions else None,
         "media": _media(change, cid),
         "audit": sorted(context.get("audit") or [], key=lambda e: e["seq"]),
+        "altered_runs": [r for r in runs if r.get("record_intact") is False],
+        "run_record_altered_after_closing": bool(
+            closing and closing.get("run_record_intact") is False),
+        "closing_invalid": bool(closing and closing.get("valid") is False),
     }
