@@ -21,7 +21,9 @@ from weibao.errors import EXIT_CRITICAL, EXIT_USAGE, N_, ConfigError
 KEY_HELP = ("SSH key to sign with: a private key file, or a .pub file whose private half "
             "ssh-agent holds.")
 PEOPLE_HELP = ("People file of the site (default: people.yml in the folder of the request's "
-               "targets.inventory).")
+               "targets.inventory). Its sha256 is signed with every sign-off: approve, attest "
+               "and run refuse a file other than the one the change's sign-offs were made "
+               "with.")
 
 
 # Words shown in status lines, translated (the store keeps them in English).
