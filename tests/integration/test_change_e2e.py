@@ -9,9 +9,9 @@ with ssh-keygen (people.yml next to the inventory):
 * CR-2026-0903  is interrupted with Ctrl-C (SIGINT) while step 2 waits: state interrupted;
 * CR-2026-0904  is edited after approval: `change run` refuses (exit 3) and audits it.
 
-The site's change_lead_time_hours is 0, so a window can open a minute after submission:
-every request is submitted, approved and attested first, then the test waits once for the
-shared window to open. Needs podman and the image built by tests/images/build.sh; takes
+The site's change_lead_time_hours is 0, so a window can open seconds after submission:
+every request is submitted, approved and attested first (each with a window opening
+LEAD_SECONDS after it was written), then the test waits once for the last window to open. Needs podman and the image built by tests/images/build.sh; takes
 about two minutes.
 """
 
@@ -50,7 +50,7 @@ from hosts import (
 
 SITE = "it-change"
 ZONE = "Asia/Shanghai"
-LEAD_SECONDS = 45  # from the first submission to the opening of the shared window
+LEAD_SECONDS = 30  # from writing a request to the opening of its window
 PAUSE_SECONDS = 60  # step 2 of the interrupted change waits this long
 PEOPLE = {
     # id: (name, organisation, roles, role in the requests)
@@ -210,13 +210,15 @@ def site(tmp_path_factory: pytest.TempPathFactory):
         data_dir = root / "data"
         site = ChangeSite(host=host, root=root, inventory=inventory, data_dir=data_dir,
                           changes=root / "changes", keys=keys, fingerprints=fingerprints)
-        site.window_start = (dt.datetime.now(dt.UTC).replace(microsecond=0)
-                             + dt.timedelta(seconds=LEAD_SECONDS))
+        opens = []
         for case in IDS:
+            # each request's window opens LEAD_SECONDS after it is written, so a slow
+            # machine cannot make a submission late; then wait for the last one to open
+            site.window_start = (dt.datetime.now(dt.UTC).replace(microsecond=0)
+                                 + dt.timedelta(seconds=LEAD_SECONDS))
+            opens.append(site.window_start)
             _prepare(site, case)
-        wait = (site.window_start - dt.datetime.now(dt.UTC)).total_seconds() + 1
-        assert wait > 0, "preparing the changes took longer than LEAD_SECONDS; raise it"
-        time.sleep(wait)
+        time.sleep(max(0.0, (max(opens) - dt.datetime.now(dt.UTC)).total_seconds() + 1))
         yield site
     finally:
         remove_host(host)
