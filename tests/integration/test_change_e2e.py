@@ -11,8 +11,8 @@ with ssh-keygen (people.yml next to the inventory):
 
 The site's change_lead_time_hours is 0, so a window can open seconds after submission:
 every request is submitted, approved and attested first (each with a window opening
-LEAD_SECONDS after it was written), then the test waits once for the last window to open. Needs podman and the image built by tests/images/build.sh; takes
-about two minutes.
+LEAD_SECONDS after it was written), then the test waits once for the last window to open.
+Needs podman and the image built by tests/images/build.sh; takes about two minutes.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ tests/images/build.sh; takes about a minute or two.
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from collections import Counter
@@ -252,6 +253,25 @@ def test_report_html_names_hosts_and_faults(inspection: Inspection, reports: Pat
         f"{lang} report: no table row marks {hosts.unreachable} as unreachable "
         f"(looked for {labels})")
     assert "/mnt/weibao-full" in html, f"{lang} report does not show the full filesystem"
+
+
+def test_zh_report_shows_each_finding_in_chinese(inspection: Inspection, reports: Path,
+                                                 findings: list[dict]) -> None:
+    """The modules write every finding in both languages; the zh-CN report shows the Chinese
+    and the English report the English."""
+    zh = html_lib.unescape(_report(reports, "zh-CN", "html").read_text(encoding="utf-8"))
+    en = html_lib.unescape(_report(reports, "en", "html").read_text(encoding="utf-8"))
+    full = next(f for f in findings if f["host"] == inspection.hosts.faulty
+                and f["check_id"] == "system.filesystem_usage"
+                and f["component"] == "/mnt/weibao-full")
+    chinese = full["translations"]["zh-CN"]
+    assert re.search(r"[\u4e00-\u9fff]", chinese["summary"]), chinese
+    assert chinese["summary"] in zh and chinese["recommendation"] in zh
+    assert full["summary"] not in zh
+    assert full["summary"] in en and chinese["summary"] not in en
+    missing = [(f["host"], f["check_id"], f["component"]) for f in findings
+               if not (f.get("translations") or {}).get("zh-CN", {}).get("summary")]
+    assert not missing, f"findings without Chinese text: {missing}"
 
 
 @pytest.mark.parametrize("lang", LANGS)
