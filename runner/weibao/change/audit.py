@@ -143,6 +143,9 @@ class AuditLog:
             self._check_same_file(fd)
             size = os.fstat(fd).st_size
             last = self._last(size)
+            if now is None:
+                # the clock is read under the lock: two writers at once stay in time order
+                body["time"] = utc_timestamp(None)
             if last is not None and body["time"] < last.time:
                 raise time_order_error(self.path, body["time"], last)
             body["seq"] = last.seq + 1 if last else 1
