@@ -198,6 +198,22 @@ def test_run_failure_points_to_the_rollback_plan(env):
     assert state(env) == "failed"
 
 
+def test_run_that_leaves_a_target_untouched_fails_naming_it(env):
+    from change_env import PLAYBOOK
+
+    (env.content / "playbooks" / "change_partial.yml").write_text(
+        PLAYBOOK.replace("hosts: all", "hosts: db01"))
+    path, start = live(env, playbook="playbooks/change_partial.yml", targets={"limit": "db"})
+    env.ready(path, start=start)
+    result = weibao(env, "change", "run", str(path))
+    assert result.exit_code == 2, result.output
+    assert ("CR-2026-0001: FAILED in run 1: the change playbook gave no task result for db02: "
+            "not reached") in result.output
+    assert "succeeded" not in result.output
+    assert f"follow the rollback plan ({path}, rollback_plan):" in result.output
+    assert state(env) == "failed"
+
+
 def test_emergency_through_the_command_line(env):
     path, _ = live(env, emergency={"is_emergency": True, "reason": "disk failed"})
     submitted = weibao(env, "change", "submit", str(path), "--key", str(env.keys["wang.fang"]))

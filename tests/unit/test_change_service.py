@@ -182,6 +182,21 @@ def test_a_target_the_playbook_never_touches_is_not_reached_and_the_run_fails(en
     assert change_row(env).state == "failed"
 
 
+def test_a_clock_set_back_during_a_run_still_records_its_end_in_order(env):
+    path = env.ready(env.write())
+
+    def set_back(event):
+        env.clock.now = IN_WINDOW - HOUR
+
+    outcome = env.service.run(path, on_task=set_back)
+    assert outcome.status == "successful"
+    end = json.loads(env.audit_lines()[-1])
+    assert end["action"] == "change.run.end"
+    assert end["time"] == "2026-03-07T14:30:00Z"  # the start's time, not the clock's
+    assert end["detail"]["clock_behind"] == "2026-03-07T13:30:00Z"
+    assert env.service.log.verify().ok
+
+
 # ----------------------------------------------------------------------------- crash, lock
 
 
