@@ -79,7 +79,9 @@ options:
   max_lines:
     description:
       - Safety cap on lines read per source (a journal, dmesg, or a log file with its
-        rotated copies). Hitting it makes C(errlog.sources) a warning.
+        rotated copies). Hitting it makes C(errlog.sources) a warning, and every class
+        that found nothing (or only events below its warning level) C(unknown): the lines
+        not read may hold its events.
     type: int
     default: 2000000
 notes:
