@@ -80,7 +80,7 @@ options:
     description:
       - Safety cap on lines read per source (a journal, dmesg, or a log file with its
         rotated copies). Hitting it makes C(errlog.sources) a warning, and every class
-        that found nothing (or only events below its warning level) C(unknown): the lines
+        that found nothing (or only events below its warning level) C(unknown), as the lines
         not read may hold its events.
     type: int
     default: 2000000
