@@ -25,6 +25,7 @@ from weibao.change.signoffs import Checked, read_signoffs
 from weibao.store import Backup, Change
 
 HOUR = dt.timedelta(hours=1)
+MINUTE = dt.timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -162,6 +163,76 @@ def test_both_people_present_must_attest(env, missing):
     assert f"the {missing} " in text and "has not attested" in text
     env.attest(path, missing)
     passed(env, path, "signatures")
+
+
+def site_setting(env: ChangeEnv, name: str, value) -> None:
+    hosts = yaml.safe_load((env.inventory / "hosts.yml").read_text())
+    hosts["all"]["vars"]["weibao_site"][name] = value
+    (env.inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+
+
+def submitted_and_approved(env: ChangeEnv) -> Path:
+    path = env.write()
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    env.at(WINDOW_START - 2 * HOUR).approve(path)
+    return path
+
+
+@pytest.mark.parametrize(("when", "ok"), [
+    (WINDOW_START - 61 * MINUTE, False), (WINDOW_START - 60 * MINUTE, True),
+    (WINDOW_START + 4 * HOUR - MINUTE, True), (WINDOW_START + 4 * HOUR, False)])
+def test_attestations_are_made_for_the_execution(env, when, ok):
+    """Both people present at execution: an attestation is taken from 60 minutes (the site's
+    attest_before_window_minutes) before the window opens until the window ends."""
+    path = submitted_and_approved(env)
+    env.at(when)
+    if ok:
+        env.attest(path, "operator")
+        env.attest(path, "recorder")
+        env.at(max(when, IN_WINDOW))
+        passed(env, path, "signatures")
+        return
+    before = len(env.audit_lines())
+    with pytest.raises(Refusal) as err:
+        env.attest(path, "operator")
+    assert err.value.rule == "window"
+    assert ("li.wei cannot attest for CR-2026-0001 now (" in err.value.render()
+            and "attestations count from 60 minutes before the window opens "
+                "(attest_before_window_minutes) until it ends, 2026-03-07T21:00+08:00 to "
+                "2026-03-08T02:00+08:00" in err.value.render())
+    assert len(env.audit_lines()) == before + 1  # the refusal is audited
+    assert read_signoffs(path, "CR-2026-0001")[-1].act == "approve"
+
+
+def test_run_refuses_an_attestation_made_too_long_before_the_window(env):
+    """An attestation made under a longer attest_before_window_minutes (or otherwise too early)
+    does not count: run refuses, naming who attested when; attesting again puts it right."""
+    path = submitted_and_approved(env)
+    site_setting(env, "attest_before_window_minutes", 180)
+    env.at(WINDOW_START - 100 * MINUTE).attest(path, "operator")
+    env.at(WINDOW_START - 10 * MINUTE).attest(path, "recorder")
+    env.at(IN_WINDOW)
+    assert passed(env, path, "signatures")["attest_before_window_minutes"] == 180
+    site_setting(env, "attest_before_window_minutes", 60)
+    text = refused(env, path, "signatures")
+    assert ("the operator li.wei attested being present at 2026-03-07T20:20+08:00, more than "
+            "60 minutes before the window opens at 2026-03-07T22:00+08:00 "
+            "(attest_before_window_minutes)") in text
+    err = run_refused(env, path)
+    assert err.rule == "signatures" and "li.wei attested being present at" in err.render()
+    audited = json.loads(env.audit_lines()[-1])
+    assert "2026-03-07T20:20+08:00" in audited["detail"]["reason"]
+    env.attest(path, "operator")  # the earlier one does not count: it may be made again
+    passed(env, path, "signatures")
+    with pytest.raises(Refusal, match="already attested as operator"):
+        env.attest(path, "operator")
+
+
+def test_attest_before_window_minutes_must_be_whole_minutes(env):
+    path = env.ready(env.write())
+    site_setting(env, "attest_before_window_minutes", -5)
+    assert ("weibao_site.attest_before_window_minutes: -5 is not a whole number of minutes"
+            in refused(env, path, "targets"))
 
 
 def test_request_edited_after_approval_refuses_until_signed_again(env):

@@ -51,6 +51,7 @@ from weibao.store import Backup, Change, Store
 
 DEFAULT_LEAD_TIME_HOURS = 24  # 至少提前24小时
 DEFAULT_BACKUP_MAX_AGE_DAYS = 7
+DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES = 60  # both people present at execution (两人或多人)
 RUNNABLE_STATES = ("submitted", "approved", "interrupted")
 MARK = "weibao_change_playbook"
 
@@ -66,6 +67,8 @@ class SiteSettings:
     timezone: str
     lead_time: timedelta
     backup_max_age: timedelta
+    # an attestation counts only when made at most this long before the window opens
+    attest_before_window: timedelta = timedelta(minutes=DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES)
 
 
 def people_file(request: ChangeRequest, override: str | Path | None = None) -> Path:
@@ -109,8 +112,11 @@ def site_settings(inventory: Inventory) -> SiteSettings:
     raw = _site_vars(inventory)
     hours = _whole(inventory, raw, "change_lead_time_hours", DEFAULT_LEAD_TIME_HOURS, "hours")
     days = _whole(inventory, raw, "backup_max_age_days", DEFAULT_BACKUP_MAX_AGE_DAYS, "days")
+    minutes = _whole(inventory, raw, "attest_before_window_minutes",
+                     DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES, "minutes")
     return SiteSettings(name=inventory.site.name, timezone=inventory.site.timezone,
-                        lead_time=timedelta(hours=hours), backup_max_age=timedelta(days=days))
+                        lead_time=timedelta(hours=hours), backup_max_age=timedelta(days=days),
+                        attest_before_window=timedelta(minutes=minutes))
 
 
 # ----------------------------------------------------------------------------- context
@@ -133,6 +139,7 @@ class Context:
     checked: list[Checked] = field(default_factory=list)
     inventory: Inventory | None = None
     site: SiteSettings | None = None
+    _targets: tuple[Inventory, SiteSettings] | ConfigError | None = None
 
     @property
     def hosts(self) -> list[str]:
@@ -160,6 +167,11 @@ def _stamp(moment: datetime, zone: str | None = None) -> str:
     if zone:
         return moment.astimezone(ZoneInfo(zone)).isoformat(timespec="minutes")
     return moment.astimezone(ZoneInfo("UTC")).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def local_time(moment: datetime, zone: str) -> str:
+    """``2026-03-07T22:00+08:00``: a moment in the request's time zone, as messages show it."""
+    return _stamp(moment, zone)
 
 
 def _hm(delta: timedelta) -> str:
@@ -321,19 +333,78 @@ def gate_signatures(ctx: Context) -> dict[str, Any]:
                                            "present: weibao change attest %(file)s --role "
                                            "%(role)s --key KEY"),
                           role=role, person=getattr(request, role), file=str(request.path))
+    # both present at execution: an attestation counts only when made shortly before or in
+    # the window (the site's attest_before_window_minutes)
+    try:
+        _, site = load_targets(ctx)
+    except Refusal:
+        raise Skipped from None  # the targets rule says what is wrong with the inventory
+    for role in needed:
+        check_attest_time(ctx, role, site)
     return {"people_file": str(ctx.people.path), "people_sha256": ctx.people.sha256,
+            "attest_before_window_minutes": int(site.attest_before_window.total_seconds()
+                                                // 60),
             "signoffs": [{"act": c.record.act, "role": c.record.role, "person": c.person.id,
                           "time": c.record.time, "fingerprint": c.fingerprint,
                           "audit_seq": c.entry.seq} for c in checked]}
 
 
+def load_targets(ctx: Context) -> tuple[Inventory, SiteSettings]:
+    """The request's inventory (with its limit) and its site's settings, loaded once per
+    context; Refusal (rule ``targets``) when they cannot be loaded."""
+    if ctx._targets is None:
+        request = ctx.request
+        try:
+            inventory = load_inventory(request.targets.inventory, limit=request.targets.limit)
+            ctx._targets = (inventory, site_settings(inventory))
+        except ConfigError as exc:
+            ctx._targets = exc
+    if isinstance(ctx._targets, ConfigError):
+        raise Refusal.wrap("targets", ctx._targets) from ctx._targets
+    return ctx._targets
+
+
+def attest_period(request: ChangeRequest, site: SiteSettings) -> tuple[datetime, datetime]:
+    """When an attestation counts: from ``attest_before_window_minutes`` before the window
+    opens until the window ends (the end excluded): both people are present at execution."""
+    return request.window.start - site.attest_before_window, request.window.end
+
+
+def attest_in_time(ctx: Context, item: Checked, site: SiteSettings) -> bool:
+    earliest, latest = attest_period(ctx.request, site)
+    return earliest <= parse_utc(item.record.time) < latest
+
+
+def check_attest_time(ctx: Context, role: str, site: SiteSettings) -> None:
+    """Refusal unless an attestation of ``role`` in the current round counts (see
+    :func:`attest_period`); naming who attested when."""
+    request, window = ctx.request, ctx.request.window
+    attests = ctx.signed("attest", role)
+    if not attests or any(attest_in_time(ctx, c, site) for c in attests):
+        return
+    last = attests[-1]
+    moment = parse_utc(last.record.time)
+    params = {"role": role, "person": last.person.id, "file": str(request.path),
+              "time": _stamp(moment, window.timezone),
+              "start": _stamp(window.start, window.timezone),
+              "end": _stamp(window.end, window.timezone),
+              "minutes": int(site.attest_before_window.total_seconds() // 60)}
+    if moment >= window.end:
+        raise Refusal("signatures", N_("the %(role)s %(person)s attested being present at "
+                                       "%(time)s, after the window closed at %(end)s: an "
+                                       "attestation counts only when made for the execution, "
+                                       "in the window"), **params)
+    raise Refusal("signatures", N_("the %(role)s %(person)s attested being present at "
+                                   "%(time)s, more than %(minutes)s minutes before the window "
+                                   "opens at %(start)s (attest_before_window_minutes): an "
+                                   "attestation counts only when made for the execution; "
+                                   "attest again when present: weibao change attest %(file)s "
+                                   "--role %(role)s --key KEY"), **params)
+
+
 def gate_targets(ctx: Context) -> dict[str, Any]:
     request = ctx.request
-    try:
-        inventory = load_inventory(request.targets.inventory, limit=request.targets.limit)
-        site = site_settings(inventory)
-    except ConfigError as exc:
-        raise Refusal.wrap("targets", exc) from exc
+    inventory, site = load_targets(ctx)
     if site.name != request.site:
         raise Refusal("targets", N_("%(file)s: site is %(site)s, but the inventory "
                                     "%(inventory)s describes site %(known)s"),

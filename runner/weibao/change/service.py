@@ -42,12 +42,16 @@ from weibao.change.execution import ChangeStreamer, TaskEvent
 from weibao.change.gates import (
     Context,
     GateResult,
+    attest_in_time,
+    attest_period,
     audit_entries,
     check_people_file,
     check_playbook_unchanged,
     check_round,
     evaluate,
     gate_people,
+    load_targets,
+    local_time,
     lock_refusal,
     people_file,
     playbook_digest,
@@ -437,7 +441,21 @@ class ChangeService:
                                            "client signs with weibao change approve %(file)s "
                                            "--key KEY"),
                           change=request.id, file=str(request.path))
-        if ctx.signed("attest", params["role"]):
+        # present at execution: from attest_before_window_minutes before the window opens
+        # until it ends (an attestation made outside that does not count: run refuses it)
+        _, site = load_targets(ctx)
+        earliest, latest = attest_period(request, site)
+        window = request.window
+        if not earliest <= ctx.now < latest:
+            raise Refusal("window", N_("%(person)s cannot attest for %(change)s now (%(now)s): "
+                                       "attestations count from %(minutes)s minutes before the "
+                                       "window opens (attest_before_window_minutes) until it "
+                                       "ends, %(earliest)s to %(end)s"),
+                          now=local_time(ctx.now, window.timezone),
+                          minutes=int(site.attest_before_window.total_seconds() // 60),
+                          earliest=local_time(earliest, window.timezone),
+                          end=local_time(latest, window.timezone), **params)
+        if any(attest_in_time(ctx, c, site) for c in ctx.signed("attest", params["role"])):
             raise Refusal("state", N_("%(person)s has already attested as %(role)s for "
                                       "%(change)s"), **params)
 
