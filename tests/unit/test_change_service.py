@@ -10,6 +10,8 @@ import os
 import signal
 import socket
 import subprocess
+import sys
+import time
 
 import pytest
 from change_env import (
@@ -19,13 +21,15 @@ from change_env import (
     ChangeEnv,
     ansible_processes,
 )
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 
 from weibao.change.locks import LockDir
 from weibao.change.refusal import Refusal
 from weibao.change.service import run_record, run_record_digest
 from weibao.change.signoffs import read_signoffs
 from weibao.errors import ConfigError, NotFound
+from weibao.i18n import CLI_DOMAIN, LOCALE_DIR, translations
+from weibao.services import ansible as ansible_svc
 from weibao.store import Change, Run, Store, TaskResult
 
 HOUR = dt.timedelta(hours=1)
@@ -197,6 +201,64 @@ def test_a_clock_set_back_during_a_run_still_records_its_end_in_order(env):
     assert env.service.log.verify().ok
 
 
+@pytest.mark.parametrize("error", [RuntimeError, KeyboardInterrupt])
+def test_an_error_or_ctrl_c_as_the_run_starts_closes_it_and_frees_the_lock(env, error):
+    """on_start (the command line's first lines) fails or is interrupted: the run is not left
+    running, the lock not held; nothing ran, so the change may run again."""
+    path = env.ready(env.write())
+
+    def fail(ctx, run_id):
+        raise error("the terminal went away") if error is RuntimeError else error
+
+    with pytest.raises(error):
+        env.service.run(path, on_start=fail)
+    with env.store.session() as s:
+        run = s.scalars(select(Run)).one()
+        assert run.status == "interrupted" and run.ended_at is not None
+        assert "before the playbook started: nothing ran on the hosts" in run.message
+        assert [h.status for h in run.hosts] == ["interrupted"]
+    assert change_row(env).state == "interrupted"
+    assert LockDir(env.data_dir).all() == []
+    assert not list(env.markers.iterdir())
+    end = json.loads(env.audit_lines()[-1])
+    assert (end["action"], end["detail"]["status"]) == ("change.run.end", "interrupted")
+    assert env.service.run(path).status == "successful"
+
+
+def test_a_run_still_going_when_the_window_closes_is_cancelled(env):
+    """Operation time is strictly controlled: the window is enforced during the run too."""
+    path = env.ready(env.write(variables={"pause": 60}))
+    end = WINDOW_START + 4 * HOUR
+
+    def window_closes(event):
+        if event.task.startswith("Step 1"):
+            env.clock.now = end + dt.timedelta(minutes=1)
+
+    began = time.monotonic()
+    outcome = env.service.run(path, on_task=window_closes)
+    assert time.monotonic() - began < 40  # cancelled, not waited out (pause: 60 s)
+    assert (outcome.status, outcome.state, outcome.exit_code) == (
+        "interrupted", "interrupted", 2)
+    reason = ("the approved window closed at 2026-03-08T02:00+08:00 (Asia/Shanghai) while the "
+              "playbook was still running: cancelled at 2026-03-08T02:01+08:00")
+    assert outcome.message == reason
+    zh = translations(LOCALE_DIR, "zh-CN", CLI_DOMAIN).gettext
+    assert outcome.describe(zh).startswith("批准的维护窗口已于 2026-03-08T02:00+08:00")
+    assert "web01.step3" not in {p.name for p in env.markers.iterdir()}
+    assert ansible_processes(env.data_dir) == []  # the playbook stopped too
+    assert LockDir(env.data_dir).all() == []
+    with env.store.session() as s:
+        run = s.get(Run, outcome.run_id)
+        assert (run.status, run.message) == ("interrupted", reason)
+        assert [h.status for h in run.hosts] == ["interrupted"]
+    last = json.loads(env.audit_lines()[-1])
+    assert (last["action"], last["detail"]["status"]) == ("change.run.end", "interrupted")
+    assert last["detail"]["message"] == reason
+    assert last["time"] == "2026-03-07T18:01:00Z"
+    with pytest.raises(Refusal, match="closed at 2026-03-08T02:00"):
+        env.service.run(path)  # and it cannot run again
+
+
 # ----------------------------------------------------------------------------- crash, lock
 
 
@@ -218,7 +280,98 @@ def crashed_run(env: ChangeEnv, path) -> int:
         s.add(run)
         s.get(Change, "CR-2026-0001").state = "running"
         s.flush()
+        run.artifact_dir = str(env.service.settings.artifacts_dir / f"run-{run.id}")
         return run.id
+
+
+def left_running(env: ChangeEnv, run_id: int) -> subprocess.Popen:
+    """What a killed runner leaves behind: ansible-playbook's worker goes on in a session of
+    its own, marked (as ansible-runner marks it) with the run's private data directory."""
+    private = env.service.settings.artifacts_dir / f"run-{run_id}"
+    (private / "artifacts" / "ansible").mkdir(parents=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(300)"], start_new_session=True,
+        env={**os.environ, "AWX_ISOLATED_DATA_DIR": str(private / "artifacts" / "ansible")})
+
+
+def test_what_a_killed_runner_left_running_is_stopped_before_the_run_is_closed(env):
+    path = env.ready(env.write())
+    run_id = crashed_run(env, path)
+    worker = left_running(env, run_id)
+    try:
+        assert ansible_processes(env.data_dir, wait=0) == [worker.pid]
+        assert env.service.recover() == [run_id]
+        assert worker.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    with env.store.session() as s:
+        run = s.get(Run, run_id)
+        assert run.status == "interrupted"
+        assert f"stopped what it left running: pid {worker.pid} (python" in run.message
+        assert [p["pid"] for p in run.detail["stopped"]] == [worker.pid]
+    assert change_row(env).state == "interrupted"
+    end = json.loads(env.audit_lines()[-1])
+    assert (end["action"], end["detail"]["status"]) == ("change.run.end", "interrupted")
+    assert [p["pid"] for p in end["detail"]["stopped"]] == [worker.pid]
+    assert f"pid {worker.pid}" in end["detail"]["reason"]
+
+
+def test_a_pid_reused_by_another_program_is_not_taken_for_the_runner(env):
+    path = env.ready(env.write())
+    run_id = crashed_run(env, path)
+    other = subprocess.Popen(["sleep", "300"])  # a live process with the run's pid
+    try:
+        with env.store.session() as s:
+            run = s.get(Run, run_id)
+            run.pid = other.pid
+            run.detail = {"pid_start": "1"}  # the runner started at another time
+        assert env.service.recover() == [run_id]
+        assert other.poll() is None  # not the run's: left alone
+    finally:
+        other.kill()
+        other.wait()
+    assert change_row(env).state == "interrupted"
+
+
+def test_unlock_stops_what_the_run_left_running_first(env):
+    path = env.ready(env.write())
+    run_id = crashed_run(env, path)
+    with env.store.session() as s:  # closed earlier, by a weibao that did not stop it
+        s.get(Run, run_id).status = "interrupted"
+        s.get(Change, "CR-2026-0001").state = "interrupted"
+    worker = left_running(env, run_id)
+    try:
+        env.service.unlock("CR-2026-0001", env.keys["li.wei"], "checked web01")
+        assert worker.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    entry = json.loads(env.audit_lines()[-1])
+    assert entry["action"] == "change.unlock"
+    assert [(p["run_id"], p["pid"]) for p in entry["detail"]["stopped"]] == [
+        (run_id, worker.pid)]
+
+
+def test_unlock_refuses_while_what_the_run_left_still_runs(env, monkeypatch):
+    path = env.ready(env.write())
+    run_id = crashed_run(env, path)
+    env.service.recover()
+    # processes weibao may not kill (another user's): they stay
+    monkeypatch.setattr(ansible_svc, "stop_and_wait",
+                        lambda directory, wait=5.0: ({4242: "ansible-playbook"},
+                                                     {4242: "ansible-playbook"}))
+    with pytest.raises(Refusal) as err:
+        env.service.unlock("CR-2026-0001", env.keys["li.wei"], "checked web01")
+    text = err.value.render()
+    assert "\n" not in text
+    assert (f"run {run_id} of CR-2026-0001 still has processes running on this controller "
+            "that weibao cannot stop (pid 4242)") in text
+    assert LockDir(env.data_dir).get("CR-2026-0001") is not None
+    entry = json.loads(env.audit_lines()[-1])
+    assert (entry["action"], entry["detail"]["rule"]) == ("change.refused", "unlock")
 
 
 def test_a_crash_is_found_reported_and_cleared_deliberately(env):

@@ -155,6 +155,22 @@ def test_crashed_run_is_closed_as_interrupted(store):
         assert s.get(Run, alive).status == "running"
 
 
+def test_a_pid_reused_by_another_program_does_not_keep_a_crashed_run_open(store):
+    from weibao.change.locks import process_start
+
+    other = subprocess.Popen(["sleep", "300"])
+    try:
+        reused = new_run(store, pid=other.pid)
+        same = new_run(store, pid=other.pid)
+        with store.session() as s:
+            s.get(Run, reused).detail = {"pid_start": "1"}  # the runner started at another time
+            s.get(Run, same).detail = {"pid_start": process_start(other.pid)}
+        assert close_stale_runs(store) == [reused]
+    finally:
+        other.kill()
+        other.wait()
+
+
 def test_last_inspection_per_host(store):
     first = new_run(store, hosts=("h1", "h2"), status="successful",
                     started=NOW - dt.timedelta(days=30))

@@ -79,7 +79,7 @@ from weibao.change.signoffs import (
 from weibao.config import Settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_OK, N_, ConfigError, NotFound, WeibaoError
 from weibao.services import ansible as ansible_svc
-from weibao.services.inspection import close_stale_runs
+from weibao.services.inspection import close_stale_runs, runner_alive, runner_detail
 from weibao.store import Change, Run, RunHost, Signoff, Store
 
 Clock = Callable[[], dt.datetime]
@@ -106,6 +106,20 @@ def _ts(moment: dt.datetime | None) -> str | None:
 
 
 @dataclass(frozen=True)
+class RunNote:
+    """Why a run ended as it did: a msgid (N_) and its parameters. The store and the audit log
+    keep it in English (:meth:`render` without gettext); the command line shows it in the
+    user's language."""
+
+    msgid: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, gettext: Callable[[str], str] | None = None) -> str:
+        text = gettext(self.msgid) if gettext else self.msgid
+        return text % self.params if self.params else text
+
+
+@dataclass(frozen=True)
 class RunOutcome:
     """How a change run (or rehearsal) ended."""
 
@@ -123,6 +137,11 @@ class RunOutcome:
     emergency: bool
     awaiting_retrospective_approval: bool
     not_reached: list[str] = field(default_factory=list)  # targets without any task result
+    note: RunNote | None = None  # ``message`` as a msgid and parameters, for translation
+
+    def describe(self, gettext: Callable[[str], str] | None = None) -> str:
+        """Why the run ended as it did, in the language of ``gettext``."""
+        return self.note.render(gettext) if self.note is not None else self.message
 
 
 @dataclass(frozen=True)
@@ -253,20 +272,26 @@ class ChangeService:
             return []
         with self.store.session() as s:
             runs = [r for r in (s.get(Run, i) for i in closed) if r and r.change_id]
-            found = [(r.id, r.change_id, r.kind) for r in runs]
+            found = [(r.id, r.change_id, r.kind, (r.detail or {}).get("stopped") or [])
+                     for r in runs]
             for run in runs:
                 change = s.get(Change, run.change_id)
                 if change is not None and change.state == "running":
                     change.state = "interrupted"
                     change.updated_at = now
-        for run_id, change_id, kind in found:
+        for run_id, change_id, kind, stopped in found:
+            reason = ("the runner stopped before the run finished (crash or kill); found by the "
+                      "next weibao")
+            if stopped:
+                reason += ("; it stopped what the run left running on this controller: "
+                           + ", ".join(f"pid {p['pid']}" for p in stopped))
             self.log.append(self.user, "change.check.end" if kind == "change-check"
                             else "change.run.end", change_id,
                             detail={"run_id": run_id, "status": "interrupted",
-                                    "reason": "the runner stopped before the run finished "
-                                              "(crash or kill); found by the next weibao"},
+                                    "reason": reason,
+                                    **({"stopped": stopped} if stopped else {})},
                             now=now)
-        return [run_id for run_id, _, _ in found]
+        return [run_id for run_id, _, _, _ in found]
 
     # ------------------------------------------------------------------------- sign-offs
 
@@ -553,10 +578,11 @@ class ChangeService:
         with self.store.session() as s:
             change = s.get(Change, request.id)
             previous = change.state
-            detail = {"mode": "check" if check else "run", "request_digest": request.digest,
-                      "emergency": emergency,
-                      "awaiting_retrospective_approval": emergency and not ctx.approved,
-                      "gates": evidence}
+            detail = runner_detail({
+                "mode": "check" if check else "run", "request_digest": request.digest,
+                "emergency": emergency,
+                "awaiting_retrospective_approval": emergency and not ctx.approved,
+                "gates": evidence})
             run = Run(kind="change-check" if check else "change", site=request.site,
                       period=now.strftime("%Y-%m"), status="running", started_at=now,
                       user=self.user, inventory=str(ctx.inventory.path if ctx.inventory
@@ -604,11 +630,14 @@ class ChangeService:
             self.locks.release(lock)
             raise
         streamer = ChangeStreamer(self.store, run_id, on_task)
-        stop = {"flag": False}
+        stop = _Stop(self.now, request.window.end)
         private_dir = self.settings.artifacts_dir / f"run-{run_id}"
-        if on_start is not None:
-            on_start(ctx, run_id)
+        started = False  # the playbook was started: hosts may have been changed
         try:
+            # inside the try: an error or Ctrl-C here still closes the run and frees the lock
+            if on_start is not None:
+                on_start(ctx, run_id)
+            started = True
             with _stop_signals(stop):
                 result = ansible_svc.run_playbook(
                     request.playbook, Path(ctx.inventory.path if ctx.inventory
@@ -616,30 +645,42 @@ class ChangeService:
                     private_dir,
                     extravars={**request.variables, "weibao_change_id": request.id},
                     limit=request.targets.limit, event_handler=streamer.handle,
-                    cancelled=lambda: stop["flag"], check=check)
+                    cancelled=stop, check=check)
         except BaseException as exc:
-            keep_lock = not isinstance(exc, KeyboardInterrupt | WeibaoError)
-            message = f"{type(exc).__name__}: {exc}".strip()
-            if keep_lock:
-                message += " (the lock is kept: clear it with weibao change unlock)"
-            self._finish(ctx, run_id, previous, check, "interrupted", message, streamer,
-                         private_dir)
-            if not keep_lock:
-                self.locks.release(lock)
+            # the lock stays only when the playbook may have left the hosts half-changed and
+            # nobody was there to see it stop (neither Ctrl-C nor a reported error)
+            keep_lock = started and not isinstance(exc, KeyboardInterrupt | WeibaoError)
+            error = f"{type(exc).__name__}: {exc}".strip()
+            if not started:
+                note = RunNote(N_("%(error)s (before the playbook started: nothing ran on the "
+                                  "hosts)"), {"error": error})
+            elif keep_lock:
+                note = RunNote(N_("%(error)s (the lock is kept: clear it with weibao change "
+                                  "unlock)"), {"error": error})
+            else:
+                note = RunNote(N_("%(error)s"), {"error": error})
+            try:
+                self._finish(ctx, run_id, previous, check, "interrupted", note, streamer,
+                             private_dir)
+            finally:
+                if not keep_lock:
+                    self.locks.release(lock)
             raise
-        status, message = _status(result, stop["flag"], streamer, ctx.hosts)
-        outcome = self._finish(ctx, run_id, previous, check, status, message, streamer,
-                               private_dir, played=_played(result, stop["flag"], streamer))
-        self.locks.release(lock)
-        return outcome
+        try:
+            status, note = _status(result, stop, streamer, ctx.hosts, request)
+            return self._finish(ctx, run_id, previous, check, status, note, streamer,
+                                private_dir, played=_played(result, stop.stopped, streamer))
+        finally:
+            self.locks.release(lock)
 
     def _finish(self, ctx: Context, run_id: int, previous: str, check: bool, status: str,
-                message: str, streamer: ChangeStreamer, private_dir: Path, *,
+                note: RunNote | None, streamer: ChangeStreamer, private_dir: Path, *,
                 played: bool = False) -> RunOutcome:
         """Record the end. ``played``: the playbook ran to its end without a failure, so a
         host with task results is done even when the run failed because another target has
         none (not reached)."""
         request, now = ctx.request, self.now()
+        message = note.render() if note is not None else ""
         # The run has happened and must be recorded: should the clock have been set back
         # while it ran, its end is recorded at the last entry's time, and the clock's time too.
         clock_behind = ""
@@ -678,7 +719,7 @@ class ChangeService:
                           state=state,
                           exit_code=EXIT_OK if status == "successful" else EXIT_INCOMPLETE,
                           hosts=ctx.hosts, tasks=streamer.count, failure=failure,
-                          message=message, artifact_dir=str(private_dir),
+                          message=message, note=note, artifact_dir=str(private_dir),
                           emergency=request.emergency.is_emergency,
                           awaiting_retrospective_approval=awaiting,
                           not_reached=[h for h in ctx.hosts if h not in streamer.hosts_seen]
@@ -724,6 +765,7 @@ class ChangeService:
                                            "on (pid %(pid)s on %(controller)s); it cannot be "
                                            "cleared while it runs"),
                               change=change_id, pid=lock.pid, controller=lock.controller)
+            stopped = self._stop_leftovers(change_id)
         except Refusal as refusal:
             raise self._refused(actor, change_id, "unlock", refusal, now) from None
         data = {"change_id": change_id, "act": "unlock", "signer": signer.id,
@@ -739,8 +781,33 @@ class ChangeService:
                         detail={"reason": reason.strip(), "lock": removed.as_dict(),
                                 "people_file": str(people.path),
                                 "people_sha256": people.sha256,
+                                **({"stopped": stopped} if stopped else {}),
                                 "statement": text, "signature": signature}, now=now)
         return removed
+
+    def _stop_leftovers(self, change_id: str) -> list[dict[str, Any]]:
+        """Before a lock goes: stop whatever the change's runs whose runner is gone left
+        running on this controller (ansible-playbook's worker runs in a session of its own);
+        Refusal while any of it still runs. Returns what was stopped."""
+        me = socket.gethostname()
+        with self.store.session() as s:
+            runs = [(r.id, r.artifact_dir) for r in
+                    s.scalars(select(Run).where(Run.change_id == change_id).order_by(Run.id))
+                    if r.controller == me and r.artifact_dir and not runner_alive(r)]
+        stopped: list[dict[str, Any]] = []
+        for run_id, artifact_dir in runs:
+            found, left = ansible_svc.stop_and_wait(Path(artifact_dir))
+            if left:
+                raise Refusal("unlock", N_("run %(run)s of %(change)s still has processes "
+                                           "running on this controller that weibao cannot "
+                                           "stop (pid %(pids)s): the playbook may still be "
+                                           "changing hosts; the lock stays until they are "
+                                           "gone"),
+                              run=run_id, change=change_id,
+                              pids=", ".join(str(p) for p in sorted(left)))
+            stopped += [{"run_id": run_id, "pid": pid, "command": command}
+                        for pid, command in sorted(found.items())]
+        return stopped
 
     # ------------------------------------------------------------------------- status
 
@@ -810,26 +877,38 @@ def _describe(change: Change, request: ChangeRequest) -> None:
     change.timezone = request.window.timezone
 
 
-def _status(result: ansible_svc.PlaybookResult, stopped: bool, streamer: ChangeStreamer,
-            hosts: list[str]) -> tuple[str, str]:
-    if stopped or result.status == "canceled":
-        return "interrupted", "interrupted (Ctrl-C or a stop signal) before the run finished"
+def _status(result: ansible_svc.PlaybookResult, stop: _Stop, streamer: ChangeStreamer,
+            hosts: list[str], request: ChangeRequest) -> tuple[str, RunNote | None]:
+    if stop.window_closed is not None:
+        window = request.window
+        return "interrupted", RunNote(
+            N_("the approved window closed at %(end)s (%(timezone)s) while the playbook was "
+               "still running: cancelled at %(now)s"),
+            {"end": local_time(window.end, window.timezone), "timezone": window.timezone,
+             "now": local_time(stop.window_closed, window.timezone)})
+    if stop.signalled or result.status == "canceled":
+        return "interrupted", RunNote(N_("interrupted (Ctrl-C or a stop signal) before the run "
+                                         "finished"))
     if result.status == "timeout":
-        return "interrupted", "ansible-runner timed out"
+        return "interrupted", RunNote(N_("ansible-runner timed out"))
     if streamer.failure is not None:
         f = streamer.failure
-        return "failed", f"{f.host}: {f.task}: {f.message}"
+        return "failed", RunNote("%(host)s: %(task)s: %(message)s",
+                                 {"host": f.host, "task": f.task, "message": f.message})
     if result.status != "successful":
         tail = result.stdout_tail.strip().splitlines()
-        return "failed", (tail[-1] if tail else f"ansible-playbook exit status {result.rc}")
+        if tail:  # ansible-playbook's own words
+            return "failed", RunNote("%(detail)s", {"detail": tail[-1]})
+        return "failed", RunNote(N_("ansible-playbook exit status %(rc)s"), {"rc": result.rc})
     missing = [h for h in hosts if h not in streamer.hosts_seen]
     if missing:
         # ansible-playbook succeeds when a play's hosts: pattern leaves a target out: nothing
         # shows the change was made there, so the run is not a success.
-        return "failed", ("the change playbook gave no task result for " + ", ".join(missing)
-                          + ": not reached (does every play's hosts: cover the request's "
-                            "targets?); nothing shows the change was made there")
-    return "successful", ""
+        return "failed", RunNote(
+            N_("the change playbook gave no task result for %(hosts)s: not reached (does every "
+               "play's hosts: cover the request's targets?); nothing shows the change was made "
+               "there"), {"hosts": ", ".join(missing)})
+    return "successful", None
 
 
 def _played(result: ansible_svc.PlaybookResult, stopped: bool,
@@ -846,12 +925,36 @@ def _host_status(status: str, seen: bool, played: bool = False) -> str:
     return "stopped" if seen else "not reached"
 
 
+class _Stop:
+    """ansible-runner's cancel callback (polled about once a second): true once Ctrl-C or
+    SIGTERM came, or once the approved window has closed (operation time is strictly
+    controlled: a playbook still running at the window's end is cancelled)."""
+
+    def __init__(self, clock: Callable[[], dt.datetime], window_end: dt.datetime) -> None:
+        self.clock = clock
+        self.window_end = window_end
+        self.signalled = False
+        self.window_closed: dt.datetime | None = None  # when the window's end was noticed
+
+    @property
+    def stopped(self) -> bool:
+        return self.signalled or self.window_closed is not None
+
+    def __call__(self) -> bool:
+        if self.stopped:
+            return True
+        now = self.clock()
+        if now >= self.window_end:
+            self.window_closed = now
+        return self.stopped
+
+
 @contextmanager
-def _stop_signals(stop: dict[str, bool]) -> Iterator[None]:
+def _stop_signals(stop: _Stop) -> Iterator[None]:
     """Ctrl-C (SIGINT) and SIGTERM stop the run cleanly: ansible-runner cancels the playbook,
     the change is marked interrupted."""
     def handler(signum: int, frame: object) -> None:
-        stop["flag"] = True
+        stop.signalled = True
 
     previous: dict[int, Any] = {}
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -11,6 +11,7 @@ import hashlib
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,26 +104,41 @@ def run_playbook(
     return PlaybookResult(status=runner.status, rc=runner.rc or 0, stdout_tail=tail)
 
 
-def stop_leftovers(private_data_dir: Path) -> list[int]:
-    """Kill what a cancelled run left running; returns the process groups killed.
+def find_leftovers(private_data_dir: Path) -> dict[int, str]:
+    """Processes of the run whose private data directory is ``private_data_dir`` that are
+    still running on this controller, as {pid: command line}.
 
     ansible-core 2.19's ansible-playbook forks its worker into a session of its own, and
     ansible-runner's cancel kills only the process it started: the worker and its module
     processes would go on with the playbook. They are found by the environment ansible-runner
-    gives them (``AWX_ISOLATED_DATA_DIR`` inside this run's private data directory).
+    gives them (``AWX_ISOLATED_DATA_DIR`` inside this run's private data directory). A process
+    that has ended but is not yet reaped (a zombie) has no environment and is not listed.
     """
-    needle = f"AWX_ISOLATED_DATA_DIR={private_data_dir.resolve()}/".encode()
-    own = os.getpgid(0)
-    groups: set[int] = set()
+    needle = f"AWX_ISOLATED_DATA_DIR={Path(private_data_dir).resolve()}/".encode()
+    found: dict[int, str] = {}
     proc = Path("/proc")
     for entry in proc.iterdir() if proc.is_dir() else ():
         if not entry.name.isdigit():
             continue
         try:
             if needle in (entry / "environ").read_bytes():
-                groups.add(os.getpgid(int(entry.name)))
-        except (OSError, ProcessLookupError):
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").strip()
+                found[int(entry.name)] = command.decode("utf-8", "replace")[:200]
+        except OSError:
             continue  # gone, or not ours to read
+    return found
+
+
+def stop_leftovers(private_data_dir: Path) -> list[int]:
+    """Kill what a cancelled (or orphaned) run left running (see :func:`find_leftovers`);
+    returns the process groups killed. weibao's own process group is never killed."""
+    own = os.getpgid(0)
+    groups: set[int] = set()
+    for pid in find_leftovers(private_data_dir):
+        try:
+            groups.add(os.getpgid(pid))
+        except ProcessLookupError:
+            continue
     killed = []
     for group in sorted(groups - {own}):
         try:
@@ -131,6 +147,23 @@ def stop_leftovers(private_data_dir: Path) -> list[int]:
         except (ProcessLookupError, PermissionError):
             continue
     return killed
+
+
+def stop_and_wait(private_data_dir: Path, wait: float = 5.0) -> tuple[dict[int, str],
+                                                                     dict[int, str]]:
+    """Stop what the run left running and wait (up to ``wait`` seconds) for it to be gone.
+    Returns (what was found running: {pid: command}, what still runs afterwards)."""
+    found = find_leftovers(private_data_dir)
+    if not found:
+        return {}, {}
+    stop_leftovers(private_data_dir)
+    deadline = time.monotonic() + wait
+    while True:
+        left = find_leftovers(private_data_dir)
+        if not left or time.monotonic() >= deadline:
+            return found, left
+        time.sleep(0.05)
+        stop_leftovers(private_data_dir)  # a process forked meanwhile
 
 
 def write_manifest(directory: Path) -> str:

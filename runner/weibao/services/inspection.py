@@ -18,6 +18,7 @@ import signal
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -158,31 +159,66 @@ class InspectionRun:
         self.on_progress(self.progress, None)
 
 
+STALE_MESSAGE = "the runner stopped before the run finished (crash or kill)"
+
+
+def runner_alive(run: Run) -> bool:
+    """Whether the run's runner process (on this controller) still runs: its pid is alive and,
+    when the run recorded the process start time (``detail.pid_start``), it is the same
+    process, not another program that got the pid since."""
+    from weibao.change.locks import process_alive
+
+    if not run.pid or run.pid == os.getpid():
+        return False
+    return process_alive(run.pid, str((run.detail or {}).get("pid_start") or ""))
+
+
+def runner_detail(detail: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A run's ``detail`` with this process's start time (for :func:`runner_alive`)."""
+    from weibao.change.locks import process_start
+
+    return {**(detail or {}), "pid_start": process_start(os.getpid())}
+
+
+def _short(command: str) -> str:
+    """``/usr/bin/python3 /venv/bin/ansible-playbook -i ...`` -> ``python3 ansible-playbook``"""
+    return " ".join(Path(word).name for word in command.split()[:2]) or "?"
+
+
 def close_stale_runs(store: Store) -> list[int]:
-    """Runs still ``running`` whose runner process is gone: mark them interrupted."""
+    """Runs still ``running`` whose runner process is gone: stop what they left running on
+    this controller, then mark them interrupted. Returns the run ids closed.
+
+    A killed runner does not take ansible-playbook's worker with it (the worker runs in a
+    session of its own and may still be changing hosts): every process of the run's private
+    data directory is killed first, and the run's message and ``detail.stopped`` say which.
+    A run whose processes cannot be stopped (not ours to kill) stays ``running``."""
     closed = []
     me = socket.gethostname()
     with store.session() as s:
         for run in s.scalars(select(Run).where(Run.status == "running")):
             if run.controller != me:
                 continue  # another controller's run: it may still be going
-            alive = False
-            if run.pid and run.pid != os.getpid():
-                try:
-                    os.kill(run.pid, 0)
-                    alive = True
-                except ProcessLookupError:
-                    alive = False
-                except PermissionError:
-                    alive = True
-            if not alive:
-                run.status = "interrupted"
-                run.ended_at = run.ended_at or utcnow()
-                run.message = "the runner stopped before the run finished (crash or kill)"
-                for h in run.hosts:
-                    if h.status == "pending":
-                        h.status = "interrupted"
-                closed.append(run.id)
+            if runner_alive(run):
+                continue
+            found, left = ({}, {})
+            if run.artifact_dir:
+                found, left = ansible_svc.stop_and_wait(Path(run.artifact_dir))
+            if left:
+                continue  # still running and not ours to stop: not over
+            run.status = "interrupted"
+            run.ended_at = run.ended_at or utcnow()
+            run.message = STALE_MESSAGE
+            if found:
+                run.message += "; stopped what it left running: " + ", ".join(
+                    f"pid {pid} ({_short(command)})" for pid, command in sorted(found.items()))
+                run.detail = {**(run.detail or {}),
+                              "stopped": [{"pid": pid, "command": command}
+                                          for pid, command in sorted(found.items())]}
+            for h in run.hosts:
+                if h.status == "pending":
+                    h.status = "interrupted"
+            closed.append(run.id)
     return closed
 
 
@@ -248,7 +284,7 @@ def run_inspection(
             playbook=PLAYBOOK, limit=limit or "",
             ansible_version=ansible_svc.ansible_core_version(),
             weibao_version=__version__, site_meta=inventory.site.as_dict(), pid=os.getpid(),
-            controller=socket.gethostname(), message="",
+            controller=socket.gethostname(), message="", detail=runner_detail(),
         )
         run.hosts = [RunHost(name=h, status="pending", message="", asset=inventory.assets[h])
                      for h in inventory.hosts]
