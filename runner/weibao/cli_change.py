@@ -34,6 +34,17 @@ WORDS = {
     "superseded": N_("superseded (an earlier round)"), "invalid": N_("invalid"),
     "successful": N_("successful"), "ok": N_("ok"), "changed": N_("changed"),
     "skipped": N_("skipped"), "unreachable": N_("unreachable"), "ignored": N_("ignored"),
+    # sign-off acts and roles
+    "submit": N_("submit"), "approve": N_("approve"), "attest": N_("attest"),
+    "close": N_("close"), "requester": N_("requester"), "approver": N_("approver"),
+    "operator": N_("operator"), "recorder": N_("recorder"),
+    # the rules of change run
+    "state": N_("state"), "people": N_("people"), "signatures": N_("signatures"),
+    "targets": N_("targets"), "notice": N_("notice"), "window": N_("window"),
+    "playbook": N_("playbook"), "backups": N_("backups"), "lock": N_("lock"),
+    "media": N_("media"), "audit": N_("audit"),
+    # run kinds
+    "change": N_("change"), "change-check": N_("rehearsal"),
 }
 
 
@@ -266,7 +277,7 @@ def change_run(app: Any, file: Path, check: bool, people: Path | None,
                    "closes it: weibao change close %(file)s --key KEY --outcome ..."), **params)
     elif outcome.status == "failed":
         failure = outcome.failure
-        detail = failure.message if failure else outcome.message
+        detail = failure.message if failure else outcome.describe(app._)
         if failure is None and outcome.not_reached:
             app.say(N_("%(change)s: FAILED in run %(run)d: the change playbook gave no task "
                        "result for %(hosts)s: not reached, nothing shows the change was made "
@@ -282,9 +293,9 @@ def change_run(app: Any, file: Path, check: bool, people: Path | None,
             for line in load_request(file).rollback_plan.rstrip().splitlines():
                 click.echo("    " + line)
     else:
-        app.say(N_("%(change)s: INTERRUPTED (run %(run)d): the change is marked interrupted; "
-                   "check the hosts, then run it again within the window or close it"),
-                **params)
+        app.say(N_("%(change)s: INTERRUPTED (run %(run)d): %(reason)s; the change is marked "
+                   "interrupted: check the hosts, then run it again within the window or close "
+                   "it"), reason=outcome.describe(app._), **params)
     if outcome.emergency and outcome.awaiting_retrospective_approval:
         app.say(N_("EMERGENCY change %(change)s: awaiting retrospective approval (weibao change "
                    "approve %(file)s --key KEY)"), **params)
@@ -337,11 +348,12 @@ def change_status(app: Any, file: Path, people: Path | None, clamav_db: Path | N
             problem = item.problem
             verdict += ": " + (problem.reason(app._) if hasattr(problem, "reason")
                                else problem.render(app._))
-        click.echo(f"  [{item.index}] {record.act:<8} {record.role:<10} {record.person:<16} "
-                   f"{record.time}  {verdict}")
+        click.echo(f"  [{item.index}] {_word(app, record.act):<8} {_word(app, record.role):<10} "
+                   f"{record.person:<16} {record.time}  {verdict}")
     for run in status.runs:
         app.say(N_("run %(id)d (%(kind)s): %(status)s, %(start)s - %(end)s, %(tasks)d task "
-                   "results"), id=run["id"], kind=run["kind"], status=_word(app, run["status"]),
+                   "results"), id=run["id"], kind=_word(app, run["kind"]),
+                status=_word(app, run["status"]),
                 start=run["started_at"], end=run["ended_at"] or "…", tasks=run["tasks"])
     if status.lock is not None:
         lock = status.lock
@@ -355,7 +367,7 @@ def change_status(app: Any, file: Path, people: Path | None, clamav_db: Path | N
     app.say(N_("change run would be refused now:"))
     for gate in status.gates:
         if gate.refusal is not None:
-            click.echo(f"  - {gate.rule}: {gate.refusal.reason(app._)}")
+            click.echo(f"  - {_word(app, gate.rule)}: {gate.refusal.reason(app._)}")
 
 
 # ----------------------------------------------------------------------------- audit

@@ -186,6 +186,75 @@ def test_run_success_status_and_close(env):
     assert "  - state: CR-2026-0001 is closed" in status.output
 
 
+ENGLISH_WORDS = {
+    # acts, roles, rules, run kinds
+    "submit", "approve", "attest", "close", "requester", "approver", "operator", "recorder",
+    "state", "people", "signatures", "targets", "notice", "window", "playbook", "backups",
+    "lock", "media", "audit", "change", "change-check", "rehearsal",
+}
+
+
+def test_status_in_chinese_has_no_english_act_role_rule_or_kind_words(env):
+    path, start = live(env)
+    env.ready(path, start=start)
+    assert weibao(env, "change", "run", str(path), "--check").exit_code == 0
+    assert weibao(env, "change", "run", str(path)).exit_code == 0
+    result = weibao(env, "--lang", "zh-CN", "change", "status", str(path))
+    assert result.exit_code == 0, result.output
+    out = lines(result.output)
+    signoffs = [line.split() for line in out if line.lstrip().startswith("[")]
+    assert len(signoffs) == 4
+    assert [(words[1], words[2]) for words in signoffs] == [
+        ("提交", "申请人"), ("批准", "批准人"), ("确认到场", "运行工程师"),
+        ("确认到场", "确认记录人")]
+    runs = [line for line in out if line.startswith("运行 ")]
+    assert [line.split("：")[0] for line in runs] == ["运行 1（预演）", "运行 2（变更）"]
+    rules = [line.strip()[2:].split(":")[0] for line in out if line.startswith("  - ")]
+    assert rules == ["状态"]  # it has run: the state rule refuses
+    shown = {w for words in signoffs for w in words[1:3]}
+    shown |= {line.split("（")[1].split("）")[0] for line in runs} | set(rules)
+    assert not shown & ENGLISH_WORDS, result.output
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("en", "INTERRUPTED (run 1): the approved window closed at {end} (Asia/Shanghai) while the "
+           "playbook was still running: cancelled at "),
+    ("zh-CN", "已中断（运行 1）：批准的维护窗口已于 {end}（Asia/Shanghai）关闭，"
+              "剧本仍在运行：于 ")])
+def test_a_window_closing_during_the_run_is_said_in_the_users_language(env, monkeypatch,
+                                                                      lang, words):
+    from weibao import cli_change
+    from weibao.change.service import ChangeService
+
+    path, start = live(env, variables={"pause": 60})
+    env.ready(path, start=start)
+    end = start + 4 * HOUR  # live_window: the window opened an hour ago, ends in three
+
+    def clock():  # the real time until step 1 has run, then just past the window's end
+        if (env.markers / "web01.step1").exists():
+            return end + dt.timedelta(minutes=1)
+        return dt.datetime.now(dt.UTC)
+
+    monkeypatch.setattr(cli_change, "_service",
+                        lambda app: ChangeService(app.settings, app.store, clock=clock))
+    result = weibao(env, "--lang", lang, "change", "run", str(path))
+    assert result.exit_code == 2, result.output
+    assert words.format(end=end.isoformat(timespec="minutes")) in result.output
+    assert not (env.markers / "web01.step3").exists()
+    assert state(env) == "interrupted"
+    end_entry = json.loads(env.audit_lines()[-1])
+    assert end_entry["detail"]["message"].startswith("the approved window closed at ")
+
+
+def test_validate_names_the_line_in_chinese(env):
+    path = env.write(window={"start": "2026-03-08T02:00", "end": "2026-03-07T22:00"})
+    result = weibao(env, "--lang", "zh-CN", "change", "validate", str(path))
+    assert result.exit_code == 3
+    (line,) = [x for x in lines(result.output) if "window.end" in x]
+    assert line.startswith(f"{path}: 第 ") and " 行: window.end" in line, line
+    assert "line" not in line[len(str(path)):]
+
+
 def test_run_failure_points_to_the_rollback_plan(env):
     path, start = live(env, variables={"fail_step": 2})
     env.ready(path, start=start)
@@ -281,12 +350,19 @@ def test_a_killed_runner_leaves_a_lock_reported_and_cleared(env):
         wait_for(env.markers / "web01.step1", proc)
         proc.kill()  # SIGKILL: no clean-up at all
         proc.communicate(timeout=30)
+        # ansible-playbook's worker runs in a session of its own: the kill left it running
+        assert ansible_processes(env.data_dir, wait=0)
+        # the next weibao stops what the run left, then marks it interrupted
+        status = weibao(env, "change", "status", str(path))
+        assert ansible_processes(env.data_dir, wait=0) == []
     finally:
-        # what the killed runner left: the real ansible-playbook runs in a session of its own
-        ansible_svc.stop_leftovers(env.data_dir / "artifacts" / "run-1")
-    assert ansible_processes(env.data_dir) == []
+        ansible_svc.stop_leftovers(env.data_dir / "artifacts" / "run-1")  # whatever happened
+    assert not (env.markers / "web01.step3").exists()
+    end = json.loads(env.audit_lines()[-1])
+    assert (end["action"], end["detail"]["status"]) == ("change.run.end", "interrupted")
+    assert end["detail"]["stopped"] and "stopped what the run left running" in (
+        end["detail"]["reason"])
     assert LockDir(env.data_dir).get("CR-2026-0001") is not None
-    status = weibao(env, "change", "status", str(path))
     assert "state: interrupted" in status.output  # found by the next weibao
     assert "(stale: the run stopped without finishing)" in status.output
     run = weibao(env, "change", "run", str(path))

@@ -131,6 +131,8 @@ _TYPE_NAMES = {
     "null": N_("nothing"),
 }
 _TRANSLATED_PARAMS = frozenset(_TYPE_NAMES.values())  # param values that are msgids too
+LINE = N_("line %(line)d")  # where a problem is: "changes/CR-2026-0001.yml: line 61: window.end"
+DOCUMENT = N_("(document)")
 
 
 # ----------------------------------------------------------------------------- problems
@@ -145,9 +147,12 @@ class Problem:
     params: Mapping[str, object]
     line: int | None = None  # 1-based line in the YAML file, when known
 
-    def where(self, file: str | Path | None = None) -> str:
-        parts = [str(file) if file else "", f"line {self.line}" if self.line else "", self.field]
-        return ": ".join(p for p in parts if p) or "(document)"
+    def where(self, file: str | Path | None = None, gettext: GetText | None = None) -> str:
+        line = ""
+        if self.line:
+            line = (gettext(LINE) if gettext else LINE) % {"line": self.line}
+        parts = [str(file) if file else "", line, self.field]
+        return ": ".join(p for p in parts if p) or (gettext(DOCUMENT) if gettext else DOCUMENT)
 
     def render(self, gettext: GetText | None = None, file: str | Path | None = None) -> str:
         """The one-line message, translated with ``gettext`` when given."""
@@ -155,7 +160,7 @@ class Problem:
             return self.message % {**self.params, "where": self.where(file)}
         params = {key: gettext(value) if value in _TRANSLATED_PARAMS else value
                   for key, value in self.params.items()}
-        return gettext(self.message) % {**params, "where": self.where(file)}
+        return gettext(self.message) % {**params, "where": self.where(file, gettext)}
 
     def to_error(self, file: str | Path) -> ConfigError:
         return ConfigError(self.message, where=self.where(file), **dict(self.params))
