@@ -171,6 +171,16 @@ def test_a_pid_reused_by_another_program_does_not_keep_a_crashed_run_open(store)
         other.wait()
 
 
+def test_a_run_of_this_very_process_is_not_closed_as_stale(store):
+    from weibao.change.locks import process_start
+
+    mine = new_run(store, pid=os.getpid())
+    reused = new_run(store, pid=os.getpid())  # an older run, no start time: not this process
+    with store.session() as s:
+        s.get(Run, mine).detail = {"pid_start": process_start(os.getpid())}
+    assert close_stale_runs(store) == [reused]
+
+
 def test_last_inspection_per_host(store):
     first = new_run(store, hosts=("h1", "h2"), status="successful",
                     started=NOW - dt.timedelta(days=30))

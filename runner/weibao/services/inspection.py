@@ -168,9 +168,10 @@ def runner_alive(run: Run) -> bool:
     process, not another program that got the pid since."""
     from weibao.change.locks import process_alive
 
-    if not run.pid or run.pid == os.getpid():
-        return False
-    return process_alive(run.pid, str((run.detail or {}).get("pid_start") or ""))
+    start = str((run.detail or {}).get("pid_start") or "")
+    if not run.pid or (run.pid == os.getpid() and not start):
+        return False  # this process did not start it (a pid reused, e.g. in a container)
+    return process_alive(run.pid, start)  # this process's own run counts as alive
 
 
 def runner_detail(detail: dict[str, Any] | None = None) -> dict[str, Any]:
