@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import calendar
 import importlib.util
-import re
 import time
 from pathlib import Path
 
@@ -35,6 +34,14 @@ from ansible.module_utils.weibao_inspection.rules.patch import (
     evaluate,
     normalize_thresholds,
     os_end_of_support,
+)
+from chinese_text import (
+    CJK_RE,
+    ENGLISH_PHRASE_RE,
+    NUMBER_RE,
+    QUOTED_RE,
+    assert_chinese,
+    check_every_finding,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,67 +83,26 @@ def valid(finding, check_id, status):
 # Chinese text: every finding any test in this file produces is checked (docs/findings.md)
 # ------------------------------------------------------------------------------------------
 
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)*")
-# four or more plain English words in a row: an English phrase embedded in the Chinese (a
-# tool's own message is quoted “...” verbatim and is left out of this test)
-ENGLISH_PHRASE_RE = re.compile(r"(?<![\w./-])[A-Za-z]+(?: [a-z]+){3,}(?![\w./-])")
-QUOTED_RE = re.compile(r"“[^”]*”")
-
-
-def assert_chinese(finding):
-    """The finding's zh-CN text is there, is Chinese, and carries the English one's numbers."""
-    zh = (finding.get("translations") or {}).get("zh-CN") or {}
-    name = "{} {} ({})".format(finding["check_id"], finding["status"], finding["summary"])
-    assert zh.get("summary"), f"no Chinese summary: {name}"
-    assert CJK_RE.search(zh["summary"]), f"Chinese summary without Chinese: {name}"
-    if finding["recommendation"]:
-        assert zh.get("recommendation"), f"no Chinese recommendation: {name}"
-        assert CJK_RE.search(zh["recommendation"]), f"recommendation not in Chinese: {name}"
-    for number in NUMBER_RE.findall(finding["summary"]):
-        assert number in zh["summary"], f"{number} missing from {zh['summary']!r}: {name}"
-    for number in NUMBER_RE.findall(finding["recommendation"]):
-        assert number in zh["recommendation"], f"{number} missing from the recommendation: {name}"
-    for text in zh.values():
-        phrase = ENGLISH_PHRASE_RE.search(QUOTED_RE.sub("", text))
-        assert not phrase, f"English phrase {phrase.group(0)!r} in the Chinese text: {text!r}"
-    # the summary stays one line (findings.py would refuse a long one only in English)
-    assert "\n" not in zh["summary"]
 
 
 @pytest.fixture(autouse=True)
 def produced_findings(monkeypatch):
-    """Records every finding the patch rules build during a test, then checks its Chinese.
-
-    Every test below is an input of this check, so a rule branch without Chinese text fails
-    whichever test reaches it.
-    """
-    produced = []
-
-    def recording(build):
-        def wrapper(*args, **kwargs):
-            finding = build(*args, **kwargs)
-            produced.append(finding)
-            return finding
-        return wrapper
-
-    monkeypatch.setattr(patch_rules, "make_finding", recording(patch_rules.make_finding))
-    monkeypatch.setattr(patch_rules, "unknown", recording(patch_rules.unknown))
-    yield produced
-    for finding in produced:
-        assert_chinese(finding)
+    """Every finding the patch rules build while a test runs is checked for its zh-CN text
+    (tests/unit/chinese_text.py): a rule branch without Chinese text fails whichever test
+    reaches it. Returns the findings checked."""
+    return check_every_finding(monkeypatch, patch_rules)
 
 
 def test_chinese_text_check_catches_a_missing_translation():
-    with pytest.raises(AssertionError, match="no Chinese summary"):
+    with pytest.raises(AssertionError, match="no zh-CN summary"):
         assert_chinese(make_finding("patch.pending_updates", "ok", "No software upgrade needed"))
-    with pytest.raises(AssertionError, match="no Chinese recommendation"):
+    with pytest.raises(AssertionError, match="no zh-CN recommendation"):
         assert_chinese(make_finding("patch.pending_updates", "warning", "3 updates",
                                     recommendation="Update.", summary_zh="有 3 个更新"))
-    with pytest.raises(AssertionError, match="14 missing"):
+    with pytest.raises(AssertionError, match=r"numbers of the English summary missing.*14"):
         assert_chinese(make_finding("patch.package_lists_age", "ok", "Lists are 14 days old",
                                     summary_zh="软件包列表较新"))
-    with pytest.raises(AssertionError, match="without Chinese"):
+    with pytest.raises(AssertionError, match="has no Chinese character"):
         assert_chinese(make_finding("patch.reboot_pending", "ok", "No reboot pending",
                                     summary_zh="No reboot pending"))
     with pytest.raises(AssertionError, match="English phrase"):
