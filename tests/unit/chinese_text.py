@@ -16,8 +16,9 @@ NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 # ASCII punctuation right next to a Chinese character: Chinese sentences use full-width
 # punctuation (，；：（）)
 HALF_WIDTH_RE = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]")
-# four or more plain English words in a row: an English phrase pasted into the Chinese text.
-# A tool's own message quoted “…” verbatim and an evidence marker in parentheses are left out.
+# four or more plain English words in a row: an English phrase pasted into the Chinese text
+# (a command such as "dnf history list" or a product name such as "Red Hat Enterprise Linux"
+# is not one). A tool's own message quoted “…” verbatim and an evidence marker are left out.
 ENGLISH_PHRASE_RE = re.compile(r"(?<![\w./-])[A-Za-z]+(?: [a-z]+){3,}(?![\w./-])")
 QUOTED_RE = re.compile(r"“[^”]*”|\(time unreadable\)")
 

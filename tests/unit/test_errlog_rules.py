@@ -38,6 +38,7 @@ from ansible.module_utils.weibao_inspection.parsers.linux_errlog import (
     parse_syslog_line,
 )
 from ansible.module_utils.weibao_inspection.rules import errlog as rules
+from chinese_text import assert_chinese, check_every_finding
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "fixtures" / "errlog"
@@ -55,51 +56,12 @@ def load_module():
 
 errlog_module = load_module()
 
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-# ASCII punctuation right next to a Chinese character: Chinese sentences use full-width
-# punctuation (，；：（）).
-HALF_WIDTH_RE = re.compile(r"[\u4e00-\u9fff][,;:()]|[,;:()][\u4e00-\u9fff]")
-# three English words in a row: an English phrase pasted into the Chinese text
-ENGLISH_RE = re.compile(r"\b[A-Za-z]{2,} [A-Za-z]{2,} [A-Za-z]{2,}\b")
-
-
-def assert_chinese(finding):
-    """The finding has zh-CN text with the English text's facts (numbers)."""
-    where = "{} [{}] {}: {}".format(finding["check_id"], finding["component"],
-                                    finding["status"], finding["summary"])
-    zh = (finding.get("translations") or {}).get("zh-CN") or {}
-    summary = zh.get("summary", "")
-    assert CJK_RE.search(summary), f"no Chinese summary: {where}"
-    assert not HALF_WIDTH_RE.search(summary), f"half-width punctuation in {summary!r}"
-    assert not ENGLISH_RE.search(summary), f"English phrase in {summary!r}"
-    missing = set(NUMBER_RE.findall(finding["summary"])) - set(NUMBER_RE.findall(summary))
-    assert not missing, f"numbers {sorted(missing)} of {where!r} not in {summary!r}"
-    if finding["recommendation"]:
-        text = zh.get("recommendation", "")
-        assert CJK_RE.search(text), f"no Chinese recommendation: {where}"
-        assert not HALF_WIDTH_RE.search(text), f"half-width punctuation in {text!r}"
-        assert not ENGLISH_RE.search(text.replace("(time unreadable)", "")), \
-            f"English phrase in {text!r}"
-
 
 @pytest.fixture(autouse=True)
 def every_finding_has_chinese(monkeypatch):
-    """Record every finding the rules make during a test; check each one's Chinese text."""
-    made = []
-
-    def recorder(function):
-        def record(*args, **kwargs):
-            finding = function(*args, **kwargs)
-            made.append(finding)
-            return finding
-        return record
-
-    monkeypatch.setattr(rules, "make_finding", recorder(rules.make_finding))
-    monkeypatch.setattr(rules, "unknown", recorder(rules.unknown))
-    yield made
-    for finding in made:
-        assert_chinese(finding)
+    """Every finding the rules build while a test runs is checked for its zh-CN text
+    (tests/unit/chinese_text.py); returns the findings checked."""
+    return check_every_finding(monkeypatch, rules)
 
 
 def rule_cases():
@@ -159,7 +121,6 @@ def test_noise_does_not_pass_the_prefilter():
 
 
 def test_trie_pattern_matches_exactly_the_words():
-    import re
 
     pattern = re.compile(rules.trie_pattern(["ab", "abc", "ad", "x"]))
     assert [m.group() for m in pattern.finditer("abc ab ad x ae")] == ["abc", "ab", "ad", "x"]
