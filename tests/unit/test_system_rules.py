@@ -235,6 +235,44 @@ def test_every_finding_call_in_the_rules_passes_chinese():
                     f"make_finding() without recommendation_zh at line {call.lineno}"
 
 
+@pytest.mark.parametrize("reason,chinese", [
+    ("/proc/stat: the CPU counters did not advance between the two samples",
+     "/proc/stat：两次采样之间 CPU 计数器没有增加"),
+    ("/proc/uptime: /proc/uptime: expected one line, got 2",
+     "/proc/uptime：应为 1 行，实际为 2 行"),
+    ("/proc is mounted with hidepid and the module does not run as root (use become)",
+     "/proc 以 hidepid 选项挂载，而模块未以 root 身份运行（请使用 become）"),
+    ("statvfs did not answer within 10 s (hung network filesystem?)",
+     "statvfs 在 10 秒内没有响应（网络文件系统可能已挂起）"),
+    ("cannot read /proc/loadavg: Permission denied", "无法读取 /proc/loadavg：权限不足"),
+    ("systemctl --failed exited 1: Failed to connect to bus",
+     "systemctl --failed 退出码 1：“Failed to connect to bus”"),
+    ("last -x reboot -F exited 1: no output", "last -x reboot -F 退出码 1，没有输出"),
+    ("internal error in broken: KeyError: 'Result'", "broken 中发生内部错误：KeyError：“'Result'”"),
+    ("chronyc tracking: no 'Leap status' in '506 Cannot talk to daemon'",
+     "chronyc tracking：输出中没有 'Leap status' 字段：“506 Cannot talk to daemon”"),
+    ("not an ISO-8601 time: 'last tuesday'", "不是 ISO-8601 时间：“last tuesday”"),
+    ("Some message no rule knows", "“Some message no rule knows”"),
+])
+def test_collector_reasons_in_chinese(reason, chinese):
+    """The collector's and the parsers' reasons are translated, numbers and paths kept; a
+    tool's own message is quoted verbatim."""
+    assert rules._zh(reason) == chinese
+
+
+@pytest.mark.parametrize("answer,chinese", [
+    ("no system peer among 2 peers", "2 个对等体中没有系统对等体（sys_peer）"),
+    ("Leap status Normal, offset +0.000012 s, stratum 3",
+     "闰秒状态 Normal，偏差 +0.000012 秒，层级 3"),
+    ("system peer 10.0.0.1 (stratum 2, offset 0.123 ms)",
+     "系统对等体 10.0.0.1（层级 2，偏差 0.123 毫秒）"),
+    ("synchronized: no (NTP service: inactive)", "时钟同步：否（NTP 服务：inactive）"),
+    ("NTPSynchronized=no", "NTPSynchronized=no"),
+])
+def test_time_service_answers_in_chinese(answer, chinese):
+    assert rules._answer_zh(answer) == chinese
+
+
 # --------------------------------------------------------------------------- thresholds
 
 

@@ -31,6 +31,7 @@ the client; the engineer escalates in the report.
 from __future__ import annotations
 
 import fnmatch
+import re
 
 from ansible.module_utils.weibao_inspection.findings import judge, make_finding, unknown
 from ansible.module_utils.weibao_inspection.parsers.linux_system import epoch_to_iso
@@ -139,8 +140,11 @@ def _duration_zh(seconds):
     return f"{minutes} 分钟"
 
 
-# Reasons the rules and the collector module write themselves (not OS error text), in
-# Chinese. Any other reason (an OS or command error) is kept as it is in the Chinese sentence.
+# The collector module (weibao_inspect_system) and the parsers (parsers/linux_system.py) say
+# in English why a section could not be read. _zh() renders every reason they write in
+# Chinese; paths, commands, numbers and values stay as they are. Text that comes from the
+# host or a tool verbatim (a command's error output, an exception's message, a value that
+# was not understood) is quoted “…” as it is, never translated by guesswork.
 _REASONS_ZH = {
     "not collected": "未采集",
     "not installed": "未安装",
@@ -148,14 +152,183 @@ _REASONS_ZH = {
     "last is not installed": "未安装 last 命令",
     "no process readable in /proc": "/proc 中没有可读取的进程",
     "unknown reason": "原因未知",
-    "/proc is mounted with hidepid and the module does not run as root (use become)":
-        "/proc 以 hidepid 选项挂载，而模块未以 root 身份运行（请使用 become）",
+    "no output": "没有输出",
+    "empty": "内容为空",
+    "no aggregate cpu line": "没有汇总的 cpu 行",
+    "no per-CPU lines (truncated?)": "没有各个 CPU 的行（内容可能被截断）",
+    "MemTotal is 0": "MemTotal 为 0",
+    "no processes": "没有进程",
+    "no reboot records and no 'begins' line": "既没有重启记录，也没有 'begins' 行",
+    # strerror texts of the OSErrors the collector reports
+    "No such file or directory": "文件或目录不存在",
+    "Permission denied": "权限不足",
+    "Operation not permitted": "操作不被允许",
+    "Is a directory": "是一个目录",
+    "Not a directory": "不是目录",
+    "Input/output error": "输入/输出错误",
+    "No such device": "设备不存在",
+    "No such device or address": "设备或地址不存在",
+    "Stale file handle": "文件句柄已失效",
+    "Transport endpoint is not connected": "传输端点未连接",
+    "Too many levels of symbolic links": "符号链接层级过多",
+    "Connection timed out": "连接超时",
+    "Connection refused": "连接被拒绝",
+    "Host is down": "主机已关闭",
+    "No route to host": "没有到主机的路由",
+    "Resource temporarily unavailable": "资源暂时不可用",
+    "Cannot allocate memory": "无法分配内存",
+    "Value too large for defined data type": "数值超出数据类型的范围",
 }
 
 
+def _quoted(text, strip_repr=False):
+    """``text`` verbatim in “…”; ``strip_repr`` drops the quotes of a Python repr first."""
+    text = str(text).strip()
+    if strip_repr and len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    return f"“{text}”"
+
+
+def _value(match, name="value"):
+    return _quoted(match.group(name), strip_repr=True)
+
+
+def _exited_zh(match):
+    """'<command> exited N: <output>' and 'exit N: <output>' (a command's first line)."""
+    head = f"{match.group('cmd')} 退出码" if match.group("cmd") else "退出码"
+    out = match.group("out").strip()
+    if not out or out == "no output":
+        return f"{head} {match.group('rc')}，没有输出"
+    return f"{head} {match.group('rc')}：{_quoted(out)}"
+
+
+def _internal_zh(match):
+    message = (match.group("message") or "").strip()
+    text = f"{match.group('func')} 中发生内部错误：{match.group('exc')}"
+    return f"{text}：{_quoted(message)}" if message else text
+
+
+_NO_WHAT_ZH = {
+    "NTPSynchronized property": " NTPSynchronized 属性",
+    "'synchronized' line": " 'synchronized' 行",
+    "'Leap status'": " 'Leap status' 字段",
+    "peers header": "对等体列表的表头",
+}
+
+# (pattern, Chinese): the Chinese is a format string of the named groups, or a function of
+# the match. Values in a parser's message are Python reprs ('...'): they are quoted “…”.
+_REASON_PATTERNS = tuple((re.compile(pattern), zh) for pattern, zh in (
+    # the collector
+    (r"^cannot read (?P<path>\S+): (?P<why>.+)$",
+     lambda m: f"无法读取 {m.group('path')}：{_zh(m.group('why'))}"),
+    (r"^cannot read (?P<path>\S+)$", "无法读取 {path}"),
+    (r"^cannot list (?P<path>\S+): (?P<why>.+)$",
+     lambda m: f"无法列出 {m.group('path')}：{_zh(m.group('why'))}"),
+    (r"^internal error in (?P<func>\S+): (?P<exc>[\w.]+)(?::\s*(?P<message>.*))?$", _internal_zh),
+    (r"^statvfs did not answer within (?P<seconds>\d+) s \(hung network filesystem\?\)$",
+     "statvfs 在 {seconds} 秒内没有响应（网络文件系统可能已挂起）"),
+    (r"^/proc is mounted with (?P<option>hidepid\S*)(?P<root> and the module does not run as "
+     r"root \(use become\))?$",
+     lambda m: f"/proc 以 {m.group('option')} 选项挂载" + (
+         "，而模块未以 root 身份运行（请使用 become）" if m.group("root") else "")),
+    (r"^(?P<path>\S+) does not exist$", "{path} 不存在"),
+    (r"^(?P<cmd>\S+) is not installed$", "未安装 {cmd} 命令"),
+    (r"^systemctl not found although systemd runs \(PID 1: (?P<pid1>.*)\)$",
+     "systemd 正在运行（PID 1：{pid1}），但找不到 systemctl 命令"),
+    (r"^(?P<cmd>[^:]+?) exited (?P<rc>-?\d+): (?P<out>.*)$", _exited_zh),
+    (r"^(?P<cmd>)exit (?P<rc>-?\d+): (?P<out>.*)$", _exited_zh),
+    # the parsers
+    (r"^(?P<what>[^:]+): (?P<value>'.*'|\".*\") is not a number$",
+     lambda m: f"{m.group('what')}：{_value(m)} 不是数字"),
+    (r"^(?P<what>[^:]+): (?P<value>'.*'|\".*\") is not an integer$",
+     lambda m: f"{m.group('what')}：{_value(m)} 不是整数"),
+    (r"^expected one line, got (?P<count>\d+)$", "应为 1 行，实际为 {count} 行"),
+    (r"^expected two numbers, got (?P<value>.+)$", lambda m: f"应为两个数字，实际为 {_value(m)}"),
+    (r"^negative value in (?P<value>.+)$", lambda m: f"{_value(m)} 中有负值"),
+    (r"^unexpected format (?P<value>.+)$", lambda m: f"格式无法识别：{_value(m)}"),
+    (r"^the cpu line has (?P<count>\d+) counters, expected at least 4$",
+     "cpu 行只有 {count} 个计数器，至少应有 4 个"),
+    (r"^unexpected btime line (?P<value>.+)$", lambda m: f"btime 行无法识别：{_value(m)}"),
+    (r"^the CPU counters did not advance(?: between the two samples)?$",
+     "两次采样之间 CPU 计数器没有增加"),
+    (r"^unexpected line (?P<value>.+)$", lambda m: f"无法识别的行：{_value(m)}"),
+    (r"^unexpected output (?P<value>.+)$", lambda m: f"无法识别的输出：{_value(m)}"),
+    (r"^(?P<name>\w+) missing \(truncated\?\)$", "缺少 {name}（内容可能被截断）"),
+    (r"^neither MemAvailable nor (?P<names>.+)$",
+     lambda m: "既没有 MemAvailable，也没有 " + "、".join(m.group("names").split(", "))),
+    (r"^expected (?P<count>\d+) (?P<unit>fields|columns), got (?P<got>\d+) in (?P<value>.+)$",
+     lambda m: "应有 {} {}，实际为 {} {}：{}".format(
+         m.group("count"), "个字段" if m.group("unit") == "fields" else "列", m.group("got"),
+         "个" if m.group("unit") == "fields" else "列", _value(m))),
+    (r"^NTPSynchronized=(?P<value>.*)$", lambda m: f"NTPSynchronized 的值无法识别：{_value(m)}"),
+    (r"^(?P<key>System clock synchronized|NTP synchronized): (?P<value>.*)$",
+     lambda m: f"{m.group('key')} 的值无法识别：{_value(m)}"),
+    (r"^no (?P<what>NTPSynchronized property|'synchronized' line|'Leap status'|peers header) "
+     r"in (?P<value>.*)$",
+     lambda m: f"输出中没有{_NO_WHAT_ZH[m.group('what')]}：{_value(m)}"),
+    (r"^unknown leap status (?P<value>.+)$", lambda m: f"无法识别的 Leap status：{_value(m)}"),
+    (r"^unexpected tally code in (?P<value>.+)$",
+     lambda m: f"无法识别的 tally 标记：{_value(m)}"),
+    (r"^reach (?P<value>.+) is not octal$", lambda m: f"reach 值 {_value(m)} 不是八进制数"),
+    (r"^truncated after (?P<value>.+)$", lambda m: f"输出在 {_value(m)} 之后被截断"),
+    (r"^unreadable time(?: in)? (?P<value>.+)$", lambda m: f"无法识别的时间：{_value(m)}"),
+    (r"^no -F or ISO time in (?P<value>.+)$",
+     lambda m: f"没有 -F 格式或 ISO 格式的时间：{_value(m)}"),
+    (r"^not an ISO-8601 time: (?P<value>.+)$", lambda m: f"不是 ISO-8601 时间：{_value(m)}"),
+    (r"^not a valid time: (?P<value>.+)$", lambda m: f"不是有效的时间：{_value(m)}"),
+))
+# "<path or command>: <what went wrong>", as the collector and the parsers prefix a complaint
+_REASON_PREFIX_RE = re.compile(
+    r"^(?P<head>/[^\s:]*(?: btime| pid)?|(?:systemctl|timedatectl|chronyc|ntpq|last)"
+    r"(?: [^\s:]+)*): (?P<rest>.+)$")
+
+
 def _zh(reason):
-    """The Chinese of a reason the rules or the module wrote; anything else unchanged."""
-    return _REASONS_ZH.get(reason, reason)
+    """The Chinese of a reason the rules, the module or the parsers wrote (see above); any
+    other text (a tool's or the host's own message) quoted “…” verbatim."""
+    text = str(reason).strip()
+    if text in _REASONS_ZH:
+        return _REASONS_ZH[text]
+    for pattern, zh in _REASON_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return zh(match) if callable(zh) else zh.format(**match.groupdict())
+    match = _REASON_PREFIX_RE.match(text)
+    if match:
+        head, rest = match.group("head"), match.group("rest")
+        if rest.startswith((head + ": ", head + " ")):  # parsed() names the path again
+            return _zh(rest)
+        return f"{head}：{_zh(rest)}"
+    if not text or " " not in text:  # a path, a command, a value
+        return text
+    return _quoted(text)
+
+
+# What a time service answered (the collector's ask_* methods), in Chinese.
+_ANSWER_PATTERNS = tuple((re.compile(pattern), zh) for pattern, zh in (
+    (r"^NTPSynchronized=(?:yes|no)$", lambda m: m.group(0)),
+    (r"^synchronized: (?P<yes>yes|no)(?: \(NTP service: (?P<service>.*)\))?$",
+     lambda m: "时钟同步：{}{}".format(
+         "是" if m.group("yes") == "yes" else "否",
+         f"（NTP 服务：{m.group('service')}）" if m.group("service") is not None else "")),
+    (r"^Leap status (?P<leap>.+?)(?:, offset (?P<offset>\S+) s)?(?:, stratum (?P<stratum>\S+))?$",
+     lambda m: f"闰秒状态 {m.group('leap')}" + (
+         f"，偏差 {m.group('offset')} 秒" if m.group("offset") else "") + (
+         f"，层级 {m.group('stratum')}" if m.group("stratum") else "")),
+    (r"^system peer (?P<peer>\S+) \(stratum (?P<stratum>\S+), offset (?P<offset>\S+) ms\)$",
+     "系统对等体 {peer}（层级 {stratum}，偏差 {offset} 毫秒）"),
+    (r"^no system peer among (?P<count>\d+) peers?$",
+     "{count} 个对等体中没有系统对等体（sys_peer）"),
+))
+
+
+def _answer_zh(text):
+    """The Chinese of a time service's answer as the collector words it."""
+    for pattern, zh in _ANSWER_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return zh(match) if callable(zh) else zh.format(**match.groupdict())
+    return _zh(text)
 
 
 def _levels(thresholds, name):
@@ -199,7 +372,7 @@ def check_uptime(data):
                         f"inspection: {data['since_error']}", component="boot",
                         evidence=evidence,
                         reason_zh=f"主机于 {boot_iso} 开机；无法与上次巡检比较："
-                                  f"{data['since_error']}")]
+                                  f"{_zh(data['since_error'])}")]
     if since_epoch is None:
         return [make_finding(check_id, "ok",
                              f"Booted {boot_iso}, {up}; no previous inspection to compare with",
@@ -854,7 +1027,7 @@ def check_failed_units(data):
         summary_zh = f"单元 {name} 已失败"
         if unit.get("description"):
             summary += f" ({unit['description']})"
-            summary_zh += f"（{unit['description']}）"
+            summary_zh += f"（{_quoted(unit['description'])}）"
         if extra:
             summary += ": " + ", ".join(extra)
             summary_zh += "：" + "，".join(extra_zh)
@@ -904,7 +1077,7 @@ def check_time_sync(data):
                              f"Clock synchronised ({first['tool']}: {first.get('text', 'yes')})",
                              component="clock", evidence=evidence, values=values,
                              summary_zh=f"时钟已同步（{first['tool']}："
-                                        f"{first.get('text', '是')}）")]
+                                        f"{_answer_zh(first.get('text', '是'))}）")]
     if answers:
         return [make_finding(
             check_id, "warning",
@@ -917,7 +1090,7 @@ def check_time_sync(data):
                 "are its NTP servers reachable (UDP 123), is the offset too large to slew? "
                 "Logs, Kerberos, TLS and backups depend on a correct clock."),
             summary_zh="时钟未同步：" + "；".join(
-                f"{a['tool']}：{a.get('text', '否')}" for a in answers),
+                f"{a['tool']}：{_answer_zh(a.get('text', '否'))}" for a in answers),
             recommendation_zh=(
                 "检查时间同步服务（chronyd、ntpd 或 systemd-timesyncd）：服务是否在运行？NTP 服务器"
                 "是否可达（UDP 123）？时间偏差是否过大、无法逐步校正？日志、Kerberos、TLS 和备份都"
