@@ -12,11 +12,9 @@ translation test of the branch it reaches.
 """
 
 import ast
-import collections
 import copy
 import importlib.util
 import os
-import re
 import shutil
 import subprocess
 import time
@@ -28,6 +26,7 @@ from ansible.module_utils.weibao_inspection import findings as findings_module
 from ansible.module_utils.weibao_inspection.findings import validate_finding
 from ansible.module_utils.weibao_inspection.parsers import linux_system as ls
 from ansible.module_utils.weibao_inspection.rules import system as rules
+from chinese_text import check_every_finding, chinese_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NOW = 1764000000.0  # 2025-11-24T16:00:00Z
@@ -40,55 +39,11 @@ ALL_CHECKS = {
 GIB = 1024 ** 3
 
 
-CJK_RE = re.compile(r"[\u4e00-\u9fff]")
-NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
-
-
-def chinese_problems(finding):
-    """Why ``finding`` lacks proper zh-CN text (an empty list when it has it)."""
-    zh = (finding.get("translations") or {}).get("zh-CN") or {}
-    summary = zh.get("summary", "")
-    problems = []
-    if not summary:
-        problems.append("no zh-CN summary")
-    elif not CJK_RE.search(summary):
-        problems.append(f"zh-CN summary has no Chinese character: {summary!r}")
-    if finding["recommendation"] and not zh.get("recommendation"):
-        problems.append("no zh-CN recommendation beside the English one")
-    if zh.get("recommendation") and not CJK_RE.search(zh["recommendation"]):
-        problems.append(f"zh-CN recommendation has no Chinese character: {zh['recommendation']!r}")
-    if not finding["recommendation"] and zh.get("recommendation"):
-        problems.append("a zh-CN recommendation without an English one")
-    missing = collections.Counter(NUMBER_RE.findall(finding["summary"])) \
-        - collections.Counter(NUMBER_RE.findall(summary))
-    if summary and missing:
-        problems.append(f"numbers of the English summary missing from the Chinese one: "
-                        f"{sorted(missing)} ({finding['summary']!r} / {summary!r})")
-    return problems
-
-
 @pytest.fixture(autouse=True)
 def every_finding_has_chinese(monkeypatch):
-    """Check the zh-CN text of every finding the rules build while a test runs.
-
-    ``make_finding`` and ``unknown`` are wrapped where rules/system.py looks them up, so a
-    branch without Chinese fails the test that reaches it, at the point it is built.
-    Returns the list of findings checked.
-    """
-    checked = []
-
-    def checking(build):
-        def wrapper(*args, **kwargs):
-            finding = build(*args, **kwargs)
-            problems = chinese_problems(finding)
-            assert not problems, f"{finding['check_id']} ({finding['status']}): {problems}"
-            checked.append(finding)
-            return finding
-        return wrapper
-
-    monkeypatch.setattr(rules, "make_finding", checking(rules.make_finding))
-    monkeypatch.setattr(rules, "unknown", checking(rules.unknown))
-    return checked
+    """Every finding the rules build while a test runs is checked for its zh-CN text
+    (tests/unit/chinese_text.py); returns the findings checked."""
+    return check_every_finding(monkeypatch, rules)
 
 
 def raw(folder, name):
