@@ -366,16 +366,26 @@ def test_an_entry_earlier_than_the_one_before_is_refused(tmp_path):
     log.append("a", "change.submit", "CR-1", now=T0)
     before = log.path.read_bytes()
     with pytest.raises(TimeOrderError) as err:
-        log.append("a", "change.approve", "CR-1", now=T0 - timedelta(seconds=1))
+        log.append("a", "change.approve", "CR-1", now=T0 - timedelta(minutes=5, seconds=1))
     assert err.value.exit_code == 3
     message = err.value.render()
-    assert "2026-11-03T07:59:59Z, is earlier than the last entry's (1, 2026-11-03T08:00:00Z)" \
-        in message and "\n" not in message
+    assert ("2026-11-03T07:54:59Z, is more than 5 minutes earlier than the last entry's "
+            "(1, 2026-11-03T08:00:00Z)") in message and "\n" not in message
     assert log.path.read_bytes() == before  # nothing written
     with pytest.raises(TimeOrderError):
         log.check_time(T0 - timedelta(hours=1))
     log.check_time(T0)
     assert log.append("a", "change.approve", "CR-1", now=T0).seq == 2  # the same second is fine
+    assert log.verify().ok
+
+
+def test_two_people_signing_at_once_may_append_out_of_order_by_minutes(tmp_path):
+    """Operator and recorder attest together: each reads the clock, signs (a passphrase
+    prompt), then appends; the one who read the clock first may append second."""
+    log = AuditLog(tmp_path / "a.jsonl")
+    log.append("li.si", "change.attest", "CR-1", now=T0 + timedelta(minutes=3))
+    log.check_time(T0)
+    assert log.append("zhang.san", "change.attest", "CR-1", now=T0).seq == 2
     assert log.verify().ok
 
 
@@ -389,8 +399,8 @@ def test_backdated_entry_written_by_hand_is_the_first_bad_one(tmp_path):
         entry.update(rehash(entry))
         prev = entry["hash"]
     rewrite(log, [entry_line(e) for e in raw])
-    result = assert_broken_at(log, 3, "its time 2026-11-03T07:00:00Z is earlier than the entry "
-                                      "before it (2026-11-03T08:01:00Z)")
+    result = assert_broken_at(log, 3, "its time 2026-11-03T07:00:00Z is more than 5 minutes "
+                                      "earlier than the entry before it (2026-11-03T08:01:00Z)")
     assert result.line == 3
 
 

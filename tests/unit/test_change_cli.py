@@ -77,7 +77,7 @@ def test_a_clock_behind_the_audit_log_is_one_line_and_exit_3(env):
     assert result.exit_code == 3, result.output
     [line] = lines(result.output)
     assert line.startswith("weibao: error: audit log ")
-    assert "is earlier than the last entry's (1, " in line and "check the clock" in line
+    assert "earlier than the last entry's (1, " in line and "check the clock" in line
 
 
 # ----------------------------------------------------------------------------- new, validate

@@ -371,7 +371,7 @@ def test_a_backdated_act_is_refused_and_nothing_is_recorded(env):
         env.submit(path)
     message = err.value.render()
     assert err.value.exit_code == 3 and "\n" not in message
-    assert "is earlier than the last entry's (2, 2026-03-07T12:00:00Z)" in message
+    assert "earlier than the last entry's (2, 2026-03-07T12:00:00Z)" in message
     assert env.audit_lines() == audit_before
     assert signoffs_path(path).read_bytes() == signoffs_before
     with pytest.raises(TimeOrderError):

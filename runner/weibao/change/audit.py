@@ -34,7 +34,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -146,7 +146,7 @@ class AuditLog:
             if now is None:
                 # the clock is read under the lock: two writers at once stay in time order
                 body["time"] = utc_timestamp(None)
-            if last is not None and body["time"] < last.time:
+            if last is not None and _backdated(body["time"], last.time):
                 raise time_order_error(self.path, body["time"], last)
             body["seq"] = last.seq + 1 if last else 1
             body["prev"] = last.hash if last else GENESIS
@@ -164,17 +164,16 @@ class AuditLog:
         return last
 
     def check_time(self, now: datetime) -> None:
-        """TimeOrderError when an entry made at ``now`` would be earlier than the last one."""
+        """TimeOrderError when an entry made at ``now`` would be backdated (more than
+        SIMULTANEOUS earlier than the last one)."""
         last = self.last()
         stamp = utc_timestamp(now)
-        if last is not None and stamp < last.time:
+        if last is not None and _backdated(stamp, last.time):
             raise time_order_error(self.path, stamp, last)
 
     def head(self) -> str:
         """Hash of the last entry (GENESIS for an empty log); BrokenChain if the log is bad."""
-        last = None
-        for entry in self.entries():
-            last = entry
+        last = self.last()
         return last.hash if last else GENESIS
 
     def entries(self, change_id: str | None = None) -> Iterator[Entry]:
@@ -264,10 +263,28 @@ class AuditLog:
                           what=what, reason=exc.strerror or str(exc))
 
 
+# Two people signing at once (operator and recorder attesting together) each read the clock
+# before their signature is made, then append in whichever order the lock lets them: an entry
+# may be this much earlier than the one before it. More is backdating, refused and reported.
+# Five minutes cannot gain anything against a notice of hours or a window of hours.
+SIMULTANEOUS = timedelta(minutes=5)
+
+
+def _backdated(time: str, previous: str) -> bool:
+    try:
+        return _parse_utc(time) < _parse_utc(previous) - SIMULTANEOUS
+    except ValueError:
+        return time < previous  # not a timestamp of ours: the shape check names it
+
+
+def _parse_utc(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
 def time_order_error(path: Path, time: str, last: Entry) -> TimeOrderError:
-    return TimeOrderError(N_("audit log %(file)s: the time now, %(time)s, is earlier than the "
-                             "last entry's (%(seq)s, %(last)s): entries are never backdated; "
-                             "check the clock of this machine"),
+    return TimeOrderError(N_("audit log %(file)s: the time now, %(time)s, is more than 5 minutes "
+                             "earlier than the last entry's (%(seq)s, %(last)s): entries are "
+                             "never backdated; check the clock of this machine"),
                           file=str(path), time=time, seq=last.seq, last=last.time)
 
 
@@ -361,9 +378,10 @@ def _check_line(raw: bytes, path: Path, line: int, seq: int, prev: str,
     if sha256_hex(entry.body()) != entry.hash:
         raise broken(N_("audit log %(file)s: line %(line)s (entry %(seq)s): its hash does not "
                         "match its contents (changed after it was written)"))
-    if entry.time < prev_time:
+    if _backdated(entry.time, prev_time):
         raise broken(N_("audit log %(file)s: line %(line)s (entry %(seq)s): its time %(time)s "
-                        "is earlier than the entry before it (%(previous)s): backdated"),
+                        "is more than 5 minutes earlier than the entry before it "
+                        "(%(previous)s): backdated"),
                      time=entry.time, previous=prev_time)
     return entry
 
