@@ -38,9 +38,9 @@ def store(tmp_path):
 
 
 def new_run(store, hosts=("h1", "h2"), status="running", pid=None, site="s1",
-            started=NOW):
+            started=NOW, kind="inspection"):
     with store.session() as s:
-        run = Run(kind="inspection", site=site, period="2026-11", status=status,
+        run = Run(kind=kind, site=site, period="2026-11", status=status,
                   started_at=started, user="t", inventory="inv", playbook="pb", limit="",
                   ansible_version="2.19", weibao_version="0", site_meta={}, pid=pid,
                   controller=socket.gethostname(), message="", artifact_dir="",
@@ -153,6 +153,20 @@ def test_crashed_run_is_closed_as_interrupted(store):
         assert "stopped before the run finished" in run.message
         assert {h.status for h in run.hosts} == {"interrupted"}
         assert s.get(Run, alive).status == "running"
+
+
+def test_a_crashed_change_run_is_left_to_the_change_service(store):
+    """`weibao inspect` and `weibao runs` close crashed inspections only: a change run is
+    closed by the change service, which also closes its change and writes the audit entry
+    (closing it here would leave the change `running` for good)."""
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    change = new_run(store, pid=proc.pid, kind="change")
+    inspection = new_run(store, pid=proc.pid)
+    assert close_stale_runs(store) == [inspection]
+    with store.session() as s:
+        assert s.get(Run, change).status == "running"
+    assert close_stale_runs(store, kinds=("change", "change-check")) == [change]
 
 
 def test_a_pid_reused_by_another_program_does_not_keep_a_crashed_run_open(store):

@@ -267,7 +267,7 @@ class ChangeService:
         now = self.now()
         with suppress(BrokenChain):  # a damaged log: the rules and the sign-offs say so
             self.log.check_time(now)
-        closed = close_stale_runs(self.store)
+        closed = close_stale_runs(self.store, kinds=("change", "change-check"))
         if not closed:
             return []
         with self.store.session() as s:

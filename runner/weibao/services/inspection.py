@@ -186,18 +186,22 @@ def _short(command: str) -> str:
     return " ".join(Path(word).name for word in command.split()[:2]) or "?"
 
 
-def close_stale_runs(store: Store) -> list[int]:
+def close_stale_runs(store: Store, kinds: tuple[str, ...] = ("inspection",)) -> list[int]:
     """Runs still ``running`` whose runner process is gone: stop what they left running on
     this controller, then mark them interrupted. Returns the run ids closed.
 
     A killed runner does not take ansible-playbook's worker with it (the worker runs in a
     session of its own and may still be changing hosts): every process of the run's private
     data directory is killed first, and the run's message and ``detail.stopped`` say which.
-    A run whose processes cannot be stopped (not ours to kill) stays ``running``."""
+    A run whose processes cannot be stopped (not ours to kill) stays ``running``.
+
+    ``kinds``: the kinds of run to close. Change runs are closed only by the change service
+    (``ChangeService.recover``), which also closes their change and audits it."""
     closed = []
     me = socket.gethostname()
     with store.session() as s:
-        for run in s.scalars(select(Run).where(Run.status == "running")):
+        for run in s.scalars(select(Run).where(Run.status == "running",
+                                               Run.kind.in_(kinds))):
             if run.controller != me:
                 continue  # another controller's run: it may still be going
             if runner_alive(run):
