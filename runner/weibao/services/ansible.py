@@ -64,9 +64,17 @@ def run_playbook(
         "ANSIBLE_CONFIG": str(root / "ansible.cfg"),
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_NOCOLOR": "1",
+        # ansible-runner turns host key checking off unless the environment says otherwise;
+        # weibao's ansible.cfg keeps it on (a changed host key is not a host to trust)
+        "ANSIBLE_HOST_KEY_CHECKING": os.environ.get("ANSIBLE_HOST_KEY_CHECKING", "True"),
     }
 
+    scrubbed = False
+
     def handle(event: dict[str, Any]) -> bool:
+        nonlocal scrubbed
+        if not scrubbed:  # ansible-runner wrote artifacts/<ident>/command before the run
+            scrubbed = scrub_command_env(private_data_dir)
         event_handler(event)
         return True  # keep the event in the archive
 
@@ -80,6 +88,9 @@ def run_playbook(
             extravars=extravars,
             limit=limit or None,
             envvars=envvars,
+            # no jsonfile fact cache in the archive: facts hold each host's environment
+            # (ansible_env), which weibao neither needs nor may keep
+            fact_cache_type="memory",
             event_handler=handle,
             cancel_callback=cancelled,
             cmdline="--check" if check else None,
@@ -92,6 +103,7 @@ def run_playbook(
         raise RunnerError(N_("ansible-runner could not start: %(reason)s"),
                           reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                           ) from exc
+    scrub_command_env(private_data_dir)
     if runner.status in ("canceled", "timeout"):
         stop_leftovers(private_data_dir)
     tail = ""
@@ -104,6 +116,45 @@ def run_playbook(
     return PlaybookResult(status=runner.status, rc=runner.rc or 0, stdout_tail=tail)
 
 
+# Environment variables kept with their value in the archived command; any other variable
+# of the controller's environment (a database URL with its password, a token) keeps only its
+# name there. ansible-runner records the whole environment it started ansible-playbook with.
+ARCHIVED_ENV = ("ANSIBLE_", "AWX_", "RUNNER_", "LANG", "LC_", "PATH", "PWD", "HOME", "USER",
+                "LOGNAME", "PYTHON", "CONTAINERS_CONF", "TZ", "JOB_ID")
+NOT_ARCHIVED = "(not archived)"
+
+
+def scrub_command_env(private_data_dir: Path) -> bool:
+    """Replace the values of environment variables that are not Ansible's own in every
+    ``artifacts/*/command`` of the run (the archive keeps the names); True when one was
+    found. Idempotent; the file is replaced atomically."""
+    import json
+
+    done = False
+    for command in Path(private_data_dir).glob("artifacts/*/command"):
+        try:
+            data = json.loads(command.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        env = data.get("env") if isinstance(data, dict) else None
+        if isinstance(env, dict):
+            data["env"] = {k: v if _archivable(k) else NOT_ARCHIVED for k, v in env.items()}
+            tmp = command.with_name(command.name + ".tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(tmp, command)
+        done = True
+    return done
+
+
+def _archivable(name: str) -> bool:
+    if not name.startswith(ARCHIVED_ENV):
+        return False
+    # ANSIBLE_VAULT_PASSWORD_FILE is a path: kept; anything else naming a secret is not
+    words = name.split("_")
+    return name.endswith("_FILE") or not (
+        {"PASSWORD", "PASSWD", "PASS", "SECRET", "TOKEN"} & set(words) or words[-1] == "KEY")
+
+
 def find_leftovers(private_data_dir: Path) -> dict[int, str]:
     """Processes of the run whose private data directory is ``private_data_dir`` that are
     still running on this controller, as {pid: command line}.
@@ -114,18 +165,28 @@ def find_leftovers(private_data_dir: Path) -> dict[int, str]:
     gives them (``AWX_ISOLATED_DATA_DIR`` inside this run's private data directory). A process
     that has ended but is not yet reaped (a zombie) has no environment and is not listed.
     """
-    needle = f"AWX_ISOLATED_DATA_DIR={Path(private_data_dir).resolve()}/".encode()
+    directory = f"{Path(private_data_dir).resolve()}/"
+    needle = f"AWX_ISOLATED_DATA_DIR={directory}".encode()
     found: dict[int, str] = {}
     proc = Path("/proc")
     for entry in proc.iterdir() if proc.is_dir() else ():
         if not entry.name.isdigit():
             continue
         try:
-            if needle in (entry / "environ").read_bytes():
-                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").strip()
-                found[int(entry.name)] = command.decode("utf-8", "replace")[:200]
+            argv = (entry / "cmdline").read_bytes()
         except OSError:
-            continue  # gone, or not ours to read
+            continue  # gone
+        # ansible-playbook's command line names the run's files (-e @<dir>/env/extravars):
+        # readable even when the process is another user's (a run started with sudo)
+        ours = directory.encode() in argv
+        if not ours:
+            try:
+                ours = needle in (entry / "environ").read_bytes()
+            except OSError:
+                continue  # gone, or another user's process that does not name the run
+        if ours:
+            command = argv.replace(b"\0", b" ").strip()
+            found[int(entry.name)] = command.decode("utf-8", "replace")[:200]
     return found
 
 
