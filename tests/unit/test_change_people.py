@@ -245,3 +245,19 @@ def test_missing_file_names_it(tmp_path):
 def test_name_must_be_text(tmp_path, keys):
     text = "people:\n" + person("a.one", pub(keys["a"])).replace("name: 张三", "name: [x]")
     assert error_of(write(tmp_path, text)).endswith("people[0].name: expected a string, got list")
+
+
+def test_the_recorded_sha256_is_the_files_bytes_line_endings_included(tmp_path, keys):
+    """What every sign-off records is what `sha256sum people.yml` prints: a file whose
+    line endings were changed (LF to CRLF) is another file."""
+    import hashlib
+
+    text = "people:\n" + person("a.one", pub(keys["a"]))
+    lf = write(tmp_path, text)
+    crlf = tmp_path / "crlf" / "people.yml"
+    crlf.parent.mkdir()
+    crlf.write_bytes(text.replace("\n", "\r\n").encode())
+    assert load_people(lf).sha256 == hashlib.sha256(lf.read_bytes()).hexdigest()
+    assert load_people(crlf).sha256 == hashlib.sha256(crlf.read_bytes()).hexdigest()
+    assert load_people(crlf).sha256 != load_people(lf).sha256
+    assert load_people(crlf).get("a.one").fingerprint == load_people(lf).get("a.one").fingerprint

@@ -156,12 +156,13 @@ def _read_yaml(path: Path) -> tuple[Any, str]:
     if not path.is_file():
         raise ConfigError(N_("people file %(file)s: does not exist"), file=str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(N_("people file %(file)s: cannot be read: %(reason)s"),
                           file=str(path), reason=getattr(exc, "strerror", None) or str(exc)
                           ) from exc
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()  # the bytes, as decoded
+    digest = hashlib.sha256(data).hexdigest()  # the file's bytes, as sha256sum says
     try:
         return yaml.load(text, Loader=_StrictLoader), digest  # noqa: S506 - SafeLoader kind
     except yaml.YAMLError as exc:
