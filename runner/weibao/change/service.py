@@ -410,7 +410,8 @@ class ChangeService:
             self._may_submit(ctx, state)
             return
         check_round(ctx)
-        if act != "close" and state not in ("running", "succeeded", "failed", "closed"):
+        if act != "close" and state not in ("running", "succeeded", "failed", "interrupted",
+                                            "closed"):
             # what the round signed so far must still be what is in use: the same people
             # file, the same playbook (a retrospective approval and a closing come after the
             # run, when only what ran matters)
