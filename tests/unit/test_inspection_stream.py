@@ -122,6 +122,7 @@ def test_invalid_finding_becomes_unknown_not_dropped(store):
     assert [r.status for r in rows] == ["unknown", "unknown"]
     assert all(r.check_id == "weibao.module_output" for r in rows)
     assert "invalid finding" in rows[0].summary
+    assert all("检查结果" in r.translations["zh-CN"]["summary"] for r in rows)  # both languages
 
 
 def test_other_modules_results_are_not_findings(store):

@@ -198,13 +198,6 @@ def _validate_translations(translations):
                                f"most {MAX_SUMMARY_CHARS} characters")
 
 
-def localized(finding, lang):
-    """(summary, recommendation) of ``finding`` in ``lang``, English where none is given."""
-    texts = (finding.get("translations") or {}).get(lang) or {}
-    return (texts.get("summary") or finding["summary"],
-            texts.get("recommendation") or finding["recommendation"])
-
-
 def _scalar(value):
     return value is None or isinstance(value, (bool, int, float, str))
 

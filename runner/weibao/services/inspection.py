@@ -85,7 +85,7 @@ def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
     out = []
     if not isinstance(findings, list):
         return [unknown("weibao.module_output", "module returned findings that are not a list",
-                        host=host)]
+                        host=host, reason_zh="模块返回的检查结果不是列表")]
     for item in findings:
         try:
             if isinstance(item, dict):
@@ -95,7 +95,8 @@ def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
             check = item.get("check_id") if isinstance(item, dict) else None
             out.append(unknown("weibao.module_output",
                                f"module returned an invalid finding ({check}): {exc}",
-                               host=host))
+                               host=host,
+                               reason_zh=f"模块返回了不符合格式的检查结果（{check}）：“{exc}”"))
     return out
 
 
