@@ -253,6 +253,12 @@ def test_validate_names_the_line_in_chinese(env):
     (line,) = [x for x in lines(result.output) if "window.end" in x]
     assert line.startswith(f"{path}: 第 ") and " 行: window.end" in line, line
     assert "line" not in line[len(str(path)):]
+    # the same problem met by another command (submit reads the request first)
+    result = weibao(env, "--lang", "zh-CN", "change", "submit", str(path), "--key",
+                    str(env.keys["wang.fang"]))
+    assert result.exit_code == 3
+    [line] = lines(result.output)
+    assert f"{path}: 第 " in line and " 行: window.end" in line and " line " not in line, line
 
 
 def test_run_failure_points_to_the_rollback_plan(env):

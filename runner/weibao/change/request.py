@@ -163,11 +163,24 @@ class Problem:
         return gettext(self.message) % {**params, "where": self.where(file, gettext)}
 
     def to_error(self, file: str | Path) -> ConfigError:
-        return ConfigError(self.message, where=self.where(file), **dict(self.params))
+        return RequestError(self, file)
 
     def __str__(self) -> str:
         text = self.message % {**self.params, "where": self.field or "(document)"}
         return text
+
+
+class RequestError(ConfigError):
+    """A problem of a request file as an error: rendered, "line N" included, in the user's
+    language like ``weibao change validate`` renders it."""
+
+    def __init__(self, problem: Problem, file: str | Path) -> None:
+        self.problem = problem
+        self.file = file
+        super().__init__(problem.message, where=problem.where(file), **dict(problem.params))
+
+    def render(self, gettext: GetText | None = None) -> str:
+        return self.problem.render(gettext, self.file)
 
 
 def _problem(path: FieldPath, msg: str, lines: Mapping[FieldPath, int] | None = None,
