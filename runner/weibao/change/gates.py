@@ -563,10 +563,11 @@ def check_people_file(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS) -> None:
                           people=str(ctx.people.path), current=ctx.people.sha256[:12])
 
 
-def check_playbook_unchanged(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS) -> str:
+def check_playbook_unchanged(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS,
+                             files: dict[str, str | None] | None = None) -> str:
     """The change playbook (and its roles' files) are as every sign-off of the round signed
-    them; returns the current digest."""
-    current = playbook_digest(ctx.request)
+    them; returns the current digest (of ``files`` when the caller has read them already)."""
+    current = sha256_hex(files if files is not None else playbook_files(ctx.request))
     for record, data in _round_data(ctx):
         if record.act in acts and data.get("playbook_digest") != current:
             raise Refusal("playbook", N_("playbook %(playbook)s (or a file of its roles) was "
@@ -609,9 +610,9 @@ def gate_playbook(ctx: Context) -> dict[str, Any]:
             raise Refusal("playbook", N_("playbook %(playbook)s: play %(play)s must stop the "
                                          "change at the first failure (any_errors_fatal: true)"),
                           playbook=name, play=label)
-    digest = check_playbook_unchanged(ctx)
-    return {"playbook": name, "plays": len(plays), "digest": digest,
-            "files": playbook_files(ctx.request)}
+    files = playbook_files(ctx.request)  # read once: the digest checked is of these files
+    digest = check_playbook_unchanged(ctx, files=files)
+    return {"playbook": name, "plays": len(plays), "digest": digest, "files": files}
 
 
 def gate_backups(ctx: Context) -> dict[str, Any]:

@@ -54,7 +54,6 @@ from weibao.change.gates import (
     local_time,
     lock_refusal,
     people_file,
-    playbook_digest,
     playbook_files,
 )
 from weibao.change.locks import Lock, LockDir
@@ -359,7 +358,8 @@ class ChangeService:
             raise self._refused(actor, request.id, act, refusal, now, request) from None
         with locked(request.path):
             head = self.log.head() if act in HEAD_ACTS else ""
-            playbook = playbook_digest(request)
+            files = playbook_files(request)  # read once: the files listed are those signed
+            playbook = sha256_hex(files)
             text = statement(request.id, act, request.digest, signer.id, utc_timestamp(now),
                              role=role, audit_head=head, close=close,
                              people_sha256=people.sha256, playbook_digest=playbook)
@@ -375,7 +375,7 @@ class ChangeService:
                                       "people_file": str(people.path),
                                       "people_sha256": people.sha256,
                                       "playbook_digest": playbook,
-                                      "playbook_files": playbook_files(request)}
+                                      "playbook_files": files}
             if head:
                 detail["audit_head"] = head
             if act == "close":
