@@ -116,28 +116,20 @@ def _size(num_bytes):
     return f"{value:.1f} PiB"
 
 
-def _duration(seconds):
-    seconds = int(seconds)
-    days, rest = divmod(seconds, 86400)
+def _duration(seconds, units=("d", "h", "min")):
+    day, hour, minute = units
+    days, rest = divmod(int(seconds), 86400)
     hours, rest = divmod(rest, 3600)
     minutes = rest // 60
     if days:
-        return f"{days} d {hours} h"
+        return f"{days} {day} {hours} {hour}"
     if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+        return f"{hours} {hour} {minutes} {minute}"
+    return f"{minutes} {minute}"
 
 
 def _duration_zh(seconds):
-    seconds = int(seconds)
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes = rest // 60
-    if days:
-        return f"{days} 天 {hours} 小时"
-    if hours:
-        return f"{hours} 小时 {minutes} 分钟"
-    return f"{minutes} 分钟"
+    return _duration(seconds, ("天", "小时", "分钟"))
 
 
 # The collector module (weibao_inspect_system) and the parsers (parsers/linux_system.py) say
