@@ -176,13 +176,19 @@ def test_faulty_host_readonly_mount_is_critical(inspection: Inspection,
         "/etc/fstab line says rw), got:\n" + _show(items))
 
 
+def _healthy_ok(inspection: Inspection, findings: list[dict], check_id: str) -> list[dict]:
+    """The healthy host reports ``check_id``, and only as ok; returns its findings."""
+    items = _of(findings, inspection.hosts.healthy, check_id)
+    assert items, f"the healthy host must report {check_id} (ok), not leave it out"
+    assert all(f["status"] == "ok" for f in items), (
+        f"the healthy host has no fault for {check_id}, got:\n" + _show(items))
+    return items
+
+
 def test_healthy_host_has_no_inode_or_readonly_mount_faults(inspection: Inspection,
                                                             findings: list[dict]) -> None:
     for check_id in ("system.filesystem_inodes", "system.readonly_mounts"):
-        items = _of(findings, inspection.hosts.healthy, check_id)
-        assert items, f"the healthy host must report {check_id} (ok), not leave it out"
-        assert all(f["status"] == "ok" for f in items), (
-            f"the healthy host has no fault for {check_id}, got:\n" + _show(items))
+        items = _healthy_ok(inspection, findings, check_id)
         assert not [f for f in items
                     if f["component"] in ("/mnt/weibao-inodes", "/mnt/weibao-ro")], (
             "the healthy host has no fault mounts, got:\n" + _show(items))
@@ -191,10 +197,7 @@ def test_healthy_host_has_no_inode_or_readonly_mount_faults(inspection: Inspecti
 def test_healthy_host_has_no_disk_or_link_errors(inspection: Inspection,
                                                  findings: list[dict]) -> None:
     for check_id in ("errlog.disk_io", "errlog.nic_link"):
-        items = _of(findings, inspection.hosts.healthy, check_id)
-        assert items, f"the healthy host must report {check_id} (ok), not leave it out"
-        assert all(f["status"] == "ok" for f in items), (
-            f"the healthy host has no fault for {check_id}, got:\n" + _show(items))
+        _healthy_ok(inspection, findings, check_id)
 
 
 def test_findings_status_filter(inspection: Inspection, run: dict,

@@ -59,7 +59,7 @@ from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     rpm_label_compare,
     split_evr,
 )
-from ansible.module_utils.weibao_inspection.rules.common import section_error
+from ansible.module_utils.weibao_inspection.rules.common import STRERROR_ZH, section_error
 
 CHECK_IDS = (
     "patch.os_release",
@@ -217,16 +217,7 @@ _REASON_ZH_EXACT = {
     "unrecognised dpkg-query lines": "无法识别的 dpkg-query 输出行",
     "unrecognised rpm -q lines": "无法识别的 rpm -q 输出行",
     "package metadata cache": "软件包元数据缓存",
-    # strerror texts of the OSErrors the collector reports
-    "No such file or directory": "文件或目录不存在",
-    "Permission denied": "权限不足",
-    "Is a directory": "是一个目录",
-    "Not a directory": "不是目录",
-    "Input/output error": "输入/输出错误",
-    "Operation not permitted": "操作不被允许",
-    "Compressed file ended before the end-of-stream marker was reached":
-        "压缩文件不完整（在流结束标记之前就已结束）",
-    "Not a gzipped file": "不是 gzip 压缩文件",
+    **STRERROR_ZH,
 }
 _REASON_ZH_PATTERNS = (
     # first: the reason in its parentheses may itself match the patterns below

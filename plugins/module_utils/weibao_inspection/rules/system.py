@@ -35,7 +35,7 @@ import re
 
 from ansible.module_utils.weibao_inspection.findings import judge, make_finding, unknown
 from ansible.module_utils.weibao_inspection.parsers.linux_system import epoch_to_iso
-from ansible.module_utils.weibao_inspection.rules.common import section_error
+from ansible.module_utils.weibao_inspection.rules.common import STRERROR_ZH, section_error
 
 # {check: {"warning": x, "critical": y}}; a level set to None is disabled.
 DEFAULT_THRESHOLDS = {
@@ -151,25 +151,7 @@ _REASONS_ZH = {
     "MemTotal is 0": "MemTotal 为 0",
     "no processes": "没有进程",
     "no reboot records and no 'begins' line": "既没有重启记录，也没有 'begins' 行",
-    # strerror texts of the OSErrors the collector reports
-    "No such file or directory": "文件或目录不存在",
-    "Permission denied": "权限不足",
-    "Operation not permitted": "操作不被允许",
-    "Is a directory": "是一个目录",
-    "Not a directory": "不是目录",
-    "Input/output error": "输入/输出错误",
-    "No such device": "设备不存在",
-    "No such device or address": "设备或地址不存在",
-    "Stale file handle": "文件句柄已失效",
-    "Transport endpoint is not connected": "传输端点未连接",
-    "Too many levels of symbolic links": "符号链接层级过多",
-    "Connection timed out": "连接超时",
-    "Connection refused": "连接被拒绝",
-    "Host is down": "主机已关闭",
-    "No route to host": "没有到主机的路由",
-    "Resource temporarily unavailable": "资源暂时不可用",
-    "Cannot allocate memory": "无法分配内存",
-    "Value too large for defined data type": "数值超出数据类型的范围",
+    **STRERROR_ZH,
 }
 
 
