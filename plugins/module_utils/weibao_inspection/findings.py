@@ -15,10 +15,16 @@ A finding is a plain dict so that it crosses the module/JSON/runner boundary unc
     thresholds      the thresholds the values were judged against, {name: number|string}
     translations    the summary and recommendation in other languages, by language tag:
                     {"zh-CN": {"summary": ..., "recommendation": ...}}
+    message         what the rule said, as messages (key + parameters, see messages.py):
+                    {"summary": {...}, "recommendation": {...} | None}; reports render it
+                    again in their own language and the site's time zone
+    cause           for ``unknown`` only: why the check could not judge, one of
+                    :data:`CAUSES` (coverage counts the check as not evaluated for it)
 
-Modules run on the managed host, where the controller's gettext catalogs are not available,
-so each rule writes its text in both of the contract's languages side by side
-(``make_finding(..., summary_zh=..., recommendation_zh=...)``); reports pick the language.
+Rules never write prose: they pass messages (``msg(key, **params)``) whose English and
+Chinese text live in the catalogue (``catalogue/<area>.py``); :func:`make_finding` renders
+``summary`` and ``translations`` from them (times in UTC) so that every consumer of the
+plain fields keeps working, and keeps the messages for rendering in the site's zone.
 
 Python 2.7-compatible syntax is not required: targets run Python 3 (ansible-core 2.19
 supports Python 3.8+ on targets).
@@ -27,6 +33,8 @@ supports Python 3.8+ on targets).
 from __future__ import annotations
 
 import re
+
+from ansible.module_utils.weibao_inspection.messages import is_message, msg, render
 
 STATUSES = ("ok", "warning", "critical", "unknown")
 # For sorting worst first and rolling up a host's status: a warning is a known problem to act
@@ -50,8 +58,25 @@ FIELDS = (
     "values",
     "thresholds",
     "translations",
+    "message",
+    "cause",
 )
-OPTIONAL_FIELDS = ("translations",)
+OPTIONAL_FIELDS = ("translations", "message", "cause")
+# Why a check was not evaluated (coverage). ``not_applicable`` comes from a module's
+# ``not_applicable`` list, ``unreachable``/``collector_failed``/``no_result`` from the runner;
+# the others are the causes of ``unknown`` findings.
+CAUSES = (
+    "not_applicable",      # the check does not apply to this host (no systemd, no swap tool)
+    "no_permission",       # the source needs privileges the inspection did not have
+    "tool_missing",        # the command that provides the source is not installed
+    "source_unreadable",   # the file or command failed (I/O error, exit status, timeout)
+    "not_understood",      # output the parser does not understand
+    "stale",               # the source is too old or unverifiable to judge on
+    "incomplete",          # the source does not cover what is needed (rotated, capped)
+    "unreachable",         # the device could not be reached
+    "collector_failed",    # the area's module failed on this host
+    "no_result",           # the area ran but said nothing about this check
+)
 # Languages a finding's text may be translated into (the summary itself is English).
 LANGUAGES = ("zh-CN",)
 UNKNOWN_RECOMMENDATION = "Check why the inspection could not judge this item and re-run it."
@@ -107,12 +132,25 @@ def make_finding(
     host="",
     summary_zh="",
     recommendation_zh="",
+    cause=None,
 ):
     """Build a valid finding; raise FindingError when the arguments break the schema.
 
-    ``summary_zh`` and ``recommendation_zh`` are the Simplified Chinese text of the summary
-    and the recommendation (the contract's second language).
+    ``summary`` and ``recommendation`` are messages (``msg(key, **params)``): the finding
+    gets the English and Chinese text from the catalogue and keeps the messages. Plain
+    strings with ``summary_zh`` / ``recommendation_zh`` beside them are still accepted for
+    findings made outside the catalogue (tests, older stored findings).
     """
+    message = None
+    if is_message(summary):
+        if recommendation and not is_message(recommendation):
+            raise FindingError(f"{check_id}: a message summary needs a message recommendation")
+        message = {"summary": summary, "recommendation": recommendation or None}
+        summary_zh = render(summary, "zh-CN")
+        summary = render(summary, "en")
+        if recommendation:
+            recommendation_zh = render(recommendation, "zh-CN")
+            recommendation = render(recommendation, "en")
     zh = {}
     if summary_zh:
         zh["summary"] = " ".join(str(summary_zh).split())[:MAX_SUMMARY_CHARS]
@@ -130,23 +168,43 @@ def make_finding(
         "thresholds": dict(thresholds or {}),
         "translations": {"zh-CN": zh} if zh else {},
     }
+    if message is not None:
+        finding["message"] = message
+    if cause is not None:
+        finding["cause"] = cause
     validate_finding(finding)
     return finding
 
 
-def unknown(check_id, reason, component="", evidence=None, host="", reason_zh=""):
-    """A check that could not run or could not understand its input: never ``ok``."""
+def unknown(check_id, reason, component="", evidence=None, host="", reason_zh="",
+            cause=None, values=None):
+    """A check that could not run or could not understand its input: never ``ok``.
+
+    ``reason`` is a message saying why; ``cause`` one of :data:`CAUSES` (for coverage)."""
+    if is_message(reason):
+        return make_finding(check_id, "unknown", reason, component=component,
+                            evidence=evidence, values=values,
+                            recommendation=msg("common.unknown_recommendation"), host=host,
+                            cause=cause)
     return make_finding(
         check_id,
         "unknown",
         reason,
         component=component,
         evidence=evidence,
+        values=values,
         recommendation=UNKNOWN_RECOMMENDATION,
         host=host,
         summary_zh=reason_zh,
         recommendation_zh=UNKNOWN_RECOMMENDATION_ZH,
+        cause=cause,
     )
+
+
+def not_applicable(check_id, reason, component=""):
+    """A check that does not apply to this host (no finding): modules return these in their
+    ``not_applicable`` list, and coverage shows the check as not applicable, with why."""
+    return {"check_id": check_id, "component": component, "reason": reason}
 
 
 def judge(value, warning, critical, higher_is_worse=True):
@@ -242,6 +300,20 @@ def validate_finding(finding):
                     f"finding.{name}.{key}: expected a number, string, boolean or null"
                 )
     _validate_translations(finding.get("translations", {}))
+    message = finding.get("message")
+    if message is not None:
+        if not isinstance(message, dict) or not is_message(message.get("summary")) \
+                or not (message.get("recommendation") is None
+                        or is_message(message["recommendation"])):
+            raise FindingError("finding.message: expected {summary: message, recommendation: "
+                               "message or null}")
+    cause = finding.get("cause")
+    if cause is not None:
+        if cause not in CAUSES:
+            raise FindingError("finding.cause: {!r} is not one of {}".format(
+                cause, ", ".join(CAUSES)))
+        if finding["status"] != "unknown":
+            raise FindingError("finding.cause: only an unknown finding has a cause")
     if finding["status"] != "ok" and finding["status"] != "unknown" \
             and not finding["recommendation"].strip():
         raise FindingError(

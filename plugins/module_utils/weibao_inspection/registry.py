@@ -1,0 +1,174 @@
+# Copyright: weibao contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The source registry: (platform, command) -> the area that reads it, keyed like
+ntc-templates' index (``ntc_templates/templates/index``).
+
+Every area has the same shape:
+
+    collector (plugins/modules/weibao_inspect_<area>.py, or a controller-side collector)
+        gathers raw outputs: {source key: text, or {"error": message}}
+    parsers/<platform>_<area>.py  ``parse_sources(raw, context) -> data``
+        turns the raw outputs into data (pure; never judges)
+    rules/<area>.py  ``evaluate(data, thresholds, context) -> findings``
+        turns data + thresholds into findings
+
+``weibao judge`` runs the very same two functions on output an engineer saved by hand, so a
+finding does not depend on how the output reached weibao. The checks a source feeds are the
+catalogue's: every :class:`~catalogue.Check` lists the commands it reads (``sources``).
+
+Commands are written the way ntc-templates' index writes them: ``sh[[ow]] env[[ironment]]``
+accepts ``sh env``, ``show env`` and ``show environment``. Platform names follow netmiko's
+device types where one exists (``linux``, ``aix``, ``cisco_ios``, ``cisco_nxos``,
+``huawei_vrp``, ``hp_comware``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible.module_utils.weibao_inspection import catalogue
+
+PLATFORMS = ("linux", "aix", "cisco_ios", "cisco_nxos", "huawei_vrp", "hp_comware")
+
+
+class RegistryError(LookupError):
+    """No source matches; the message says what the platform supports."""
+
+
+class Source:
+    """One command (or file) an area reads.
+
+    ``key``: the name of its raw output in the area's ``parse_sources``.
+    ``log``: a log; judged whole unless a ``since`` is given.
+    ``aliases``: other ways engineers capture the same output (``dmesg -T`` for ``dmesg``).
+    """
+
+    __slots__ = ("platform", "command", "area", "key", "log", "aliases", "doc", "_patterns")
+
+    def __init__(self, platform, command, area, key, log=False, aliases=(), doc=""):
+        self.platform = platform
+        self.command = command
+        self.area = area
+        self.key = key
+        self.log = log
+        self.aliases = tuple(aliases)
+        self.doc = doc
+        self._patterns = [_pattern(c) for c in (command,) + self.aliases]
+
+    @property
+    def name(self):
+        """The command as shown: the abbreviation marks removed."""
+        return _plain(self.command)
+
+    def matches(self, command):
+        text = " ".join(command.split())
+        return any(p.match(text) for p in self._patterns)
+
+    def checks(self):
+        """The catalogue checks this source feeds."""
+        names = {_plain(c) for c in (self.command,) + self.aliases}
+        return [c for c in catalogue.CHECKS.values()
+                if self.platform in c.platforms and names & set(c.sources)]
+
+
+def _plain(command):
+    return re.sub(r"\[\[([^\]]*)\]\]", r"\1", command)
+
+
+def _pattern(command):
+    """``sh[[ow]] env[[ironment]]`` -> a regex accepting every abbreviation."""
+    out = []
+    pos = 0
+    for match in re.finditer(r"\[\[([^\]]*)\]\]", command):
+        out.append(re.escape(command[pos:match.start()]))
+        optional = match.group(1)
+        # each further character optional, in order: s, sh, sho, show
+        nested = ""
+        for char in reversed(optional):
+            nested = "(?:" + re.escape(char) + nested + ")?"
+        out.append(nested)
+        pos = match.end()
+    out.append(re.escape(command[pos:]))
+    text = "".join(out).replace(r"\ ", r"\s+")
+    return re.compile("^" + text + "$", re.IGNORECASE)
+
+
+# The index. Order matters only where two entries could match the same text: the first wins.
+SOURCES = (
+    # --- linux: host state (system)
+    Source("linux", "cat /proc/loadavg", "system", "loadavg"),
+    Source("linux", "cat /proc/meminfo", "system", "meminfo"),
+    Source("linux", "cat /proc/stat", "system", "stat"),
+    Source("linux", "cat /proc/mounts", "system", "mounts", aliases=("cat /etc/mtab",)),
+    Source("linux", "cat /etc/fstab", "system", "fstab"),
+    Source("linux", "df -P", "system", "df", aliases=("df -Ph", "df -PT")),
+    Source("linux", "df -Pi", "system", "df_inodes", aliases=("df -iP",)),
+    Source("linux", "last -x reboot", "system", "last_reboot",
+           aliases=("last -x -F reboot", "last -F -x reboot", "last reboot")),
+    Source("linux", "systemctl list-units --failed", "system", "failed_units",
+           aliases=("systemctl --failed", "systemctl list-units --failed --no-legend",
+                    "systemctl --failed --no-legend")),
+    Source("linux", "timedatectl show", "system", "timedatectl", aliases=("timedatectl",)),
+    Source("linux", "chronyc tracking", "system", "chronyc"),
+    Source("linux", "ntpq -pn", "system", "ntpq", aliases=("ntpq -p",)),
+    # --- linux: error logs (errlog); logs are judged whole unless --since is given
+    Source("linux", "journalctl", "errlog", "journal", log=True,
+           aliases=("journalctl -k", "journalctl -o short-iso", "journalctl -k -o short-iso",
+                    "journalctl -o short-iso-precise", "journalctl -b", "journalctl -k -b")),
+    Source("linux", "dmesg", "errlog", "dmesg", log=True, aliases=("dmesg -T",)),
+    Source("linux", "cat /var/log/messages", "errlog", "syslog", log=True,
+           aliases=("cat /var/log/syslog", "cat /var/log/kern.log")),
+    # --- linux: patch level (patch)
+    Source("linux", "cat /etc/os-release", "patch", "os_release",
+           aliases=("cat /usr/lib/os-release",)),
+    Source("linux", "apt-get -s dist-upgrade", "patch", "apt_simulate",
+           aliases=("apt-get -s upgrade", "apt-get --simulate dist-upgrade")),
+    Source("linux", "dpkg-query -W linux-image-*", "patch", "dpkg_kernels"),
+    Source("linux", "cat /var/log/apt/history.log", "patch", "apt_history"),
+    Source("linux", "dnf check-update", "patch", "rpm_updates",
+           aliases=("dnf -q check-update", "dnf check-upgrade", "dnf5 check-upgrade",
+                    "yum check-update", "yum -q check-update")),
+    Source("linux", "dnf updateinfo list", "patch", "rpm_advisories",
+           aliases=("dnf -q updateinfo list", "dnf advisory list", "dnf5 advisory list",
+                    "yum updateinfo list", "yum -q updateinfo list")),
+    Source("linux", "dnf history list", "patch", "rpm_history",
+           aliases=("yum history list", "dnf -q history list", "yum history")),
+    Source("linux", "rpm -qa --last", "patch", "rpm_last"),
+    Source("linux", "rpm -q kernel", "patch", "rpm_kernels"),
+)
+
+# area -> (parsers module, rules module), imported when judged (controller side)
+AREAS = {
+    "system": ("parsers.linux_system", "rules.system"),
+    "errlog": ("parsers.linux_errlog", "rules.errlog"),
+    "patch": ("parsers.linux_patch", "rules.patch"),
+}
+
+
+def sources(platform=None):
+    return [s for s in SOURCES if platform is None or s.platform == platform]
+
+
+def lookup(platform, command):
+    """The :class:`Source` for ``command`` on ``platform``; RegistryError says what the
+    platform supports when nothing matches."""
+    if platform not in {s.platform for s in SOURCES}:
+        known = sorted({s.platform for s in SOURCES})
+        raise RegistryError(f"platform {platform!r} is not supported; supported: "
+                            + ", ".join(known))
+    for source in sources(platform):
+        if source.matches(command):
+            return source
+    raise RegistryError(f"{platform}: command {command!r} is not supported; supported: "
+                        + ", ".join(s.name for s in sources(platform)))
+
+
+def area_functions(area):
+    """(parse_sources, evaluate) of an area."""
+    import importlib
+
+    parsers, rules = AREAS[area]
+    base = "ansible.module_utils.weibao_inspection."
+    parse = importlib.import_module(base + parsers).parse_sources
+    evaluate = importlib.import_module(base + rules).evaluate
+    return parse, evaluate
