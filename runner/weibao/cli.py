@@ -23,7 +23,7 @@ from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoEr
 from weibao.i18n import cli_gettext, current_lang, normalize_lang
 from weibao.store import Finding, Run, Store
 
-STATUSES = ("ok", "warning", "critical", "unknown")
+STATUSES = ("ok", "warning", "critical", "unknown")  # the --status choices
 _ACTIVE = {"lang": None}  # the language of this invocation, for the error line in main()
 
 
@@ -117,15 +117,9 @@ def _progress_printer(app: App):
 
 
 def _status_label(app: App, status: str) -> str:
-    labels = {
-        "inspected": app._("inspected"), "unreachable": app._("unreachable"),
-        "failed": app._("failed"), "interrupted": app._("interrupted"),
-        "pending": app._("pending"), "ok": app._("ok"), "warning": app._("warning"),
-        "critical": app._("critical"), "unknown": app._("unknown"),
-        "successful": app._("successful"), "partial": app._("partial"),
-        "running": app._("running"),
-    }
-    return labels.get(status, status)
+    from weibao.statuses import WORDS
+
+    return app._(WORDS[status]) if status in WORDS else status
 
 
 @cli.command()

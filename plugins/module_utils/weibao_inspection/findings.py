@@ -301,10 +301,10 @@ def validate_finding(finding):
                 )
     _validate_translations(finding.get("translations", {}))
     message = finding.get("message")
-    if message is not None:
-        if not isinstance(message, dict) or not is_message(message.get("summary")) \
-                or not (message.get("recommendation") is None
-                        or is_message(message["recommendation"])):
+    if message is not None and (
+            not isinstance(message, dict) or not is_message(message.get("summary"))
+            or not (message.get("recommendation") is None
+                    or is_message(message["recommendation"]))):
             raise FindingError("finding.message: expected {summary: message, recommendation: "
                                "message or null}")
     cause = finding.get("cause")

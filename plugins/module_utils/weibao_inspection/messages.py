@@ -11,7 +11,8 @@ parameters) so that a report renders it again in its own language and zone.
 Templates are :meth:`str.format` strings. Besides the usual format specs, a field may say:
 
 ``{x:q}``           a tool's or the host's own text, verbatim: "x" in English, “x” in Chinese
-``{x:time}``        an ISO-8601 time (UTC when naive) shown in the zone as ``YYYY-MM-DD HH:MM:SS TZ``
+``{x:time}``        an ISO-8601 time (UTC when naive) shown in the zone:
+                    ``YYYY-MM-DD HH:MM:SS TZ``
 ``{x:date}``        the same, the date only
 ``{x:dur}``         seconds as a duration: ``3 d 4 h`` / ``3 天 4 小时``
 ``{x:bytes}``       a size in bytes: ``1.5 GiB``

@@ -37,20 +37,15 @@ from markupsafe import Markup
 from weibao.content import content_root
 from weibao.errors import N_, WeibaoError
 from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang, translations
+from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
 
 FORMATS = ("html", "md", "json")
 EXTENSIONS = {"html": "html", "md": "md", "json": "json"}
 
-# Report order of finding statuses, worst first: the order of the contract report and of
-# weibao.services.reports (critical, warning, unknown, ok). NB: findings.SEVERITY in
-# plugins/module_utils ranks unknown above warning for a host's roll-up; the report keeps
-# "needs action" (critical, warning) ahead of "could not judge" (unknown).
-STATUS_ORDER = ("critical", "warning", "unknown", "ok")
-_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
-
-# Host states stored by the runner (store.models.RunHost): pending -> inspected | unreachable |
-# failed | interrupted. Everything but "inspected" is shown as not (fully) inspected.
-HOST_STATES = ("inspected", "unreachable", "failed", "interrupted", "pending")
+# Finding statuses worst first and host states: weibao.statuses, the one place they live.
+# Everything but "inspected" is shown as not (fully) inspected.
+STATUS_ORDER = FINDING_STATUSES
+_RANK = ORDER
 
 # What may appear in an output file name (the site name and period come from the inventory).
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

@@ -28,8 +28,9 @@ from weibao.config import Settings
 from weibao.content import enable_module_utils
 from weibao.errors import EXIT_CRITICAL, EXIT_INCOMPLETE, EXIT_OK, N_, ConfigError
 from weibao.services import ansible as ansible_svc
+from weibao.services.coverage import host_coverage
 from weibao.services.inventory import Inventory, load_inventory
-from weibao.store import Finding, Run, RunHost, Store
+from weibao.store import Counter, Coverage, Finding, Run, RunHost, Store
 
 PLAYBOOK = "playbooks/monthly_inspection.yml"
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
@@ -46,6 +47,10 @@ def check_period(period: str | None, now: dt.datetime | None = None) -> str:
         return (now or utcnow()).strftime("%Y-%m")
     if not PERIOD_RE.match(period):
         raise ConfigError(N_("--period %(value)r: expected YYYY-MM, e.g. 2026-11"), value=period)
+    current = (now or utcnow()).strftime("%Y-%m")
+    if period > current:
+        raise ConfigError(N_("--period %(value)r: is in the future (this month is %(now)s)"),
+                          value=period, now=current)
     return period
 
 
@@ -55,6 +60,12 @@ class HostState:
     message: str = ""
     findings: int = 0
     worst: str = "ok"
+    platform: str = "linux"
+    # for coverage: the areas whose collector returned, what they found, what did not apply
+    areas: set[str] = field(default_factory=set)
+    judged: list[dict[str, Any]] = field(default_factory=list)
+    not_applicable: list[dict[str, Any]] = field(default_factory=list)
+    covered: bool = False
 
 
 @dataclass
@@ -104,11 +115,24 @@ class InspectionRun:
     """Streams one playbook run's events into the store."""
 
     def __init__(self, store: Store, run_id: int, progress: Progress,
-                 on_progress: Callable[[Progress, str | None], None]) -> None:
+                 on_progress: Callable[[Progress, str | None], None],
+                 observed_at: dt.datetime | None = None) -> None:
         self.store = store
         self.run_id = run_id
         self.progress = progress
         self.on_progress = on_progress
+        self.observed_at = observed_at or utcnow()
+
+    def write_coverage(self, host: str) -> None:
+        """The host's coverage rows, once, when its outcome is known."""
+        state = self.progress.hosts.setdefault(host, HostState())
+        if state.covered:
+            return
+        state.covered = True
+        rows = host_coverage(state.platform, state.status, state.areas, state.judged,
+                             state.not_applicable)
+        with self.store.session() as s:
+            s.add_all(Coverage(run_id=self.run_id, host=host, **row) for row in rows)
 
     def _set_host(self, host: str, status: str, message: str = "") -> None:
         state = self.progress.hosts.setdefault(host, HostState())
@@ -125,6 +149,8 @@ class InspectionRun:
             row.status = status
             row.message = message[:4000]
             row.finished_at = utcnow()
+        if status != "pending":
+            self.write_coverage(host)
         self.on_progress(self.progress, host)
 
     def handle(self, event: dict[str, Any]) -> None:
@@ -142,8 +168,14 @@ class InspectionRun:
             self._set_host(host, "failed", f"{task}: {msg}" if task else msg)
         elif kind == "runner_on_ok":
             action = str(data.get("task_action") or "")
-            if action.rsplit(".", 1)[-1].startswith(COLLECTOR_PREFIX) and "findings" in res:
+            module = action.rsplit(".", 1)[-1]
+            if module.startswith(COLLECTOR_PREFIX) and "findings" in res:
+                state = self.progress.hosts.setdefault(host, HostState())
+                state.areas.add(module[len(COLLECTOR_PREFIX):])
+                if isinstance(res.get("not_applicable"), list):
+                    state.not_applicable.extend(res["not_applicable"])
                 self._store_findings(host, res["findings"])
+                self._store_counters(host, res.get("counters"))
             facts = res.get("ansible_facts") or {}
             if facts.get(DONE_FACT):
                 self._set_host(host, "inspected")
@@ -155,9 +187,29 @@ class InspectionRun:
         with self.store.session() as s:
             s.add_all(Finding(run_id=self.run_id, **f) for f in findings)
         state = self.progress.hosts.setdefault(host, HostState())
+        state.judged.extend({k: f.get(k) for k in ("check_id", "status", "cause", "message",
+                                                    "summary")} for f in findings)
         state.findings += len(findings)
         state.worst = worst([state.worst] + [f["status"] for f in findings])
         self.on_progress(self.progress, None)
+
+
+    def _store_counters(self, host: str, raw: Any) -> None:
+        """Counters the module read, for the next inspection's deltas; malformed ones are
+        dropped (a finding already says what the counter showed)."""
+        rows = []
+        for item in raw if isinstance(raw, list) else []:
+            try:
+                rows.append(Counter(
+                    run_id=self.run_id, host=host, check_id=str(item["check_id"]),
+                    component=str(item.get("component", "")), name=str(item["name"]),
+                    value=int(item["value"]), observed_at=self.observed_at,
+                    boot_time=str(item.get("boot_time") or "")))
+            except (KeyError, TypeError, ValueError):
+                continue
+        if rows:
+            with self.store.session() as s:
+                s.add_all(rows)
 
 
 STALE_MESSAGE = "the runner stopped before the run finished (crash or kill)"
@@ -228,6 +280,29 @@ def close_stale_runs(store: Store, kinds: tuple[str, ...] = ("inspection",)) -> 
     return closed
 
 
+def previous_counters(store: Store, site: str, hosts: list[str]) -> dict[str, dict[str, Any]]:
+    """Each host's counters from its latest inspection that recorded any:
+    {host: {"check|component|name": {"value", "at", "boot_time"}}} (weibao_previous_counters)."""
+    out: dict[str, dict[str, Any]] = {}
+    with store.session() as s:
+        latest = {}
+        rows = s.execute(
+            select(Counter.host, Counter.run_id)
+            .join(Run, Run.id == Counter.run_id)
+            .where(Run.site == site, Run.kind == "inspection", Counter.host.in_(hosts))
+            .distinct())
+        for host, run_id in rows:
+            latest[host] = max(latest.get(host, 0), run_id)
+        for host, run_id in latest.items():
+            for c in s.scalars(select(Counter).where(Counter.run_id == run_id,
+                                                     Counter.host == host)):
+                key = f"{c.check_id}|{c.component}|{c.name}"
+                out.setdefault(host, {})[key] = {
+                    "value": c.value, "boot_time": c.boot_time,
+                    "at": c.observed_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    return out
+
+
 def last_inspections(store: Store, site: str, hosts: list[str]) -> dict[str, str]:
     """Each host's previous completed inspection time (UTC ISO-8601), for 'since last time'."""
     out: dict[str, str] = {}
@@ -292,7 +367,8 @@ def run_inspection(
             weibao_version=__version__, site_meta=inventory.site.as_dict(), pid=os.getpid(),
             controller=socket.gethostname(), message="", detail=runner_detail(),
         )
-        run.hosts = [RunHost(name=h, status="pending", message="", asset=inventory.assets[h])
+        run.hosts = [RunHost(name=h, status="pending", message="", asset=inventory.assets[h],
+                             platform=inventory.platforms.get(h, "linux"))
                      for h in inventory.hosts]
         s.add(run)
         s.flush()
@@ -302,8 +378,10 @@ def run_inspection(
         s.get(Run, run_id).artifact_dir = str(private_dir)
 
     progress = Progress(total=len(inventory.hosts),
-                        hosts={h: HostState() for h in inventory.hosts})
-    streamer = InspectionRun(store, run_id, progress, on_progress)
+                        hosts={h: HostState(platform=inventory.platforms.get(h, "linux"))
+                               for h in inventory.hosts})
+    streamer = InspectionRun(store, run_id, progress, on_progress, observed_at=started)
+    counters = previous_counters(store, inventory.site.name, inventory.hosts)
     interrupted = {"flag": False}
 
     def on_sigint(signum, frame):
@@ -314,13 +392,14 @@ def run_inspection(
     try:
         result = ansible_svc.run_playbook(
             PLAYBOOK, inventory.path, private_dir,
-            extravars={"weibao_last_inspection": since, "weibao_period": period},
+            extravars={"weibao_last_inspection": since, "weibao_period": period,
+                       "weibao_previous_counters": counters},
             limit=limit, event_handler=streamer.handle, cancelled=lambda: interrupted["flag"],
         )
     except BaseException as exc:
         # Never leave a run silently "running": record why it stopped, then re-raise.
         _close(store, run_id, progress, "failed" if not isinstance(exc, KeyboardInterrupt)
-               else "interrupted", f"{type(exc).__name__}: {exc}", private_dir)
+               else "interrupted", f"{type(exc).__name__}: {exc}", private_dir, streamer)
         raise
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -348,7 +427,7 @@ def run_inspection(
         if result.status != "successful" and not any(
                 s in ("unreachable", "failed") for s in states):
             message = result.stdout_tail.strip()[-2000:]
-    counts = _close(store, run_id, progress, status, message, private_dir)
+    counts = _close(store, run_id, progress, status, message, private_dir, streamer)
     return InspectionOutcome(
         run_id=run_id, status=status,
         exit_code=EXIT_INCOMPLETE if status == "interrupted" else
@@ -358,7 +437,7 @@ def run_inspection(
 
 
 def _close(store: Store, run_id: int, progress: Progress, status: str, message: str,
-           private_dir) -> dict[str, int]:
+           private_dir, streamer: InspectionRun | None = None) -> dict[str, int]:
     manifest = ""
     if private_dir.exists():
         manifest = ansible_svc.write_manifest(private_dir)
@@ -375,7 +454,9 @@ def _close(store: Store, run_id: int, progress: Progress, status: str, message: 
         counts = {k: 0 for k in ("ok", "warning", "critical", "unknown")}
         for (st,) in s.execute(select(Finding.status).where(Finding.run_id == run_id)):
             counts[st] = counts.get(st, 0) + 1
-    for _host, state in progress.hosts.items():
+    for host, state in progress.hosts.items():
         if state.status == "pending":
             state.status = "interrupted" if status == "interrupted" else "failed"
+        if streamer is not None:
+            streamer.write_coverage(host)
     return counts

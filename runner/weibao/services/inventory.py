@@ -50,6 +50,8 @@ class Inventory:
     site: Site
     hosts: list[str]
     assets: dict[str, dict[str, Any]]
+    # weibao_platform per host (default linux): which catalogue checks apply
+    platforms: dict[str, str] = field(default_factory=dict)
 
 
 def _yaml_files(path: Path):
@@ -270,4 +272,42 @@ def load_inventory(path: str | Path, limit: str | None = None,
             file=str(inv_path), site=site, known=site_obj.name)
     names = sorted(h.name for h in hosts)
     assets = {n: _asset(inv_path, n, host_vars[n].get("weibao_asset")) for n in names}
-    return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets)
+    platforms = {n: _platform(inv_path, n, host_vars[n].get("weibao_platform")) for n in names}
+    for n in names:
+        _thresholds(inv_path, n, host_vars[n])
+    return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets,
+                     platforms=platforms)
+
+
+def _platform(path: Path, host: str, raw: Any) -> str:
+    from weibao.content import enable_module_utils
+
+    enable_module_utils()
+    from ansible.module_utils.weibao_inspection.registry import PLATFORMS
+
+    if raw in (None, ""):
+        return "linux"
+    if str(raw) not in PLATFORMS:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is not one of "
+               "%(known)s"), file=str(path), host=host, value=raw, known=", ".join(PLATFORMS))
+    return str(raw)
+
+
+def _thresholds(path: Path, host: str, variables: dict[str, Any]) -> None:
+    """``inspect_<area>_thresholds`` checked against the catalogue before anything runs."""
+    from weibao.content import enable_module_utils
+
+    enable_module_utils()
+    from ansible.module_utils.weibao_inspection import catalogue
+
+    for area in catalogue.AREAS:
+        name = f"inspect_{area}_thresholds"
+        if name not in variables or (isinstance(variables[name], str)
+                                      and "{{" in variables[name]):
+            continue  # not set, or a template Ansible renders
+        try:
+            catalogue.merge_thresholds(area, variables[name], where=name)
+        except catalogue.CatalogueError as exc:
+            raise ConfigError(N_("inventory %(file)s: host %(host)s: %(problem)s"),
+                              file=str(path), host=host, problem=str(exc)) from None

@@ -9,10 +9,9 @@ from sqlalchemy import select
 
 from weibao.errors import N_, NotFound
 from weibao.services.inspection import check_period
+from weibao.statuses import FINDING_STATUSES as STATUSES
+from weibao.statuses import ORDER
 from weibao.store import Finding, Run, Store
-
-ORDER = {"critical": 0, "warning": 1, "unknown": 2, "ok": 3}
-STATUSES = ("ok", "warning", "critical", "unknown")
 
 
 def _iso(value) -> str:

@@ -1,6 +1,17 @@
 """The store: runs, hosts and findings in a SQL database (SQLite by default, PostgreSQL works)."""
 
 from weibao.store.db import Store
-from weibao.store.models import Backup, Change, Finding, Run, RunHost, Signoff, TaskResult
+from weibao.store.models import (
+    Backup,
+    Change,
+    Counter,
+    Coverage,
+    Finding,
+    Run,
+    RunHost,
+    Signoff,
+    TaskResult,
+)
 
-__all__ = ["Backup", "Change", "Finding", "Run", "RunHost", "Signoff", "Store", "TaskResult"]
+__all__ = ["Backup", "Change", "Counter", "Coverage", "Finding", "Run", "RunHost", "Signoff",
+           "Store", "TaskResult"]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -86,6 +96,8 @@ class RunHost(Base):
     status: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text, default="")
     asset: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # linux | aix | cisco_ios | ... : which catalogue checks apply (migration 0004)
+    platform: Mapped[str] = mapped_column(String(32), default="linux")
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     run: Mapped[Run] = relationship(back_populates="hosts")
@@ -110,9 +122,12 @@ class Finding(Base):
     thresholds: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # {"zh-CN": {"summary": ..., "recommendation": ...}} (migration 0003)
     translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # {"summary": message, "recommendation": message | None} and an unknown's cause (0004)
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    cause: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "check_id": self.check_id,
             "host": self.host,
             "component": self.component,
@@ -124,6 +139,47 @@ class Finding(Base):
             "thresholds": dict(self.thresholds or {}),
             "translations": dict(self.translations or {}),
         }
+        if self.message is not None:
+            out["message"] = self.message
+        if self.cause is not None:
+            out["cause"] = self.cause
+        return out
+
+
+COVERAGE_STATES = ("evaluated", "not_evaluated", "not_applicable")
+
+
+class Coverage(Base):
+    """Whether a catalogue check was evaluated on a host in a run, and if not, why
+    (findings.CAUSES). "Not evaluated" is never "ok"."""
+
+    __tablename__ = "coverage"
+    __table_args__ = (UniqueConstraint("run_id", "host", "check_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    host: Mapped[str] = mapped_column(String(255))
+    check_id: Mapped[str] = mapped_column(String(128))
+    state: Mapped[str] = mapped_column(String(16))
+    cause: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    reason: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
+class Counter(Base):
+    """A counter a check read on a host (for the next inspection's delta)."""
+
+    __tablename__ = "counters"
+    __table_args__ = (Index("ix_counters_host_check", "host", "check_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    host: Mapped[str] = mapped_column(String(255))
+    check_id: Mapped[str] = mapped_column(String(128))
+    component: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[str] = mapped_column(String(128))
+    value: Mapped[int] = mapped_column(BigInteger)
+    observed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    boot_time: Mapped[str] = mapped_column(String(40), default="")
 
 
 # ----------------------------------------------------------------------------- change control

@@ -37,7 +37,8 @@ MESSAGES = {
     "reason.missing_field": ("{field} missing from {source}", "{source} 中缺少 {field}"),
     "reason.no_permission": ("{what} needs root (run with become)",
                              "{what} 需要 root 权限（请使用 become）"),
-    "reason.internal": ("internal error in {where}: {error:q}", "{where} 中发生内部错误：{error:q}"),
+    "reason.internal": ("internal error in {where}: {error:q}",
+                        "{where} 中发生内部错误：{error:q}"),
     "reason.stale": ("{source} is {age:dur} old", "{source} 已有 {age:dur} 未更新"),
     "reason.clock_ahead": ("the last inspection ({since:time}) is later than this host's clock "
                            "({now:time}): check the clock",
