@@ -38,6 +38,7 @@ from weibao.content import content_root
 from weibao.errors import N_, WeibaoError
 from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang, translations
 from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
+from weibao.texts import check_name, finding_text
 
 FORMATS = ("html", "md", "json")
 EXTENSIONS = {"html": "html", "md": "md", "json": "json"}
@@ -280,11 +281,12 @@ def css_page_content(text: Any) -> Markup:
 
 
 def _localized_text(lang: str, field: str):
-    """Filter: a finding's ``summary`` or ``recommendation`` in the report's language (the
-    module writes both languages, see docs/findings.md); English where none was written."""
-    def text(finding: Mapping[str, Any]) -> str:
-        texts = (finding.get("translations") or {}).get(lang) or {}
-        return texts.get(field) or finding.get(field) or ""
+    """Filter: a finding's ``summary`` or ``recommendation`` in the report's language, times
+    in the site's zone (weibao.texts.finding_text)."""
+    @pass_context
+    def text(ctx: jinja2.runtime.Context, finding: Mapping[str, Any]) -> str:
+        site = ctx.get("site") or {}
+        return finding_text(finding, field, lang, site.get("timezone") or "UTC")
     return text
 
 
@@ -325,6 +327,7 @@ def _environment(template_dir: str, lang: str, fmt: str) -> Environment:
         css_page_content=css_page_content,
         summary_text=_localized_text(lang, "summary"),
         recommendation_text=_localized_text(lang, "recommendation"),
+        check_name=lambda check_id: check_name(check_id, lang),
     )
     return env
 
