@@ -191,9 +191,13 @@ def runs(app: App, site: str | None, as_json: bool) -> None:
     if not items:
         app.say(N_("no runs stored"))
         return
+    click.echo(f"{app._('run'):>5}  {app._('started (UTC)'):<20}  {app._('kind'):<12} "
+               f"{app._('site'):<16} {app._('period'):<7}  {app._('status'):<12} "
+               f"{app._('hosts')}")
     for r in items:
         hosts = r["hosts"]
-        click.echo(f"{r['id']:>5}  {r['started_at']}  {r['site']:<16} {r['period']}  "
+        click.echo(f"{r['id']:>5}  {r['started_at']:<20}  {_status_label(app, r['kind']):<12} "
+                   f"{r['site']:<16} {r['period']:<7}  "
                    f"{_status_label(app, r['status']):<12} "
                    + app._("%(n)d host(s), %(bad)d not inspected") % {
                        "n": len(hosts),
@@ -207,16 +211,29 @@ def runs(app: App, site: str | None, as_json: bool) -> None:
               help="Only findings with this status (repeatable).")
 @click.option("--host", default=None, help="Only findings of this host.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the findings schema).")
+@click.option("--coverage", "with_coverage", is_flag=True,
+              help="List every check that was not (fully) evaluated, and why; with --json, "
+                   "print {findings, coverage}.")
 @click.pass_obj
 def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
-             as_json: bool) -> None:
+             as_json: bool, with_coverage: bool) -> None:
     """Show the findings of a run."""
     from weibao.errors import NotFound
+    from weibao.services.coverage import STATES
     from weibao.services.reports import ORDER
+    from weibao.store import Coverage
+    from weibao.texts import area_title, check_name, finding_text
 
     with app.store.session() as s:
-        if s.get(Run, run_id) is None:
+        run = s.get(Run, run_id)
+        if run is None:
             raise NotFound(N_("run %(id)d: no such run (see `weibao runs`)"), id=run_id)
+        zone = (run.site_meta or {}).get("timezone") or "UTC"
+        cov_query = select(Coverage).where(Coverage.run_id == run_id)
+        if host:
+            cov_query = cov_query.where(Coverage.host == host)
+        coverage = [{"host": c.host, "check_id": c.check_id, "state": c.state,
+                     "cause": c.cause, "reason": c.reason} for c in s.scalars(cov_query)]
         query = select(Finding).where(Finding.run_id == run_id)
         if statuses:
             query = query.where(Finding.status.in_(statuses))
@@ -226,12 +243,40 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
                        key=lambda f: (ORDER[f["status"]], f["host"], f["check_id"],
                                       f["component"]))
     if as_json:
-        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        if with_coverage:
+            click.echo(json.dumps({"findings": items, "coverage": coverage},
+                                  ensure_ascii=False, indent=2))
+        else:
+            click.echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     for f in items:
         comp = f" [{f['component']}]" if f["component"] else ""
         click.echo(f"{_status_label(app, f['status']):<9} {f['host']:<20} "
-                   f"{f['check_id']}{comp}: {f['summary']}")
+                   f"{check_name(f['check_id'], app.lang)} ({f['check_id']}){comp}: "
+                   f"{finding_text(f, 'summary', app.lang, zone)}")
+    # coverage per host and area: what was judged, and what was not and why
+    per: dict[tuple[str, str], dict[str, int]] = {}
+    causes: dict[tuple[str, str], set[str]] = {}
+    for c in coverage:
+        key = (c["host"], c["check_id"].split(".", 1)[0])
+        per.setdefault(key, dict.fromkeys(STATES, 0))[c["state"]] += 1
+        if c["state"] in ("not_evaluated", "partial") and c["cause"]:
+            causes.setdefault(key, set()).add(c["cause"])
+    if per:
+        click.echo("")
+        click.echo(app._("coverage (checks evaluated / partly / not evaluated / not applicable):"))
+    for (h, area), counts in sorted(per.items()):
+        why = ", ".join(sorted(causes.get((h, area), ())))
+        click.echo(f"  {h:<20} {area_title(area, app.lang):<12} {counts['evaluated']} / "
+                   f"{counts['partial']} / {counts['not_evaluated']} / "
+                   f"{counts['not_applicable']}" + (f"  ({why})" if why else ""))
+        if with_coverage:
+            for c in sorted(coverage, key=lambda c: c["check_id"]):
+                if c["host"] == h and c["check_id"].startswith(area + ".") \
+                        and c["state"] != "evaluated":
+                    click.echo(f"      {check_name(c['check_id'], app.lang)} "
+                               f"({c['check_id']}): {_status_label(app, c['state'])}"
+                               + (f", {c['cause']}" if c["cause"] else ""))
 
 
 def _write_report(app: App, kind: str, build_context, formats: str, out_dir: str,
@@ -304,6 +349,71 @@ def report_change(app: App, change_id: str, formats: str, out_dir: str, lang: st
 
 cli.add_command(change)
 cli.add_command(audit)
+
+
+@cli.command()
+@click.option("--platform", "platform", default=None,
+              help="Platform of the device the output came from (linux, aix, cisco_ios, ...).")
+@click.option("--command", "command", default=None,
+              help="The command that printed it, as typed (abbreviations accepted).")
+@click.option("--since", default=None, help="Judge log lines from this ISO-8601 time only.")
+@click.option("--now", default=None,
+              help="When the output was captured (ISO-8601; default: now), for ages.")
+@click.option("--list", "as_list", is_flag=True, help="List the supported commands.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--lang", "lang", default=None,
+              help="Language of the findings: en or zh-CN (default: the global --lang).")
+@click.option("--record", is_flag=True, help="Store the findings as a run (needs --host, --site).")
+@click.option("--host", default=None, help="The device the output came from.")
+@click.option("--site", default=None, help="Site to record the findings under.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.pass_obj
+def judge(app: App, platform: str | None, command: str | None, since: str | None,
+          now: str | None, as_list: bool, as_json: bool, lang: str | None, record: bool,
+          host: str | None, site: str | None, files: tuple[str, ...]) -> None:
+    """Judge output captured by hand (console, jump host, ticket) with weibao's parsers and
+    rules: exit 0, 1 on a critical finding, 3 on bad input."""
+    from weibao.errors import EXIT_CRITICAL
+    from weibao.services import judge as judge_svc
+    from weibao.texts import check_name, finding_text
+
+    out_lang = _lang_option(lang) if lang else app.lang
+    if as_list:
+        items = judge_svc.listing(platform)
+        if as_json:
+            click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+            return
+        for item in items:
+            names = ", ".join(f"{c} ({check_name(c, out_lang)})" for c in item["checks"]) or "—"
+            click.echo(f"{item['platform']:<10} {item['abbreviations']:<34} {names}")
+        return
+    if not platform or not command:
+        raise ConfigError(N_("judge: --platform and --command are required (or --list)"))
+    if not files:
+        raise ConfigError(N_("judge: give at least one FILE of saved output"))
+    if record and (not host or not site):
+        raise ConfigError(N_("judge --record: needs --host and --site"))
+    results = judge_svc.judge(platform, command, list(files), since=since, now=now, host=host)
+    findings = [f for r in results for f in r.findings]
+    if record:
+        run_id = judge_svc.record(app.store, site, host, platform, command, results)
+        app.warn(N_("recorded as run %(id)d"), id=run_id)
+    if as_json:
+        click.echo(json.dumps(findings, ensure_ascii=False, indent=2))
+    else:
+        for r in results:
+            if len(results) > 1:
+                click.echo(f"== {r.file}")
+            if not r.findings:
+                app.say(N_("%(file)s: no finding for %(command)s"), file=r.file,
+                        command=r.source.name)
+            for f in r.findings:
+                comp = f" [{f['component']}]" if f["component"] else ""
+                click.echo(f"{_status_label(app, f['status']):<9} "
+                           f"{check_name(f['check_id'], out_lang)} ({f['check_id']}){comp}: "
+                           f"{finding_text(f, 'summary', out_lang)}")
+    if any(f["status"] == "critical" for f in findings):
+        sys.exit(EXIT_CRITICAL)
 
 
 def main(argv: list[str] | None = None) -> None:

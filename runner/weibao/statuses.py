@@ -25,7 +25,7 @@ HOST_STATES = ("inspected", "unreachable", "failed", "interrupted", "pending")
 RUN_STATUSES = ("successful", "partial", "failed", "interrupted", "running", "canceled",
                 "timeout")
 # what a run did
-RUN_KINDS = ("inspection", "change", "change-check")
+RUN_KINDS = ("inspection", "change", "change-check", "judge")
 
 # The words, marked for the command-line catalog (weibao.po); reports have their own
 # (report_templates, common.j2) because they are written in the report's language.
@@ -37,6 +37,7 @@ WORDS = {
     "successful": N_("successful"), "partial": N_("partial"), "running": N_("running"),
     "canceled": N_("canceled"), "timeout": N_("timed out"),
     "inspection": N_("inspection"), "change": N_("change"), "change-check": N_("change check"),
+    "judge": N_("judged output"),
     "evaluated": N_("evaluated"), "not_evaluated": N_("not evaluated"),
     "not_applicable": N_("not applicable"),
 }
