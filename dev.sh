@@ -4,6 +4,7 @@
 #   ./dev.sh test      set up everything tests need, then lint, unit, Molecule, integration
 # Smaller steps: setup | test-deps | image | lint | unit | molecule [ROLE...] | integration
 #                catalogs (refresh the gettext catalogs after changing user-facing strings)
+#                docs (regenerate the check tables of the READMEs from the check catalogue)
 # Run as root it installs the Debian packages it needs; as a normal user it names them.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
@@ -161,5 +162,6 @@ case "${1:-}" in
     molecule) shift; cmd_molecule "$@" ;;
     integration) cmd_integration ;;
     catalogs) cmd_catalogs ;;
+    docs) setup test; python -m weibao.docs ;;
     *) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 3 ;;
 esac
