@@ -94,7 +94,8 @@ def replace_blocks(text: str, blocks: dict[str, str], where: str) -> str:
         if not pattern.search(text):
             raise SystemExit(f"{where}: no generated block {name!r} (add the lines {begin!r} "
                              f"and {end!r} where it goes)")
-        text = pattern.sub(lambda _m: f"{begin}\n{body}\n{end}", text)
+        block = f"{begin}\n{body}\n{end}"
+        text = pattern.sub(lambda _m, block=block: block, text)
     return text
 
 
