@@ -106,3 +106,30 @@ def test_period_in_the_future_is_refused():
     assert check_period("2026-01", now) == "2026-01"
     with pytest.raises(ConfigError):
         check_period("2027-01", now)
+
+
+def test_reports_show_coverage_in_both_languages(store, tmp_path):  # noqa: F811
+    from weibao.report import render_report
+    from weibao.services.reports import monthly_context
+    from weibao.store import Run
+
+    run_id = new_run(store, hosts=("h1",))
+    st, _ = streamer(store, run_id, hosts=("h1",))
+    st.handle(ok_event("h1", [finding("system.memory", "ok"),
+                              finding("system.time_sync", "unknown", summary="no tool",
+                                      cause="tool_missing",
+                                      recommendation="install chrony")]))
+    st.handle({"event": "runner_on_ok", "event_data": {
+        "host": "h1", "task_action": "set_fact",
+        "res": {"ansible_facts": {"weibao_inspection_complete": True}}}})
+    with store.session() as s:
+        s.get(Run, run_id).status = "successful"
+    context = monthly_context(store, "s1", "2026-11")
+    system = next(a for a in context["hosts"][0]["coverage"] if a["area"] == "system")
+    assert system["evaluated"] == 1
+    assert {"check_id": "system.time_sync", "state": "not_evaluated",
+            "cause": "tool_missing"} in system["missing"]
+    en = render_report("monthly", context, "en", ["md"], tmp_path / "en")[0].read_text()
+    zh = render_report("monthly", context, "zh-CN", ["md"], tmp_path / "zh")[0].read_text()
+    assert "Time synchronisation (Not evaluated: tool not installed)" in en
+    assert "时间同步（未评估：未安装所需工具）" in zh

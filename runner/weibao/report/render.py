@@ -38,7 +38,7 @@ from weibao.content import content_root
 from weibao.errors import N_, WeibaoError
 from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang, translations
 from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
-from weibao.texts import check_name, finding_text
+from weibao.texts import area_title, check_name, finding_text
 
 FORMATS = ("html", "md", "json")
 EXTENSIONS = {"html": "html", "md": "md", "json": "json"}
@@ -328,6 +328,7 @@ def _environment(template_dir: str, lang: str, fmt: str) -> Environment:
         summary_text=_localized_text(lang, "summary"),
         recommendation_text=_localized_text(lang, "recommendation"),
         check_name=lambda check_id: check_name(check_id, lang),
+        area_title=lambda area: area_title(area, lang),
     )
     return env
 

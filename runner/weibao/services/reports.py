@@ -11,7 +11,7 @@ from weibao.errors import N_, NotFound
 from weibao.services.inspection import check_period
 from weibao.statuses import FINDING_STATUSES as STATUSES
 from weibao.statuses import ORDER
-from weibao.store import Finding, Run, Store
+from weibao.store import Coverage, Finding, Run, Store
 
 
 def _iso(value) -> str:
@@ -20,6 +20,25 @@ def _iso(value) -> str:
 
 def _sort_key(f: dict[str, Any]):
     return (ORDER.get(f["status"], 9), f["host"], f["check_id"], f["component"])
+
+
+def _coverage(session, run_id: int, host: str) -> list[dict[str, Any]]:
+    """A host's coverage per area: {area, evaluated, partial, not_evaluated, not_applicable,
+    missing: [{check_id, state, cause}]} (the checks not fully evaluated, and why)."""
+    from weibao.services.coverage import STATES
+
+    areas: dict[str, dict[str, Any]] = {}
+    rows = session.scalars(select(Coverage).where(Coverage.run_id == run_id,
+                                                  Coverage.host == host))
+    for c in sorted(rows, key=lambda c: c.check_id):
+        area = c.check_id.split(".", 1)[0]
+        entry = areas.setdefault(area, {"area": area, **dict.fromkeys(STATES, 0),
+                                        "missing": []})
+        entry[c.state] += 1
+        if c.state != "evaluated":
+            entry["missing"].append({"check_id": c.check_id, "state": c.state,
+                                     "cause": c.cause or ""})
+    return [areas[a] for a in sorted(areas)]
 
 
 def known_sites(store: Store) -> list[str]:
@@ -71,11 +90,12 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
                 pretty = (release.get("values") or {}).get("pretty_name") if release else None
                 if pretty:
                     asset["os"] = str(pretty)
+            coverage = _coverage(s, run.id, name)
             hosts.append({
                 "name": name, "status": h.status, "message": h.message or "",
                 "inspected_at": _iso(h.finished_at or run.started_at), "run_id": run.id,
                 "asset": asset, "counts": counts, "worst_status": worst,
-                "findings": findings,
+                "findings": findings, "coverage": coverage,
             })
             all_findings.extend(findings)
         run_list = [{
@@ -115,9 +135,9 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
         # Backup roles come later; until then the report says honestly that there are none.
         "backups": [],
         "recommendations": [
-            {k: f.get(k, {}) if k == "translations" else f[k]
+            {k: f.get(k, {}) if k in ("translations", "message") else f[k]
              for k in ("host", "check_id", "status", "component", "summary",
-                       "recommendation", "translations")}
+                       "recommendation", "translations", "message")}
             for f in all_findings if f["status"] in ("critical", "warning", "unknown") and
             f["recommendation"]
         ],
