@@ -1,0 +1,89 @@
+"""weibao judge: bad input gets one line naming the file or option, exit 3, nothing stored."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from test_cli import invoke, run_count
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    d = tmp_path / "data"
+    monkeypatch.setenv("WEIBAO_DATA_DIR", str(d))
+    return d
+
+
+def lines(result):
+    return [line for line in result.output.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("content,problem", [
+    (b"", "is empty"),
+    (b"  \n\n", "is empty"),
+    (b"\x7fELF\x02\x01\x01\x00\x00\x00", "is binary"),
+    (b"\xff\xfe\x00\x00garbage", "is binary"),
+])
+def test_bad_files(tmp_path, data_dir, content, problem):
+    path = tmp_path / "out.txt"
+    path.write_bytes(content)
+    result = invoke(["judge", "--platform", "linux", "--command", "df -P", str(path)])
+    assert result.exit_code == 3
+    assert len(lines(result)) == 1 and problem in result.output and "out.txt" in result.output
+    assert run_count(data_dir) == 0
+
+
+def test_missing_file(tmp_path, data_dir):
+    result = invoke(["judge", "--platform", "linux", "--command", "df -P",
+                     str(tmp_path / "nope.txt")])
+    assert result.exit_code == 3 and "nope.txt: cannot be read" in result.output
+
+
+def test_unknown_platform_and_command(tmp_path, data_dir):
+    path = tmp_path / "out.txt"
+    path.write_text("x\n")
+    result = invoke(["judge", "--platform", "vms", "--command", "show", str(path)])
+    assert result.exit_code == 3 and "platform 'vms' is not supported" in result.output
+    result = invoke(["judge", "--platform", "linux", "--command", "cat /proc/cpuinfo",
+                     str(path)])
+    assert result.exit_code == 3 and len(lines(result)) == 1
+    assert "not supported; supported:" in result.output and "df -P" in result.output
+    # a wrong platform for a command another platform has
+    result = invoke(["judge", "--platform", "linux", "--command", "show environment",
+                     str(path)])
+    assert result.exit_code == 3
+
+
+def test_missing_options_and_record_without_host(tmp_path, data_dir):
+    path = tmp_path / "out.txt"
+    path.write_text("x\n")
+    assert invoke(["judge", str(path)]).exit_code == 3
+    assert invoke(["judge", "--platform", "linux", "--command", "df -P"]).exit_code == 3
+    result = invoke(["judge", "--platform", "linux", "--command", "df -P", "--record",
+                     str(path)])
+    assert result.exit_code == 3 and "--host and --site" in result.output
+    result = invoke(["judge", "--platform", "linux", "--command", "df -P", "--since",
+                     "last tuesday", str(path)])
+    assert result.exit_code == 3 and "--since 'last tuesday'" in result.output
+    assert run_count(data_dir) == 0
+
+
+def test_list(data_dir):
+    result = invoke(["judge", "--list", "--json"])
+    assert result.exit_code == 0
+    items = json.loads(result.output)
+    dmesg = next(i for i in items if i["command"] == "dmesg")
+    assert dmesg["log"] and "dmesg -T" in dmesg["aliases"]
+    assert "errlog.disk_io" in dmesg["checks"]
+    assert invoke(["judge", "--list", "--platform", "plan9"]).exit_code == 3
+    zh = invoke(["--lang", "zh-CN", "judge", "--list"])
+    assert "内存使用" in zh.output
+
+
+def test_zh_error_line(tmp_path, data_dir):
+    path = tmp_path / "out.txt"
+    path.write_bytes(b"")
+    result = invoke(["--lang", "zh-CN", "judge", "--platform", "linux", "--command", "df -P",
+                     str(path)])
+    assert result.exit_code == 3 and "文件为空" in result.output
