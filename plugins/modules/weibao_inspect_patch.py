@@ -16,13 +16,19 @@ description:
     C(patch.pending_updates) (with the conclusion whether software
     needs upgrading), C(patch.security_updates), C(patch.package_lists_age),
     C(patch.reboot_pending) and C(patch.last_update).
+  - The module is the area's collector. It gathers the raw outputs (the source keys of the
+    C(patch) entries in module_utils C(weibao_inspection/registry.py)), reads them with
+    C(parsers/linux_patch.py) C(parse_sources) and judges them with C(rules/patch.py)
+    C(evaluate); C(weibao judge) runs the same two functions on output saved by hand.
   - Read-only. It never refreshes package lists or repository metadata and never makes a
     network call; apt runs as a simulation (C(apt-get -s) with C(Debug::NoLocking), no planner
     log and no binary cache written), dnf and yum run with C(--cacheonly). Pending-update counts
-    are therefore only as fresh as the host's own lists, which C(patch.package_lists_age) judges.
+    are therefore only as fresh as the host's own lists, which C(patch.package_lists_age) judges;
+    on lists older than the C(package_lists_age.stale) threshold (or of unknown age) no update
+    found is C(unknown) (cause C(stale)), never C(ok).
     dnf records its own invocation in C(/var/log/dnf.log), as it does for every command.
   - A check that cannot run (missing command, missing metadata cache, unreadable or unknown
-    output) returns an C(unknown) finding with the reason, never C(ok).
+    output) returns an C(unknown) finding with the reason and its cause, never C(ok).
 version_added: "0.1.0"
 author:
   - weibao contributors
@@ -43,17 +49,12 @@ options:
     default: auto
   thresholds:
     description:
-      - Thresholds overriding the defaults. Numbers are counts or days, judged with C(>=);
-        C(0) or C(null) disables a level.
-      - C(pending_warning) (default 1) pending updates for a warning.
-      - C(security_warning) (default 1) and C(security_critical) (default 10) packages with
-        pending security updates.
-      - C(security_critical_severities) (default C(Critical)) advisory severities (Red Hat-style
-        updateinfo) that make any pending security update critical; list or comma-separated.
-      - C(lists_age_days_warning) (default 14) age in days of the newest package index.
-      - C(last_update_age_days_warning) (default 90) days since updates were last applied.
-      - C(os_eol_days_warning) (default 180) days before the OS release's end of free security
-        support (built-in table) from which C(patch.os_release) warns; past it, it always warns.
+      - "Threshold overrides, merged with the check catalogue's defaults
+        (module_utils C(weibao_inspection/catalogue/patch.py)): give only the levels to
+        change, as a mapping of check to levels, e.g. C(security_updates) C(critical: 5)."
+      - The checks, their levels and defaults are in the check table of the
+        C(inspect_patch) role's README. C(0) (or C(null)) disables a level that allows it;
+        an unknown check or level, or a value that is not a number, fails the module.
     type: dict
     default: {}
   now:
@@ -78,9 +79,11 @@ EXAMPLES = r"""
   weibao_inspect_patch:
     provider: dnf
     thresholds:
-      security_critical: 5
-      security_critical_severities: [Critical, Important]
-      lists_age_days_warning: 7
+      security_updates:
+        critical: 5
+        critical_severities: [Critical, Important]
+      package_lists_age:
+        warning: 7
 """
 
 RETURN = r"""
@@ -103,16 +106,24 @@ findings:
       evidence: ["bash 5.2.15-2+b8 -> 5.2.15-2+b13 (Debian:12.15/oldstable)"]
       recommendation: "Apply the pending updates in the next maintenance window ..."
       values: {pending: 134, security: 81, held_back: 0, tool: apt, needs_upgrade: true}
-      thresholds: {pending_warning: 1}
+      thresholds: {warning: 1}
+not_applicable:
+  description: Checks that do not apply to the host (none of the patch checks so far).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
 data:
   description:
-    - The parsed data the findings were judged from, for debugging. A section that could not be
-      read is a mapping with C(error) and C(evidence). Package lists are cut to 200 entries.
+    - The parsed data the findings were judged from (C(parse_sources)), for debugging. A
+      section that could not be read is a mapping with C(error) (a message), C(evidence) and
+      C(cause). Package lists are cut to 200 entries.
   returned: always
   type: dict
   sample:
     provider: apt
     tool: apt
+    family: deb
     now: 1795500000.0
     os_release: {name: Debian GNU/Linux, version_id: "12", id: debian}
     updates: {pending_count: 134, security_count: 81, held_back: 0}
@@ -121,39 +132,37 @@ data:
     reboot_required: {exists: false, packages: []}
     last_update:
       time: 1778311770.0
+      when: "2026-05-09T07:29:30Z"
       local: "2026-05-09 07:29:30"
-      source: /var/log/apt/history.log
+      source: {key: patch.source.file, params: {path: /var/log/apt/history.log}}
       kind: upgrade
 thresholds:
-  description: The thresholds in effect (defaults merged with the C(thresholds) option).
+  description: The thresholds in effect (the catalogue's defaults merged with C(thresholds)).
   returned: always
   type: dict
-  sample: {pending_warning: 1, security_warning: 1, security_critical: 10}
+  sample:
+    pending_updates: {warning: 1}
+    security_updates: {warning: 1, critical: 10, critical_severities: [Critical]}
 """
 
 import calendar
 import datetime
+import errno
 import glob
 import gzip
 import os
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.weibao_inspection.catalogue import CatalogueError
+from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
+from ansible.module_utils.weibao_inspection.messages import msg
 from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     ParseError,
-    index_freshness,
     parse_apt_history,
-    parse_apt_simulation,
-    parse_check_update,
-    parse_dpkg_kernels,
-    parse_history_list,
-    parse_os_release,
-    parse_rpm_kernels,
-    parse_rpm_qa_last,
-    parse_running_build,
-    parse_updateinfo_list,
+    parse_sources,
 )
-from ansible.module_utils.weibao_inspection.rules.patch import evaluate, normalize_thresholds
+from ansible.module_utils.weibao_inspection.rules.patch import evaluate, merged_thresholds
 
 C_LOCALE = {"LC_ALL": "C", "LANG": "C"}
 
@@ -174,14 +183,19 @@ APT_SIMULATE = [
     "-s", "-o", "Debug::NoLocking=1", "-o", "Dir::Log::Planner=",
     "-o", "Dir::Cache::pkgcache=", "-o", "Dir::Cache::srcpkgcache=", "dist-upgrade",
 ]
+DPKG_KERNEL_QUERY = ["-W", "-f", "${Package} ${Version} ${Status}\\n", "linux-image-*"]
 RPM_KERNEL_QUERY = [
     "-q", "--qf", "%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\\n",
     "kernel", "kernel-core", "kernel-uek", "kernel-uek-core", "kernel-rt-core",
 ]
+_DENIED = ("Permission denied", "don't have access", "must be run as root",
+           "You need to be root")
 
 
-def _failure(message, evidence=None):
-    return {"error": message, "evidence": [line for line in (evidence or []) if line][:20]}
+def _failure(message, evidence=None, cause="source_unreadable"):
+    """A source the collector could not get: its raw value (parse_sources keeps it)."""
+    return {"error": message, "evidence": [line for line in (evidence or []) if line][:20],
+            "cause": cause}
 
 
 def _lines(text, last=None):
@@ -189,8 +203,14 @@ def _lines(text, last=None):
     return lines[-last:] if last else lines
 
 
+def _os_cause(exc):
+    return "no_permission" if getattr(exc, "errno", None) in (errno.EACCES, errno.EPERM) \
+        else "source_unreadable"
+
+
 class PatchCollector:
-    """Runs the commands and reads the files; parsing is done by the parsers module."""
+    """Runs the commands and reads the files: the raw outputs, keyed as registry.py says.
+    Reading them is parse_sources' work, judging evaluate's."""
 
     def __init__(self, module):
         self.module = module
@@ -202,6 +222,23 @@ class PatchCollector:
             return None
         return self.module.run_command([path] + list(args), environ_update=C_LOCALE,
                                        check_rc=False)
+
+    def command_output(self, name, args, shown, ok_codes=(0,), cache_only=False):
+        """The stdout of a command, or its _failure: missing, or an exit status not in
+        ``ok_codes``. Returns (raw value, exit status or None)."""
+        result = self.run(name, args)
+        if result is None:
+            return _failure(msg("reason.not_installed", command=name), cause="tool_missing"), None
+        rc, out, err = result
+        if rc in ok_codes:
+            return out, rc
+        lines = _lines(err, 10) or _lines(out, 10)
+        cause = "no_permission" if any(d in (err or "") for d in _DENIED) \
+            else "source_unreadable"
+        if not lines:
+            return _failure(msg("reason.exited_silent", command=shown, rc=rc), cause=cause), rc
+        key = "patch.reason.cache_only_failed" if cache_only else "reason.exited"
+        return _failure(msg(key, command=shown, rc=rc, output=lines[0]), lines, cause), rc
 
     @staticmethod
     def read_text(path):
@@ -233,20 +270,15 @@ class PatchCollector:
     # -- shared ------------------------------------------------------------------------------
 
     def os_release(self):
-        errors = []
+        reasons = []
+        cause = "source_unreadable"
         for path in ("/etc/os-release", "/usr/lib/os-release"):
             try:
-                text = self.read_text(path)
+                return self.read_text(path)
             except OSError as exc:
-                errors.append(f"{path}: {exc.strerror or exc}")
-                continue
-            try:
-                result = parse_os_release(text)
-            except ParseError as exc:
-                return _failure(f"{path}: {exc}", exc.evidence)
-            result["path"] = path
-            return result
-        return _failure("; ".join(errors))
+                reasons.append(msg("reason.cannot_read", path=path, why=errno_message(exc)))
+                cause = _os_cause(exc) if cause == "source_unreadable" else cause
+        return _failure(msg("reason.both", first=reasons[0], second=reasons[1]), cause=cause)
 
     @staticmethod
     def reboot_required():
@@ -262,32 +294,14 @@ class PatchCollector:
         return {"exists": False, "path": REBOOT_FLAGS[0], "packages": []}
 
     @staticmethod
-    def running_kernel(family):
+    def uname():
         uname = os.uname()
-        kind, build = parse_running_build(uname.version)
-        return {"family": family, "running_release": uname.release,
-                "running_version": uname.version, "running_build_kind": kind,
-                "running_build": build}
-
-    @staticmethod
-    def local_epoch(text):
-        fmt = "%Y-%m-%d %H:%M:%S" if text.count(":") == 2 else "%Y-%m-%d %H:%M"
-        return time.mktime(time.strptime(text, fmt))
+        return {"release": uname.release, "version": uname.version}
 
     # -- apt ---------------------------------------------------------------------------------
 
-    def apt_updates(self):
-        result = self.run("apt-get", APT_SIMULATE)
-        if result is None:
-            return _failure("apt-get is not installed")
-        rc, out, err = result
-        if rc != 0:
-            return _failure(f"apt-get -s dist-upgrade failed (exit {rc})",
-                            _lines(err, 10) or _lines(out, 10))
-        try:
-            return parse_apt_simulation(out)
-        except ParseError as exc:
-            return _failure(f"apt-get -s dist-upgrade: {exc}", exc.evidence + _lines(err, 5))
+    def apt_simulate(self):
+        return self.command_output("apt-get", APT_SIMULATE, "apt-get -s dist-upgrade")[0]
 
     @staticmethod
     def apt_lists():
@@ -299,62 +313,57 @@ class PatchCollector:
                         # file: repositories are symlinked into the lists; the link's own
                         # time is when apt-get update made it
                         if entry.is_file():
-                            entries.append((entry.name,
-                                            entry.stat(follow_symlinks=False).st_mtime))
+                            entries.append([entry.name,
+                                            entry.stat(follow_symlinks=False).st_mtime])
             for stamp in APT_STAMPS:
                 if os.path.exists(stamp):
-                    entries.append((stamp, os.stat(stamp).st_mtime))
+                    entries.append([stamp, os.stat(stamp).st_mtime])
         except OSError as exc:
-            return _failure(f"{APT_LISTS}: {exc.strerror or exc}")
-        result = index_freshness(entries, kind="apt")
-        result["location"] = APT_LISTS
-        return result
+            return _failure(msg("reason.cannot_list", path=APT_LISTS, why=errno_message(exc)),
+                            cause=_os_cause(exc))
+        return {"kind": "apt", "location": APT_LISTS, "entries": entries}
 
     def dpkg_kernels(self):
-        result = self.run("dpkg-query", ["-W", "-f", "${Package} ${Version} ${Status}\\n",
-                                         "linux-image-*"])
-        data = self.running_kernel("deb")
+        result = self.run("dpkg-query", DPKG_KERNEL_QUERY)
         if result is None:
-            return _failure("dpkg-query is not installed")
+            return _failure(msg("reason.not_installed", command="dpkg-query"),
+                            cause="tool_missing")
         rc, out, err = result
         if rc != 0 and not (rc == 1 and "no packages found" in err):
-            return _failure(f"dpkg-query failed (exit {rc})", _lines(err, 10))
-        try:
-            data["installed"] = parse_dpkg_kernels(out)
-        except ParseError as exc:
-            return _failure(f"dpkg-query: {exc}", exc.evidence)
-        return data
+            lines = _lines(err, 10)
+            return _failure(msg("reason.exited", command="dpkg-query -W", rc=rc,
+                                output=(lines or [""])[0]), lines)
+        return out
 
-    def apt_last_update(self):
-        """The newest system upgrade in apt's history, newest log file first."""
+    def apt_history(self):
+        """The history logs' text, oldest first, reading back from the newest file until one
+        records a system upgrade; and the files read (newest first)."""
         candidates = [APT_HISTORY, APT_HISTORY + ".1", APT_HISTORY + ".1.gz"]
         candidates += [f"{APT_HISTORY}.{n}.gz" for n in range(2, 13)]
+        texts = []
         read = []
-        partial = None
         for path in candidates:
             if not os.path.exists(path):
                 continue
             try:
-                parsed = parse_apt_history(self.read_log_tail(path))
-            except (OSError, EOFError) as exc:
-                return _failure("{}: {}".format(path, getattr(exc, "strerror", None) or exc))
-            except ParseError as exc:
-                return _failure(f"{path}: {exc}", exc.evidence)
+                text = self.read_log_tail(path)
+            except OSError as exc:
+                return _failure(msg("reason.cannot_read", path=path, why=errno_message(exc)),
+                                cause=_os_cause(exc)), read
+            except EOFError as exc:  # a gzip file cut short
+                return _failure(msg("patch.reason.bad_log", path=path, why=errno_message(exc))), \
+                    read
+            texts.insert(0, text if text.endswith("\n") or not text else text + "\n")
             read.append(path)
-            partial = partial or parsed["last_package_upgrade"]
-            last = parsed["last_upgrade"]
-            if last:
-                local = last["end"] or last["start"]
-                detail = "{} packages upgraded by: {}".format(
-                    last["packages"], last["commandline"] or "(no command line recorded)")
-                if partial and partial is not last and partial["start"] > last["start"]:
-                    detail += "; later, {} packages upgraded as dependencies on {} by: {}".format(
-                        partial["packages"], partial["start"], partial["commandline"])
-                return {"time": self.local_epoch(local), "local": local, "source": path,
-                        "kind": "upgrade", "detail": detail}
+            try:
+                if parse_apt_history(text)["last_upgrade"]:
+                    break
+            except ParseError:
+                break  # parse_sources says what it does not understand
         if not read:
-            return {"time": None, "source": f"{APT_HISTORY} does not exist"}
-        return {"time": None, "source": "no system upgrade recorded in " + ", ".join(read)}
+            return _failure(msg("reason.does_not_exist", path=APT_HISTORY),
+                            cause="incomplete"), read
+        return "".join(texts), read
 
     # -- dnf / yum ---------------------------------------------------------------------------
 
@@ -373,88 +382,18 @@ class PatchCollector:
             return "yum", "yum"  # EL 7 and Amazon Linux 2 under the RedHat family default
         return "dnf", "dnf"
 
-    def rpm_updates(self, tool, binary):
-        command = "check-upgrade" if tool == "dnf5" else "check-update"
-        result = self.run(binary, ["-q", "-C", command])
-        if result is None:
-            return _failure(f"{binary} is not installed")
-        rc, out, err = result
-        if rc not in (0, 100):
-            return _failure(f"{binary} -C {command} failed (exit {rc}; no metadata cache?)",
-                            _lines(err, 10) or _lines(out, 10))
-        try:
-            return parse_check_update(out, rc)
-        except ParseError as exc:
-            return _failure(f"{binary} {command}: {exc}", exc.evidence)
-
-    def rpm_advisories(self, tool, binary):
-        args = ["-q", "-C", "advisory", "list"] if tool == "dnf5" else ["-q", "-C", "updateinfo",
-                                                                           "list"]
-        result = self.run(binary, args)
-        if result is None:
-            return _failure(f"{binary} is not installed")
-        rc, out, err = result
-        if rc != 0:
-            return _failure("{} -C {} failed (exit {})".format(binary, " ".join(args[2:]), rc),
-                            _lines(err, 10) or _lines(out, 10))
-        try:
-            return parse_updateinfo_list(out)
-        except ParseError as exc:
-            return _failure("{} {}: {}".format(binary, " ".join(args[2:]), exc), exc.evidence)
-
-    def rpm_last_update(self, binary):
-        reason = ""
-        result = self.run(binary, ["-q", "-C", "history", "list"])
-        if result is None:
-            reason = f"{binary} is not installed"
-        else:
-            rc, out, err = result
-            if rc != 0:
-                reason = "{} history list failed (exit {}): {}".format(
-                    binary, rc, (_lines(err, 1) or [""])[0])
-            else:
-                try:
-                    parsed = parse_history_list(out)
-                except ParseError as exc:
-                    reason = f"{binary} history list: {exc}"
-                else:
-                    last = parsed["last_upgrade"]
-                    if last:
-                        local = last["date"] if last["date"].count(":") == 2 \
-                            else last["date"] + ":00"
-                        return {"time": self.local_epoch(local), "local": local,
-                                "source": "{} history (transaction {})".format(binary, last["id"]),
-                                "kind": "upgrade", "detail": last["command"]}
-                    reason = f"no update transaction in {binary} history"
-        # Fallback: the newest rpm install time (any installation, not only updates).
-        result = self.run("rpm", ["-qa", "--last"])
-        if result is None:
-            return _failure(f"{reason}; rpm is not installed")
-        rc, out, err = result
-        if rc != 0:
-            return _failure(f"{reason}; rpm -qa --last failed (exit {rc})", _lines(err, 5))
-        try:
-            first = parse_rpm_qa_last(out)
-        except ParseError as exc:
-            return _failure(f"{reason}; rpm -qa --last: {exc}",
-                            exc.evidence or _lines(out)[:1])
-        return {"time": self.local_epoch(first["installed"]), "local": first["installed"],
-                "source": f"rpm install times ({reason})", "kind": "package change",
-                "detail": "newest package: {}".format(first["package"])}
-
     def rpm_kernels(self):
-        data = self.running_kernel("rpm")
         result = self.run("rpm", RPM_KERNEL_QUERY)
         if result is None:
-            return _failure("rpm is not installed")
+            return _failure(msg("reason.not_installed", command="rpm"), cause="tool_missing")
         rc, out, err = result
-        try:
-            data["installed"] = parse_rpm_kernels(out)
-        except ParseError as exc:
-            return _failure(f"rpm -q kernel: {exc}", exc.evidence)
-        if not data["installed"] and err.strip():
-            return _failure(f"rpm -q kernel failed (exit {rc})", _lines(err, 5))
-        return data
+        # exit status = the number of names not installed; stdout says which
+        listed = [line for line in _lines(out) if not line.startswith("package ")]
+        if not listed and err.strip():
+            lines = _lines(err, 5)
+            return _failure(msg("reason.exited", command="rpm -q kernel", rc=rc,
+                                output=lines[0]), lines)
+        return out
 
     @staticmethod
     def rpm_cache():
@@ -463,18 +402,19 @@ class PatchCollector:
             for pattern in RPM_CACHE_GLOBS:
                 for path in glob.glob(pattern)[:5000]:
                     if os.path.isfile(path):
-                        entries.append((path, os.stat(path).st_mtime))
+                        entries.append([path, os.stat(path).st_mtime])
         except OSError as exc:
-            return _failure("package metadata cache: %s" % (exc.strerror or exc))
-        result = index_freshness(entries, kind="rpm")
+            return _failure(msg("reason.cannot_list", path="/var/cache", why=errno_message(exc)),
+                            cause=_os_cause(exc))
         locations = sorted({p.split("/")[3] for p, _ in entries}) or ["dnf", "yum"]
-        result["location"] = ", ".join(f"/var/cache/{name}" for name in locations)
-        return result
+        return {"kind": "rpm", "location": ", ".join(f"/var/cache/{name}" for name in locations),
+                "entries": entries}
 
     # -- all ---------------------------------------------------------------------------------
 
-    def collect(self, provider, now):
-        data = {"provider": provider, "now": now, "os_release": self.os_release()}
+    def collect(self, provider):
+        """The raw outputs (parse_sources' input) and the provider used."""
+        raw = {"os_release": self.os_release(), "uname": self.uname()}
         if provider == "auto":
             if self.module.get_bin_path("apt-get"):
                 provider = "apt"
@@ -483,26 +423,38 @@ class PatchCollector:
             elif self.module.get_bin_path("yum"):
                 provider = "yum"
             else:
-                missing = _failure("no supported package manager found (apt-get, dnf, yum)")
-                data.update(provider=None, tool=None, updates=missing, advisories=missing,
-                            lists=missing, kernels=missing, reboot_required=None,
-                            last_update=missing)
-                return data
-        data["provider"] = provider
-        data["reboot_required"] = self.reboot_required()
+                missing = _failure(msg("patch.reason.no_package_manager"), cause="tool_missing")
+                raw.update(tool=None, apt_simulate=missing, package_lists=missing,
+                           dpkg_kernels=missing, apt_history=missing)
+                return raw, None
+        raw["reboot_required"] = self.reboot_required()
         if provider == "apt":
             lists = self.apt_lists() if self.module.get_bin_path("apt-get") \
-                else _failure("apt-get is not installed")
-            data.update(tool="apt", updates=self.apt_updates(), advisories=None, lists=lists,
-                        kernels=self.dpkg_kernels(), last_update=self.apt_last_update())
-            return data
+                else _failure(msg("reason.not_installed", command="apt-get"), cause="tool_missing")
+            history, files = self.apt_history()
+            raw.update(tool="apt", apt_simulate=self.apt_simulate(), package_lists=lists,
+                       dpkg_kernels=self.dpkg_kernels(), apt_history=history,
+                       apt_history_files=files)
+            return raw, provider
         tool, binary = self.rpm_tool(provider)
-        lists = self.rpm_cache() if self.module.get_bin_path(binary) \
-            else _failure(f"{binary} is not installed")
-        data.update(tool=tool, updates=self.rpm_updates(tool, binary),
-                    advisories=self.rpm_advisories(tool, binary), lists=lists,
-                    kernels=self.rpm_kernels(), last_update=self.rpm_last_update(binary))
-        return data
+        dnf5 = tool == "dnf5"
+        raw["tool"] = tool
+        raw["package_lists"] = self.rpm_cache() if self.module.get_bin_path(binary) \
+            else _failure(msg("reason.not_installed", command=binary), cause="tool_missing")
+        command = "check-upgrade" if dnf5 else "check-update"
+        raw["rpm_updates"], raw["rpm_updates_rc"] = self.command_output(
+            binary, ["-q", "-C", command], f"{binary} -C {command}", ok_codes=(0, 100),
+            cache_only=True)
+        advisory = ["advisory", "list"] if dnf5 else ["updateinfo", "list"]
+        raw["rpm_advisories"] = self.command_output(
+            binary, ["-q", "-C"] + advisory, "{} -C {}".format(binary, " ".join(advisory)),
+            cache_only=True)[0]
+        raw["rpm_history"] = self.command_output(binary, ["-q", "-C", "history", "list"],
+                                                 f"{binary} history list")[0]
+        # the newest rpm install time: parse_sources' fallback when the history has no update
+        raw["rpm_last"] = self.command_output("rpm", ["-qa", "--last"], "rpm -qa --last")[0]
+        raw["rpm_kernels"] = self.rpm_kernels()
+        return raw, provider
 
 
 def parse_now(value):
@@ -529,6 +481,16 @@ def _trim(data):
     return trimmed
 
 
+def inspect(module, provider, thresholds, now):
+    """Collect, read, judge: (findings, not_applicable, data)."""
+    raw, used = PatchCollector(module).collect(provider)
+    context = {"now": now}
+    data = parse_sources(raw, context)
+    findings = evaluate(data, thresholds, context)
+    data.update(provider=used, now=now)
+    return findings, [], data
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -539,18 +501,18 @@ def main():
         supports_check_mode=True,
     )
     try:
-        thresholds = normalize_thresholds(module.params["thresholds"])
-    except ValueError as exc:
-        module.fail_json(msg=f"thresholds: {exc}")
+        thresholds = merged_thresholds(module.params["thresholds"])
+    except CatalogueError as exc:
+        module.fail_json(msg=str(exc))
     now = time.time()
     if module.params["now"]:
         try:
             now = parse_now(module.params["now"])
         except ValueError as exc:
             module.fail_json(msg=f"now: not an ISO 8601 time: {exc}")
-    data = PatchCollector(module).collect(module.params["provider"], now)
-    findings = evaluate(data, thresholds)
-    module.exit_json(changed=False, findings=findings, data=_trim(data), thresholds=thresholds)
+    findings, not_applicable, data = inspect(module, module.params["provider"], thresholds, now)
+    module.exit_json(changed=False, findings=findings, not_applicable=not_applicable,
+                     data=_trim(data), thresholds=thresholds)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import calendar
 import importlib.util
+import re
 import time
 from pathlib import Path
 
 import pytest
+from ansible.module_utils.weibao_inspection import catalogue
 from ansible.module_utils.weibao_inspection.findings import make_finding, validate_finding
+from ansible.module_utils.weibao_inspection.messages import msg, render
 from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     parse_apt_simulation,
     parse_check_update,
@@ -24,7 +27,6 @@ from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
 from ansible.module_utils.weibao_inspection.rules import patch as patch_rules
 from ansible.module_utils.weibao_inspection.rules.patch import (
     CHECK_IDS,
-    DEFAULT_THRESHOLDS,
     check_last_update,
     check_os_release,
     check_package_lists_age,
@@ -32,31 +34,37 @@ from ansible.module_utils.weibao_inspection.rules.patch import (
     check_reboot_pending,
     check_security_updates,
     evaluate,
-    normalize_thresholds,
+    merged_thresholds,
     os_end_of_support,
 )
-from chinese_text import (
-    CJK_RE,
-    ENGLISH_PHRASE_RE,
-    NUMBER_RE,
-    QUOTED_RE,
-    assert_chinese,
-    check_every_finding,
-)
+from chinese_text import assert_chinese, check_every_finding
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures" / "linux"
+FOLDERS = {
+    "os_release": "cat_etc_os_release",
+    "apt_get_s_dist_upgrade": "apt_get_s_dist_upgrade",
+    "apt_history": "cat_var_log_apt_history_log",
+    "dpkg_query_kernels": "dpkg_query_W_f_Package_Version_Status_n_linux_image",
+    "dnf_check_update": "dnf_check_update",
+    "dnf_updateinfo": "dnf_updateinfo_list",
+    "dnf_history": "dnf_history_list",
+    "rpm_qa_last": "rpm_qa_last",
+    "rpm_q_kernel": "rpm_q_kernel",
+}
 DAY = 86400.0
 NOW = calendar.timegm((2026, 11, 25, 6, 0, 0, 0, 0, 0))
 FRESH_LISTS = {"fetched": True, "index_files": 6, "newest_mtime": NOW - 3600,
                "location": "/var/lib/apt/lists"}
 NO_LISTS = {"fetched": False, "index_files": 0, "newest_mtime": None,
             "location": "/var/lib/apt/lists"}
-BROKEN = {"error": "simulated failure", "evidence": ["E: something went wrong"]}
+BROKEN = {"error": msg("reason.text", text="simulated failure"),
+          "evidence": ["E: something went wrong"], "cause": "source_unreadable"}
+CONTEXT = {"now": NOW}
 
 
 def fixture(folder, name):
-    text = (FIXTURES / folder / f"{name}.raw").read_text(encoding="utf-8")
+    text = (FIXTURES / FOLDERS[folder] / f"{name}.raw").read_text(encoding="utf-8")
     return text.partition("\n")[2]
 
 
@@ -113,105 +121,54 @@ def test_chinese_text_check_catches_a_missing_translation():
 
 def test_every_branch_of_every_check_is_recorded(produced_findings):
     """The recorder sees the findings (and so checks them): one input per check here."""
-    data = {"tool": "apt", "now": NOW, "os_release": BROKEN, "updates": BROKEN,
-            "lists": BROKEN, "kernels": BROKEN, "last_update": BROKEN}
-    findings = evaluate(data)
+    data = {"tool": "apt", "os_release": BROKEN, "updates": BROKEN, "lists": BROKEN,
+            "kernels": BROKEN, "last_update": BROKEN}
+    findings = evaluate(data, None, CONTEXT)
     assert len(produced_findings) == len(findings) == len(CHECK_IDS)
     assert all(f["translations"]["zh-CN"]["summary"] for f in findings)
+    assert {f["cause"] for f in findings} == {"source_unreadable"}
 
 
-# Every reason the collector module and the parsers give for a section they could not read
-# (plugins/modules/weibao_inspect_patch.py _failure(...), parsers/linux_patch.py ParseError).
-COLLECTOR_REASONS = [
-    "not collected",
-    "no supported package manager found (apt-get, dnf, yum)",
-    "/etc/os-release: No such file or directory; /usr/lib/os-release: Permission denied",
-    "/etc/os-release: os-release has lines that are not KEY=value assignments",
-    "/etc/os-release: os-release names no operating system (no NAME, ID or PRETTY_NAME)",
-    "apt-get is not installed",
-    "apt-get -s dist-upgrade failed (exit 100)",
-    "apt-get -s dist-upgrade: unrecognised apt simulation line",
-    "apt-get -s dist-upgrade: unrecognised version in apt simulation line",
-    "apt-get -s dist-upgrade: no 'N upgraded, N newly installed, ...' summary line: the output "
-    "is truncated or not in the C locale",
-    "apt-get -s dist-upgrade: apt simulation lines disagree with its summary (output "
-    "truncated?): found {'upgrade': 3} and 0 removals, summary says {'upgrade': 4} and 0 "
-    "removals",
-    "/var/lib/apt/lists: Permission denied",
-    "dpkg-query is not installed",
-    "dpkg-query failed (exit 2)",
-    "dpkg-query: unrecognised dpkg-query lines",
-    "/var/log/apt/history.log.2.gz: Compressed file ended before the end-of-stream marker was "
-    "reached",
-    "/var/log/apt/history.log: unrecognised Start-Date in apt history",
-    "/var/log/apt/history.log: no 'Start-Date:' stanza in apt history",
-    "dnf is not installed",
-    "dnf -C check-update failed (exit 1; no metadata cache?)",
-    "dnf check-update: check-update exited with status 3",
-    "dnf check-update: unrecognised check-update lines (truncated or garbled output?)",
-    "yum check-update: check-update exited with 100 (updates available) but listed none",
-    "dnf check-upgrade: check-update exited with 0 (no updates) but listed packages",
-    "dnf -C updateinfo list failed (exit 1)",
-    "dnf updateinfo list: unrecognised updateinfo lines",
-    "dnf history list failed (exit 1): Error: You don't have access to the history DB; "
-    "rpm -qa --last: unrecognised rpm date (not the C or English locale?): '2024年02月01日'",
-    "dnf history list: unrecognised history list lines; rpm is not installed",
-    "dnf history list: history list rows without a header; rpm -qa --last failed (exit 1)",
-    "no update transaction in yum history; rpm -qa --last: rpm -qa --last line has no date",
-    "dnf is not installed; rpm -qa --last: rpm -qa --last printed nothing",
-    "rpm is not installed",
-    "rpm -q kernel: unrecognised rpm -q lines",
-    "rpm -q kernel failed (exit 1)",
-    "package metadata cache: Permission denied",
-    "not a Debian version: 'not a version'",
-    "not an rpm EVR: '1:x:y'",
-]
-# last_update "source" texts
-COLLECTOR_SOURCES = [
-    "/var/log/apt/history.log",
-    "/var/log/apt/history.log does not exist",
-    "no system upgrade recorded in /var/log/apt/history.log, /var/log/apt/history.log.1",
-    "dnf history (transaction 13)",
-    "rpm install times (dnf history list failed (exit 1): Error: no history DB)",
-    "rpm install times (no update transaction in dnf history)",
-]
+SOURCES = [ROOT / "plugins" / "modules" / "weibao_inspect_patch.py",
+           ROOT / "plugins" / "module_utils" / "weibao_inspection" / "rules" / "patch.py",
+           ROOT / "plugins" / "module_utils" / "weibao_inspection" / "parsers" / "linux_patch.py"]
+KEY_RE = re.compile(r"""msg\(\s*["']([a-z_.A-Z]+)["']""")
+PREFIX_RE = re.compile(r"""msg\(\s*["']([a-z_.]+\.)["']\s*\+""")
 
 
-@pytest.mark.parametrize("reason", COLLECTOR_REASONS + COLLECTOR_SOURCES)
-def test_collector_reasons_are_rendered_in_chinese(reason):
-    zh = patch_rules._reason_zh(reason)
-    if "/" not in reason or " " in reason:
-        assert CJK_RE.search(zh), zh
-    assert not ENGLISH_PHRASE_RE.search(QUOTED_RE.sub("", zh)), zh
-    assert not zh.startswith("“"), zh        # known to weibao, not quoted as a tool's message
-    for number in NUMBER_RE.findall(reason):
-        assert number in zh
-    for token in ("apt-get -s dist-upgrade", "dnf -C check-update", "/etc/os-release",
-                  "'not a version'", "'2024年02月01日'", "dpkg-query"):
-        if token in reason:
-            assert token in zh
+def test_every_message_key_the_area_uses_is_in_the_catalogue():
+    used = set()
+    for path in SOURCES:
+        text = path.read_text(encoding="utf-8")
+        used |= {k for k in KEY_RE.findall(text) if not k.endswith(".")}
+        # keys built from a prefix: every key of the catalogue under it is a candidate
+        for prefix in PREFIX_RE.findall(text):
+            assert any(k.startswith(prefix) for k in catalogue.MESSAGES), prefix
+    assert len(used) > 60
+    missing = sorted(k for k in used if k not in catalogue.MESSAGES)
+    assert not missing, missing
+    # the keys built at run time: hints per package manager, severities, last update kinds
+    for kind in ("upgrade", "security", "refresh"):
+        for tool in ("apt", "dnf", "yum", "rpm"):
+            assert f"patch.hint.{kind}.{tool}" in catalogue.MESSAGES
+    for severity in ("critical", "important", "moderate", "low", "unknown"):
+        assert f"patch.severity.{severity}" in catalogue.MESSAGES
+    for key in ("patch.security_updates.apply_now", "patch.security_updates.apply_next",
+                "patch.last_update.upgrade", "patch.last_update.any_change"):
+        assert key in catalogue.MESSAGES
 
 
-@pytest.mark.parametrize("reason, expected", [
-    ("dnf -C check-update failed (exit 1; no metadata cache?)",
-     "dnf -C check-update 执行失败（退出码 1，可能没有元数据缓存）"),
-    ("rpm install times (dnf history list failed (exit 1): Error: no history DB)",
-     "rpm 安装时间（dnf history list 执行失败（退出码 1），输出：“Error: no history DB”）"),
-    ("dnf is not installed; rpm -qa --last: rpm -qa --last printed nothing",
-     "未安装 dnf；rpm -qa --last：rpm -qa --last 没有任何输出"),
-    ("/etc/os-release: No such file or directory; /usr/lib/os-release: Permission denied",
-     "/etc/os-release：文件或目录不存在；/usr/lib/os-release：权限不足"),
-    ("dnf history (transaction 13)", "dnf history（事务 13）"),
-    ("/var/log/apt/history.log", "/var/log/apt/history.log"),
-])
-def test_collector_reasons_exact_chinese(reason, expected):
-    assert patch_rules._reason_zh(reason) == expected
-
-
-def test_unknown_reasons_are_quoted_verbatim():
-    assert patch_rules._reason_zh("simulated failure") == "“simulated failure”"
-    assert patch_rules._reason_zh("apt-get -s dist-upgrade: E: broken packages") == \
-        "apt-get -s dist-upgrade：“E: broken packages”"
+def test_section_errors_keep_their_reason_and_cause(produced_findings):
+    reason = msg("reason.not_installed", command="dnf")
+    section = {"error": reason, "evidence": [], "cause": "tool_missing"}
+    finding = valid(check_pending_updates("dnf", section, None), "patch.pending_updates",
+                    "unknown")
+    assert finding["cause"] == "tool_missing"
+    assert finding["summary"] == "Could not tell whether software needs upgrading: dnf is not " \
+        "installed"
+    assert finding["translations"]["zh-CN"]["summary"] == \
+        "无法判断软件是否需要升级：未安装 dnf 命令"
+    assert finding["message"]["summary"]["params"]["reason"] == reason
 
 
 # ------------------------------------------------------------------------------------------
@@ -219,28 +176,36 @@ def test_unknown_reasons_are_quoted_verbatim():
 # ------------------------------------------------------------------------------------------
 
 def test_thresholds_defaults_and_overrides():
-    assert normalize_thresholds() == DEFAULT_THRESHOLDS
-    merged = normalize_thresholds({"security_critical": "5", "pending_warning": 0,
-                                   "lists_age_days_warning": None,
-                                   "security_critical_severities": ["critical", "Important"]})
-    assert merged["security_critical"] == 5
-    assert merged["pending_warning"] is None          # 0 disables
-    assert merged["lists_age_days_warning"] is None   # null disables
-    assert merged["security_critical_severities"] == "Critical,Important"
-    assert normalize_thresholds({"security_critical_severities": ""})[
-        "security_critical_severities"] == ""
+    defaults = merged_thresholds()
+    assert defaults == dict(catalogue.defaults("patch"),
+                            security_updates=dict(catalogue.defaults("patch")["security_updates"],
+                                                  critical_severities=["Critical"]))
+    assert defaults["pending_updates"] == {"warning": 1}
+    assert defaults["package_lists_age"] == {"warning": 14, "stale": 14}
+    merged = merged_thresholds({"security_updates": {"critical": "5",
+                                                     "critical_severities": ["critical",
+                                                                             "Important"]},
+                                "pending_updates": {"warning": 0},
+                                "package_lists_age": {"warning": None}})
+    assert merged["security_updates"] == {"warning": 1, "critical": 5,
+                                          "critical_severities": ["Critical", "Important"]}
+    assert merged["pending_updates"]["warning"] is None          # 0 disables
+    assert merged["package_lists_age"]["warning"] is None        # null disables
+    assert merged_thresholds({"security_updates": {"critical_severities": ""}})[
+        "security_updates"]["critical_severities"] == []
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({"pending": 1}, "unknown threshold"),
-    ({"pending_warning": -1}, "negative"),
-    ({"pending_warning": "many"}, "expected a number"),
-    ({"pending_warning": True}, "expected a number"),
-    ({"security_critical_severities": "Severe"}, "unknown severity"),
+    ({"pending": {"warning": 1}}, "unknown check 'pending'"),
+    ({"pending_updates": {"critical": 1}}, r"pending_updates\.critical: unknown level"),
+    ({"pending_updates": {"warning": -1}}, "negative"),
+    ({"pending_updates": {"warning": "many"}}, "is not a number"),
+    ({"pending_updates": {"warning": True}}, "is not a number"),
+    ({"security_updates": {"critical_severities": "Severe"}}, "unknown severity Severe"),
 ])
 def test_thresholds_refused(bad, message):
-    with pytest.raises(ValueError, match=message):
-        normalize_thresholds(bad)
+    with pytest.raises(catalogue.CatalogueError, match=message):
+        merged_thresholds(bad)
 
 
 # ------------------------------------------------------------------------------------------
@@ -250,10 +215,10 @@ def test_thresholds_refused(bad, message):
 def test_os_release_ok_with_values():
     osr = parse_os_release(fixture("os_release", "debian12_captured"))
     finding = valid(check_os_release(osr, NOW), "patch.os_release", "ok")
-    assert finding["summary"] == ("Operating system: Debian GNU/Linux 12 (bookworm); free "
+    assert finding["summary"] == ('Operating system: "Debian GNU/Linux 12 (bookworm)"; free '
                                   "security support until 2028-06-30 (583 days left)")
     assert finding["translations"]["zh-CN"]["summary"] == (
-        "操作系统：Debian GNU/Linux 12 (bookworm)；免费安全支持至 2028-06-30（还剩 583 天）")
+        "操作系统：“Debian GNU/Linux 12 (bookworm)”；免费安全支持至 2028-06-30（还剩 583 天）")
     assert finding["values"]["name"] == "Debian GNU/Linux"
     assert finding["values"]["version"] == "12"
     assert finding["values"]["eol"] == "2028-06-30"
@@ -273,7 +238,7 @@ def test_os_release_end_of_support_soon_warns():
     soon = calendar.timegm((2028, 3, 1, 0, 0, 0, 0, 0, 0))
     finding = valid(check_os_release(osr, soon), "patch.os_release", "warning")
     assert "ends on 2028-06-30" in finding["summary"]
-    valid(check_os_release(osr, soon, {"os_eol_days_warning": 30}), "patch.os_release", "ok")
+    valid(check_os_release(osr, soon, {"os_release": {"warning": 30}}), "patch.os_release", "ok")
 
 
 @pytest.mark.parametrize("os_id, version_id, eol", [
@@ -309,10 +274,10 @@ def test_os_release_table_covers_current_releases(os_id, version_id, eol):
 def test_os_release_ubuntu2204_end_of_support_soon():
     osr = parse_os_release(fixture("os_release", "ubuntu2204"))
     finding = valid(check_os_release(osr, NOW), "patch.os_release", "warning")
-    assert finding["summary"] == ("Operating system: Ubuntu 22.04.4 LTS; free security "
+    assert finding["summary"] == ('Operating system: "Ubuntu 22.04.4 LTS"; free security '
                                   "support ends on 2027-04-30 (156 days)")
     assert finding["translations"]["zh-CN"]["summary"] == (
-        "操作系统：Ubuntu 22.04.4 LTS；免费安全支持将于 2027-04-30 终止（还剩 156 天）")
+        "操作系统：“Ubuntu 22.04.4 LTS”；免费安全支持将于 2027-04-30 终止（还剩 156 天）")
 
 
 @pytest.mark.parametrize("osr", [
@@ -402,7 +367,8 @@ def test_pending_updates_dnf_and_threshold():
     assert finding["evidence"][0] == ("NetworkManager.x86_64 1:1.44.0-4.el9_3 "
                                       "rhel-9-for-x86_64-baseos-rpms")
     valid(check_pending_updates("dnf", updates, None, advisories("rhel9"),
-                                {"pending_warning": 10}), "patch.pending_updates", "ok")
+                                {"pending_updates": {"warning": 10}}),
+          "patch.pending_updates", "ok")
 
 
 # ------------------------------------------------------------------------------------------
@@ -449,11 +415,12 @@ def test_security_dnf_severity_makes_it_critical():
     assert "Critical severity present" in finding["summary"]
     # Important made critical by policy
     valid(check_security_updates("dnf", dnf_updates("rhel9"), None, advisories("rhel9"),
-                                 {"security_critical_severities": "Critical,Important"}),
+                                 {"security_updates": {"critical_severities":
+                                                       "Critical,Important"}}),
           "patch.security_updates", "critical")
     # severity rule disabled: counts decide (2 packages < 10)
     valid(check_security_updates("dnf", updates, None, data,
-                                 {"security_critical_severities": ""}),
+                                 {"security_updates": {"critical_severities": ""}}),
           "patch.security_updates", "warning")
 
 
@@ -499,14 +466,15 @@ def test_lists_fresh_ok_old_warning():
                     "warning")
     assert finding["values"]["age_days"] == 30.0
     assert "apt-get update" in finding["recommendation"]
-    valid(check_package_lists_age("apt", old, NOW, {"lists_age_days_warning": 31}),
+    valid(check_package_lists_age("apt", old, NOW, {"package_lists_age": {"warning": 31}}),
           "patch.package_lists_age", "ok")
-    valid(check_package_lists_age("apt", old, NOW, {"lists_age_days_warning": 0}),
+    valid(check_package_lists_age("apt", old, NOW, {"package_lists_age": {"warning": 0}}),
           "patch.package_lists_age", "ok")
 
 
 def test_lists_never_fetched_warns_even_when_age_limit_disabled():
-    finding = valid(check_package_lists_age("apt", NO_LISTS, NOW, {"lists_age_days_warning": 0}),
+    finding = valid(check_package_lists_age("apt", NO_LISTS, NOW,
+                                            {"package_lists_age": {"warning": 0}}),
                     "patch.package_lists_age", "warning")
     assert "never been fetched" in finding["summary"]
     rpm = {"fetched": False, "index_files": 0, "newest_mtime": None,
@@ -653,8 +621,12 @@ def test_last_update_recent_ok_old_warning():
 
 
 def test_last_update_without_history_is_unknown():
-    valid(check_last_update({"time": None, "source": "no system upgrade recorded in x"}, NOW),
-          "patch.last_update", "unknown")
+    source = msg("patch.source.no_upgrade_in", paths=["/var/log/apt/history.log"])
+    finding = valid(check_last_update({"time": None, "source": source}, NOW),
+                    "patch.last_update", "unknown")
+    assert finding["cause"] == "incomplete"
+    assert finding["translations"]["zh-CN"]["summary"] == (
+        "没有找到已安装软件包更新的记录（/var/log/apt/history.log 中没有系统升级记录）")
     valid(check_last_update(BROKEN, NOW), "patch.last_update", "unknown")
 
 
@@ -672,7 +644,7 @@ def test_evaluate_returns_one_valid_finding_per_check():
         "last_update": {"time": NOW - 519 * DAY, "local": "2025-06-24 14:36:25",
                         "source": "/var/log/apt/history.log", "kind": "upgrade"},
     }
-    findings = evaluate(data)
+    findings = evaluate(data, None, CONTEXT)
     assert [f["check_id"] for f in findings] == list(CHECK_IDS)
     for finding in findings:
         validate_finding(finding)
@@ -681,11 +653,11 @@ def test_evaluate_returns_one_valid_finding_per_check():
 
 
 def test_evaluate_without_package_manager_is_all_unknown():
-    missing = {"error": "no supported package manager found (apt-get, dnf, yum)"}
+    missing = {"error": msg("patch.reason.no_package_manager"), "cause": "tool_missing"}
     data = {"provider": None, "tool": None, "now": NOW, "os_release": BROKEN,
             "updates": missing, "advisories": missing, "lists": missing, "kernels": missing,
             "reboot_required": None, "last_update": missing}
-    assert {f["status"] for f in evaluate(data)} == {"unknown"}
+    assert {f["status"] for f in evaluate(data, None, CONTEXT)} == {"unknown"}
 
 
 # ------------------------------------------------------------------------------------------
@@ -727,7 +699,15 @@ class FakeUname:
 
 
 def rhel9_os_release(self):
-    return parse_os_release(fixture("os_release", "rhel9"))
+    return fixture("os_release", "rhel9")
+
+
+def inspect(mod, fake, provider, now=NOW, thresholds=None):
+    """The module's work without AnsibleModule: (findings by id, data)."""
+    findings, not_applicable, data = mod.inspect(fake, provider, merged_thresholds(thresholds),
+                                                 now)
+    assert not_applicable == []
+    return {f["check_id"]: f for f in findings}, data
 
 
 def test_collector_dnf_host(monkeypatch):
@@ -742,15 +722,16 @@ def test_collector_dnf_host(monkeypatch):
             "dnf -q -C check-update": (100, fixture("dnf_check_update", "rhel9"), ""),
             "dnf -q -C updateinfo list": (0, fixture("dnf_updateinfo", "rhel9"), ""),
             "dnf -q -C history list": (0, fixture("dnf_history", "rhel9_dnf4"), ""),
+            "rpm -qa --last": (0, fixture("rpm_qa_last", "rhel9_c_locale"), ""),
             "rpm -q --qf": (3, fixture("rpm_q_kernel", "rhel9"), ""),
         })
-    data = mod.PatchCollector(fake).collect("auto", NOW)
+    findings, data = inspect(mod, fake, "auto")
     assert data["provider"] == "dnf" and data["tool"] == "dnf"
     assert data["updates"]["pending_count"] == 9
     assert data["last_update"]["local"] == "2024-02-01 09:12:00"
-    assert data["last_update"]["source"] == "dnf history (transaction 13)"
+    assert render(data["last_update"]["source"]) == "dnf history (transaction 13)"
     assert data["lists"]["fetched"] is False
-    statuses = {f["check_id"]: f["status"] for f in evaluate(data)}
+    statuses = {check_id: f["status"] for check_id, f in findings.items()}
     assert statuses == {
         "patch.os_release": "ok",                  # RHEL 9.3, supported until 2032
         "patch.pending_updates": "warning",
@@ -779,15 +760,22 @@ def test_collector_dnf_without_cache_and_history_falls_back(monkeypatch):
             "rpm -qa --last": (0, fixture("rpm_qa_last", "zh_cn"), ""),
             "rpm -q --qf": (5, fixture("rpm_q_kernel", "none"), ""),
         })
-    data = mod.PatchCollector(fake).collect("dnf", NOW)
-    findings = {f["check_id"]: f for f in evaluate(data)}
-    assert findings["patch.pending_updates"]["status"] == "unknown"
-    assert "Cache-only enabled" in " ".join(findings["patch.pending_updates"]["evidence"])
+    findings, data = inspect(mod, fake, "dnf")
+    pending = findings["patch.pending_updates"]
+    assert pending["status"] == "unknown"
+    assert pending["cause"] == "source_unreadable"
+    assert "Cache-only enabled" in " ".join(pending["evidence"])
+    assert pending["summary"].startswith("Could not tell whether software needs upgrading: "
+                                         "dnf -C check-update exited 1 (no metadata cache?)")
+    assert "可能没有元数据缓存" in pending["translations"]["zh-CN"]["summary"]
     assert findings["patch.security_updates"]["status"] == "unknown"
     assert findings["patch.reboot_pending"]["status"] == "unknown"
     # the history is unreadable and rpm printed a zh_CN date: unknown, not a crash
-    assert findings["patch.last_update"]["status"] == "unknown"
-    assert "unrecognised rpm date" in findings["patch.last_update"]["summary"]
+    last = findings["patch.last_update"]
+    assert last["status"] == "unknown"
+    assert last["cause"] == "not_understood"
+    assert "unrecognised rpm date" in last["summary"]
+    assert "don't have access" in last["summary"]
 
 
 def test_collector_apt_host(monkeypatch, tmp_path):
@@ -815,7 +803,7 @@ def test_collector_apt_host(monkeypatch, tmp_path):
                 (0, fixture("apt_get_s_dist_upgrade", "ubuntu2204_kernel_kept_back"), ""),
             "dpkg-query -W": (1, "", "dpkg-query: no packages found matching linux-image-*\n"),
         })
-    data = mod.PatchCollector(fake).collect("auto", time.time())
+    findings, data = inspect(mod, fake, "auto", now=time.time())
     assert data["tool"] == "apt"
     assert data["lists"] == {"fetched": True, "index_files": 2,
                              "newest_mtime": data["lists"]["newest_mtime"],
@@ -824,12 +812,12 @@ def test_collector_apt_host(monkeypatch, tmp_path):
     assert data["reboot_required"]["packages"] == ["libssl3", "openssl"]
     assert data["last_update"]["local"] == "2024-03-02 06:25:49"
     assert "later, 2 packages upgraded as dependencies" in data["last_update"]["detail"]
-    findings = {f["check_id"]: f["status"] for f in evaluate(data)}
-    assert findings["patch.pending_updates"] == "warning"
-    assert findings["patch.security_updates"] == "critical"       # 11 >= 10
-    assert findings["patch.package_lists_age"] == "ok"
-    assert findings["patch.reboot_pending"] == "warning"          # /run/reboot-required
-    assert findings["patch.last_update"] == "warning"
+    statuses = {check_id: f["status"] for check_id, f in findings.items()}
+    assert statuses["patch.pending_updates"] == "warning"
+    assert statuses["patch.security_updates"] == "critical"       # 11 >= 10
+    assert statuses["patch.package_lists_age"] == "ok"
+    assert statuses["patch.reboot_pending"] == "warning"          # /run/reboot-required
+    assert statuses["patch.last_update"] == "warning"
 
 
 def test_collector_apt_failure_and_missing_tools(monkeypatch, tmp_path):
@@ -839,19 +827,23 @@ def test_collector_apt_failure_and_missing_tools(monkeypatch, tmp_path):
     fake = FakeModule(
         {"apt-get": "/usr/bin/apt-get"},
         {"apt-get -s": (100, "", "E: Could not open lock file /var/lib/dpkg/lock-frontend\n")})
-    data = mod.PatchCollector(fake).collect("apt", NOW)
-    assert data["updates"]["error"].startswith("apt-get -s dist-upgrade failed (exit 100)")
-    assert data["kernels"] == {"error": "dpkg-query is not installed", "evidence": []}
+    findings, data = inspect(mod, fake, "apt")
+    assert render(data["updates"]["error"]).startswith("apt-get -s dist-upgrade exited 100")
+    assert data["kernels"] == {"error": msg("reason.not_installed", command="dpkg-query"),
+                               "evidence": [], "cause": "tool_missing"}
     assert data["lists"]["fetched"] is False          # apt-get exists, its lists do not
-    assert data["last_update"] == {"time": None,
-                                   "source": f"{tmp_path / 'absent.log'} does not exist"}
-    nothing = mod.PatchCollector(FakeModule({}, {})).collect("auto", NOW)
-    assert nothing["provider"] is None
-    assert {f["status"] for f in evaluate(nothing)[1:]} == {"unknown"}
+    assert data["last_update"]["cause"] == "incomplete"
+    assert render(data["last_update"]["error"]) == f"{tmp_path / 'absent.log'} does not exist"
+    assert findings["patch.reboot_pending"]["cause"] == "tool_missing"
+    nothing, data = inspect(mod, FakeModule({}, {}), "auto")
+    assert data["provider"] is None
+    assert {f["status"] for f in list(nothing.values())[1:]} == {"unknown"}
+    assert findings["patch.pending_updates"]["cause"] == "source_unreadable"
     # dnf forced on a host without dnf or yum: nothing to judge, not "lists never fetched"
-    forced = mod.PatchCollector(FakeModule({}, {})).collect("dnf", NOW)
-    assert forced["lists"]["error"] == "dnf is not installed"
-    assert {f["status"] for f in evaluate(forced)[1:]} == {"unknown"}
+    forced, data = inspect(mod, FakeModule({}, {}), "dnf")
+    assert render(data["lists"]["error"]) == "dnf is not installed"
+    assert {f["status"] for f in list(forced.values())[1:]} == {"unknown"}
+    assert {f["cause"] for f in list(forced.values())[1:]} == {"tool_missing"}
 
 
 def test_log_tail_keeps_the_newest_entries(monkeypatch, tmp_path):

@@ -24,13 +24,21 @@ policy 5.6.12 / dpkg ``verrevcmp`` and rpm ``rpmvercmp`` (including ``~`` and ``
 from __future__ import annotations
 
 import re
+import time
+
+from ansible.module_utils.weibao_inspection.messages import msg, render
 
 
 class ParseError(ValueError):
-    """The input is not in a format this parser understands (or is truncated)."""
+    """The input is not in a format this parser understands (or is truncated).
+
+    ``message`` is a message (``msg(key, ...)``, text in the catalogue): the reason travels
+    into the rule's finding in both languages; ``str(exc)`` is its English text.
+    """
 
     def __init__(self, message, evidence=None):
-        super().__init__(message)
+        super().__init__(render(message, "en"))
+        self.message = message
         self.evidence = list(evidence or [])
 
 
@@ -98,10 +106,10 @@ def parse_dpkg_version(version):
     text = str(version).strip()
     match = _DPKG_VERSION_RE.match(text)
     if not match:
-        raise ParseError(f"not a Debian version: {text!r}")
+        raise ParseError(msg("patch.reason.not_deb_version", value=text))
     epoch, upstream, revision = match.groups()
     if (":" in upstream and epoch is None) or (revision is None and "-" in upstream):
-        raise ParseError(f"not a Debian version: {text!r}")
+        raise ParseError(msg("patch.reason.not_deb_version", value=text))
     return int(epoch or 0), upstream, revision or ""
 
 
@@ -191,12 +199,12 @@ def split_evr(evr):
     """Split ``[epoch:]version[-release]`` into (epoch, version, release)."""
     text = str(evr).strip()
     if not text or any(c.isspace() for c in text):
-        raise ParseError(f"not an rpm EVR: {text!r}")
+        raise ParseError(msg("patch.reason.not_rpm_evr", value=text))
     epoch = 0
     if ":" in text:
         head, text = text.split(":", 1)
         if not head.isdigit():
-            raise ParseError(f"not an rpm EVR: {evr!r}")
+            raise ParseError(msg("patch.reason.not_rpm_evr", value=str(evr)))
         epoch = int(head)
     version, _, release = text.rpartition("-")
     if not version:
@@ -264,9 +272,9 @@ def parse_os_release(text):
             continue
         fields[match.group(1)] = _unquote(match.group(2))
     if bad:
-        raise ParseError("os-release has lines that are not KEY=value assignments", bad[:5])
+        raise ParseError(msg("patch.reason.os_release_bad_lines"), bad[:5])
     if not (fields.get("NAME") or fields.get("ID") or fields.get("PRETTY_NAME")):
-        raise ParseError("os-release names no operating system (no NAME, ID or PRETTY_NAME)")
+        raise ParseError(msg("patch.reason.os_release_no_name"))
     return {
         "name": fields.get("NAME", ""),
         "version": fields.get("VERSION", ""),
@@ -321,7 +329,7 @@ def parse_apt_simulation(text):
         if line.startswith("Inst "):
             match = _APT_INST.match(line)
             if not match:
-                raise ParseError("unrecognised apt simulation line", [line])
+                raise ParseError(msg("patch.reason.apt_line"), [line])
             rel = match.group("rel") or ""
             rel = _APT_ARCH_SUFFIX.sub("", rel)
             origins = [o.strip() for o in rel.split(",") if o.strip()]
@@ -333,8 +341,7 @@ def parse_apt_simulation(text):
                 try:
                     order = dpkg_version_compare(candidate, current)
                 except ParseError as exc:
-                    raise ParseError("unrecognised version in apt simulation line",
-                                     [line]) from exc
+                    raise ParseError(msg("patch.reason.apt_version"), [line]) from exc
                 action = {1: "upgrade", 0: "reinstall", -1: "downgrade"}[order]
             packages.append({
                 "name": match.group("name"),
@@ -351,11 +358,7 @@ def parse_apt_simulation(text):
             if match:
                 summary = {k: int(v or 0) for k, v in match.groupdict().items()}
     if summary is None:
-        raise ParseError(
-            "no 'N upgraded, N newly installed, ...' summary line: the output is truncated or "
-            "not in the C locale",
-            (text or "").splitlines()[-5:],
-        )
+        raise ParseError(msg("patch.reason.apt_no_summary"), (text or "").splitlines()[-5:])
     counts = {a: sum(1 for p in packages if p["action"] == a)
               for a in ("upgrade", "install", "reinstall", "downgrade")}
     expected = {
@@ -365,11 +368,10 @@ def parse_apt_simulation(text):
         "downgrade": summary["downgraded"],
     }
     if counts != expected or len(removals) != summary["remove"]:
-        raise ParseError(
-            "apt simulation lines disagree with its summary (output truncated?): found {} and "
-            "{} removals, summary says {} and {} removals".format(
-                counts, len(removals), expected, summary["remove"])
-        )
+        raise ParseError(msg(
+            "patch.reason.apt_disagree",
+            found=msg("patch.reason.apt_counts", remove=len(removals), **counts),
+            said=msg("patch.reason.apt_counts", remove=summary["remove"], **expected)))
     return {
         "packages": packages,
         "upgraded": summary["upgraded"],
@@ -448,7 +450,7 @@ def parse_apt_history(text):
         if key == "Start-Date":
             match = _HISTORY_DATE.match(value.strip())
             if not match:
-                raise ParseError("unrecognised Start-Date in apt history", [line])
+                raise ParseError(msg("patch.reason.apt_history_date"), [line])
             current = {"start": "{} {}".format(*match.groups()), "end": None, "fields": {}}
             entries.append(current)
         elif key == "End-Date" and current is not None:
@@ -461,7 +463,7 @@ def parse_apt_history(text):
             other.append(line)
     if not entries:
         if other:
-            raise ParseError("no 'Start-Date:' stanza in apt history", other[:5])
+            raise ParseError(msg("patch.reason.apt_history_no_stanza"), other[:5])
         return {"entries": 0, "last_upgrade": None, "last_package_upgrade": None,
                 "last_install": None}
 
@@ -511,8 +513,8 @@ def parse_check_update(text, rc):
     "Obsoleting Packages" heading followed by the indented obsoleted package.
     Returns ``packages`` (name, arch, evr, repo, obsoleting) and ``pending_count``.
     """
-    if rc not in (0, 100):
-        raise ParseError(f"check-update exited with status {rc}",
+    if rc is not None and rc not in (0, 100):
+        raise ParseError(msg("patch.reason.check_update_status", rc=rc),
                          (text or "").splitlines()[-10:])
     records = []
     current = None
@@ -564,13 +566,12 @@ def parse_check_update(text, rc):
         packages.append({"name": na.group("name"), "arch": na.group("arch"), "evr": tokens[1],
                          "repo": tokens[2], "obsoleting": rec["section"] == "obsoleting"})
     if unrecognised:
-        raise ParseError("unrecognised check-update lines (truncated or garbled output?)",
-                         unrecognised[:5])
+        raise ParseError(msg("patch.reason.check_update_lines"), unrecognised[:5])
     if rc == 100 and not packages:
-        raise ParseError("check-update exited with 100 (updates available) but listed none",
+        raise ParseError(msg("patch.reason.check_update_listed_none"),
                          (text or "").splitlines()[-5:])
     if rc == 0 and packages:
-        raise ParseError("check-update exited with 0 (no updates) but listed packages",
+        raise ParseError(msg("patch.reason.check_update_listed_some"),
                          [p["name"] for p in packages[:5]])
     return {"packages": packages, "pending_count": len(packages)}
 
@@ -633,7 +634,7 @@ def parse_updateinfo_list(text):
             "arch": nevra.group("arch"),
         })
     if unrecognised:
-        raise ParseError("unrecognised updateinfo lines", unrecognised[:5])
+        raise ParseError(msg("patch.reason.updateinfo_lines"), unrecognised[:5])
     return {"advisories": advisories}
 
 
@@ -690,9 +691,9 @@ def parse_history_list(text):
         row["marks"] = row.get("marks") or ""
         rows.append(row)
     if unrecognised:
-        raise ParseError("unrecognised history list lines", unrecognised[:5])
+        raise ParseError(msg("patch.reason.history_lines"), unrecognised[:5])
     if rows and header is None:
-        raise ParseError("history list rows without a header", [rows[0]["id"]])
+        raise ParseError(msg("patch.reason.history_no_header"), [rows[0]["id"]])
     last = None
     for row in rows:
         if "#" in row["marks"] or "*" in row["marks"]:
@@ -761,7 +762,7 @@ def parse_rpm_date(text):
             break
         year = int(parts["year"])
         return f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}:{second:02d}"
-    raise ParseError(f"unrecognised rpm date (not the C or English locale?): {value!r}")
+    raise ParseError(msg("patch.reason.rpm_date", value=value))
 
 
 def parse_rpm_qa_last(text):
@@ -776,9 +777,9 @@ def parse_rpm_qa_last(text):
             continue
         parts = line.split(None, 1)
         if len(parts) != 2:
-            raise ParseError("rpm -qa --last line has no date", [line])
+            raise ParseError(msg("patch.reason.rpm_last_no_date"), [line])
         return {"package": parts[0], "installed": parse_rpm_date(parts[1])}
-    raise ParseError("rpm -qa --last printed nothing")
+    raise ParseError(msg("patch.reason.rpm_last_empty"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -786,6 +787,8 @@ def parse_rpm_qa_last(text):
 # --------------------------------------------------------------------------------------------
 
 _DPKG_KERNEL = re.compile(r"^(?P<package>\S+) (?P<version>\S*) (?P<status>\S+ \S+ \S+)$")
+# dpkg-query -W without -f: "${binary:Package}\t${Version}" (no status; see parse_dpkg_kernels)
+_DPKG_KERNEL_PLAIN = re.compile(r"^(?P<package>\S+)\t(?P<version>\S*)$")
 _DEB_META_OR_DEBUG = re.compile(r"-(?:dbg|dbgsym)$")
 _KERNEL_FLAVOUR = re.compile(r"^\d+\.\d+(?:\.\d+)*-\d+(?:\.\d+)*-(?P<flavour>[a-z][\w.+-]*)$")
 
@@ -814,6 +817,11 @@ def parse_dpkg_kernels(text):
     Returns installed kernel images [{package, version, release, flavour}]; meta packages
     (linux-image-amd64), debug symbols and packages not fully installed are left out.
     Empty text (dpkg-query: no packages found) gives []. Raises ParseError on other lines.
+
+    Also reads plain ``dpkg-query -W 'linux-image-*'`` (``package<TAB>version``, the default
+    show format): it has no status, so a removed kernel whose configuration files remain
+    (state ``config-files``, version still shown) counts as installed there. That can only
+    make a reboot look pending, never hide one; the collector uses the format with status.
     """
     kernels = []
     bad = []
@@ -821,11 +829,11 @@ def parse_dpkg_kernels(text):
         line = raw.rstrip()
         if not line.strip():
             continue
-        match = _DPKG_KERNEL.match(line)
+        match = _DPKG_KERNEL.match(line) or _DPKG_KERNEL_PLAIN.match(raw.rstrip("\r\n"))
         if not match or not match.group("package").startswith("linux-image-"):
             bad.append(line)
             continue
-        status = match.group("status").split()
+        status = (match.groupdict().get("status") or "install ok installed").split()
         if status[2] != "installed" or not match.group("version"):
             continue
         release = _deb_kernel_release(match.group("package"))
@@ -839,7 +847,7 @@ def parse_dpkg_kernels(text):
         kernels.append({"package": match.group("package"), "version": match.group("version"),
                         "release": release, "flavour": kernel_flavour(release)})
     if bad:
-        raise ParseError("unrecognised dpkg-query lines", bad[:5])
+        raise ParseError(msg("patch.reason.dpkg_lines"), bad[:5])
     return kernels
 
 
@@ -848,10 +856,15 @@ _RPM_KERNEL = re.compile(
     r"(?P<arch>\S+)$"
 )
 _RPM_NOT_INSTALLED = re.compile(r"^package \S+ is not installed$")
+# plain "rpm -q kernel" prints NAME-VERSION-RELEASE.ARCH (no epoch: kernels have none)
+_RPM_KERNEL_NVRA = re.compile(
+    r"^(?P<name>kernel(?:-[a-z][a-z0-9]*)*)-(?P<version>[^-\s]+)-(?P<release>[^-\s]+)"
+    r"\.(?P<arch>[A-Za-z0-9_]+)$")
 
 
 def parse_rpm_kernels(text):
-    """Parse ``rpm -q --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\\n' kernel ...``.
+    """Parse ``rpm -q --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\\n' kernel ...``
+    or plain ``rpm -q kernel`` (``kernel-5.14.0-362.8.1.el9_3.x86_64``, no epoch).
 
     Returns [{package, version (EVR), release (uname -r form V-R.A), flavour}], one entry per
     release (``kernel`` and ``kernel-core`` share one). "package X is not installed" lines
@@ -863,13 +876,13 @@ def parse_rpm_kernels(text):
         line = raw.strip()
         if not line or _RPM_NOT_INSTALLED.match(line):
             continue
-        match = _RPM_KERNEL.match(line)
+        match = _RPM_KERNEL.match(line) or _RPM_KERNEL_NVRA.match(line)
         if not match:
             bad.append(line)
             continue
         name = match.group("name")
         flavour = re.sub(r"-core$", "", name)
-        epoch = match.group("epoch")
+        epoch = match.groupdict().get("epoch") or "(none)"
         evr = "{}{}-{}".format("" if epoch == "(none)" else epoch + ":", match.group("version"),
                            match.group("release"))
         release = "{}-{}.{}".format(match.group("version"), match.group("release"),
@@ -877,7 +890,7 @@ def parse_rpm_kernels(text):
         kernels.setdefault(release, {"package": name, "version": evr, "release": release,
                                      "flavour": flavour})
     if bad:
-        raise ParseError("unrecognised rpm -q lines", bad[:5])
+        raise ParseError(msg("patch.reason.rpm_kernel_lines"), bad[:5])
     return list(kernels.values())
 
 
@@ -895,3 +908,192 @@ def parse_running_build(uname_version):
     if match:
         return "ubuntu", match.group(1)
     return None, None
+
+
+# --------------------------------------------------------------------------------------------
+# parse_sources: the area's raw outputs -> data (registry.py: the keys of the patch sources)
+# --------------------------------------------------------------------------------------------
+
+_APT_HISTORY = "/var/log/apt/history.log"
+
+
+def _failed(value, cause="source_unreadable"):
+    """A collector's error for a source, as the section the rules read."""
+    return {"error": value["error"], "evidence": [str(x) for x in value.get("evidence") or []][:20],
+            "cause": value.get("cause") or cause}
+
+
+def _is_error(value):
+    return isinstance(value, dict) and value.get("error") is not None
+
+
+def _read(value, parse, source):
+    """Parse one raw output; a collector's error or text not understood becomes a section
+    ``{"error": reason message, "evidence": [...], "cause": ...}``."""
+    if _is_error(value):
+        return _failed(value)
+    if not isinstance(value, str):
+        return {"error": msg("reason.unexpected_value", what=source, value=repr(value)[:80]),
+                "evidence": [], "cause": "not_understood"}
+    try:
+        return parse(value)
+    except ParseError as exc:
+        return {"error": msg("patch.reason.in_source", source=source, reason=exc.message),
+                "evidence": exc.evidence[:20], "cause": "not_understood"}
+
+
+def guess_tool(raw):
+    """The package manager the raw outputs come from: the collector says (``tool``); saved
+    outputs tell the family only (``apt`` or ``rpm``: dnf or yum)."""
+    if raw.get("tool"):
+        return raw["tool"]
+    if any(k in raw for k in ("apt_simulate", "dpkg_kernels", "apt_history")):
+        return "apt"
+    if any(k in raw for k in ("rpm_updates", "rpm_advisories", "rpm_history", "rpm_last",
+                              "rpm_kernels")):
+        return "rpm"
+    return None
+
+
+def _command(tool, dnf4, dnf5):
+    binary = {"dnf5": "dnf5", "yum": "yum"}.get(tool, "dnf")
+    return "{} {}".format(binary, dnf5 if tool == "dnf5" else dnf4)
+
+
+def _local_epoch(text):
+    """'YYYY-MM-DD HH:MM[:SS]' in the local time of where this runs (the host, in the
+    collector) -> epoch seconds."""
+    fmt = "%Y-%m-%d %H:%M:%S" if text.count(":") == 2 else "%Y-%m-%d %H:%M"
+    return time.mktime(time.strptime(text, fmt))
+
+
+def _when(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def _lists(value):
+    if _is_error(value):
+        return _failed(value)
+    if not isinstance(value, dict) or not isinstance(value.get("entries"), list):
+        return {"error": msg("reason.unexpected_value", what="package_lists",
+                             value=repr(value)[:80]), "evidence": [], "cause": "not_understood"}
+    result = index_freshness([tuple(e) for e in value["entries"]], kind=value.get("kind", "apt"))
+    result["location"] = value.get("location", "")
+    return result
+
+
+def _kernels(raw):
+    if "dpkg_kernels" in raw:
+        family, installed = "deb", _read(raw["dpkg_kernels"], parse_dpkg_kernels, "dpkg-query")
+    else:
+        family, installed = "rpm", _read(raw["rpm_kernels"], parse_rpm_kernels, "rpm -q kernel")
+    if _is_error(installed):
+        return installed
+    uname = raw.get("uname") or {}
+    kind, build = parse_running_build(uname.get("version"))
+    return {"family": family, "installed": installed,
+            "running_release": uname.get("release"), "running_version": uname.get("version", ""),
+            "running_build_kind": kind, "running_build": build}
+
+
+def _apt_last_update(raw):
+    value = raw["apt_history"]
+    paths = list(raw.get("apt_history_files") or [_APT_HISTORY])
+    parsed = _read(value, parse_apt_history, _APT_HISTORY)
+    if _is_error(parsed):
+        return parsed
+    last = parsed["last_upgrade"]
+    if not last:
+        return {"time": None, "source": msg("patch.source.no_upgrade_in", paths=paths)}
+    partial = parsed["last_package_upgrade"]
+    local = last["end"] or last["start"]
+    detail = "{} packages upgraded by: {}".format(
+        last["packages"], last["commandline"] or "(no command line recorded)")
+    if partial and partial["start"] > last["start"]:
+        detail += "; later, {} packages upgraded as dependencies on {} by: {}".format(
+            partial["packages"], partial["start"], partial["commandline"])
+    epoch = _local_epoch(local)
+    return {"time": epoch, "when": _when(epoch), "local": local,
+            "source": msg("patch.source.file", path=paths[0]), "kind": "upgrade",
+            "detail": detail}
+
+
+def _rpm_last_update(raw, tool):
+    binary = {"dnf5": "dnf5", "yum": "yum"}.get(tool, "dnf")
+    history = f"{binary} history list"
+    evidence = []
+    cause = "incomplete"
+    if "rpm_history" in raw:
+        parsed = _read(raw["rpm_history"], parse_history_list, history)
+        if _is_error(parsed):
+            reason, evidence, cause = parsed["error"], parsed["evidence"], parsed["cause"]
+        elif parsed["last_upgrade"]:
+            last = parsed["last_upgrade"]
+            local = last["date"] if last["date"].count(":") == 2 else last["date"] + ":00"
+            epoch = _local_epoch(local)
+            return {"time": epoch, "when": _when(epoch), "local": local,
+                    "source": msg("patch.source.history", command=binary, id=last["id"]),
+                    "kind": "upgrade", "detail": last["command"]}
+        else:
+            reason = msg("patch.source.no_history_upgrade", command=binary)
+            cause = None
+    else:
+        reason = msg("patch.reason.in_source", source=history, reason=msg("reason.not_collected"))
+    if "rpm_last" not in raw:
+        if cause is None:
+            return {"time": None, "source": reason}
+        return {"error": reason, "evidence": evidence, "cause": cause}
+    # Fallback: the newest rpm install time (any installation, not only updates).
+    first = _read(raw["rpm_last"], parse_rpm_qa_last, "rpm -qa --last")
+    if _is_error(first):
+        return {"error": msg("reason.both", first=reason, second=first["error"]),
+                "evidence": evidence + first["evidence"], "cause": first["cause"]}
+    epoch = _local_epoch(first["installed"])
+    return {"time": epoch, "when": _when(epoch), "local": first["installed"],
+            "source": msg("patch.source.rpm_last", reason=reason), "kind": "package change",
+            "detail": "newest package: {}".format(first["package"])}
+
+
+def parse_sources(raw, context=None):
+    """The patch area's raw outputs -> the data its rules judge (pure; never judges).
+
+    ``raw`` maps a source key (registry.py) to its text, or to ``{"error": message,
+    "evidence": [...], "cause": ...}`` when the collector could not get it. Text keys:
+    ``os_release``, ``apt_simulate``, ``dpkg_kernels``, ``apt_history``, ``rpm_updates``,
+    ``rpm_advisories``, ``rpm_history``, ``rpm_last``, ``rpm_kernels``. Structured keys the
+    collector adds: ``tool`` (apt, dnf, dnf5, yum), ``rpm_updates_rc`` (check-update's exit
+    status: 100 updates listed, 0 none), ``package_lists`` ({kind: apt|rpm, location,
+    entries: [[path, mtime], ...]}), ``uname`` ({release, version}), ``reboot_required``
+    ({exists, path, packages}), ``apt_history_files`` (the history files read, newest first;
+    ``apt_history`` is their text, oldest first). A key that is absent was not collected:
+    its section is absent too, and the rules say so.
+
+    Each section is the parser's result or ``{"error", "evidence", "cause"}`` (cause
+    ``not_understood`` for text the parser does not understand).
+    """
+    raw = raw or {}
+    tool = guess_tool(raw)
+    data = {"tool": tool, "family": {"apt": "deb", None: None}.get(tool, "rpm")}
+    if "os_release" in raw:
+        data["os_release"] = _read(raw["os_release"], parse_os_release, "/etc/os-release")
+    if "apt_simulate" in raw:
+        data["updates"] = _read(raw["apt_simulate"], parse_apt_simulation,
+                                "apt-get -s dist-upgrade")
+    elif "rpm_updates" in raw:
+        rc = raw.get("rpm_updates_rc")
+        data["updates"] = _read(raw["rpm_updates"], lambda text: parse_check_update(text, rc),
+                                _command(tool, "check-update", "check-upgrade"))
+    if "rpm_advisories" in raw:
+        data["advisories"] = _read(raw["rpm_advisories"], parse_updateinfo_list,
+                                   _command(tool, "updateinfo list", "advisory list"))
+    if "package_lists" in raw:
+        data["lists"] = _lists(raw["package_lists"])
+    if "dpkg_kernels" in raw or "rpm_kernels" in raw:
+        data["kernels"] = _kernels(raw)
+    if "reboot_required" in raw:
+        data["reboot_required"] = raw["reboot_required"]
+    if "apt_history" in raw:
+        data["last_update"] = _apt_last_update(raw)
+    elif "rpm_history" in raw or "rpm_last" in raw:
+        data["last_update"] = _rpm_last_update(raw, tool)
+    return data
