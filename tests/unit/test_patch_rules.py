@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
-from ansible.module_utils.weibao_inspection import catalogue
+import yaml
+from ansible.module_utils.weibao_inspection import catalogue, registry
 from ansible.module_utils.weibao_inspection.findings import make_finding, validate_finding
 from ansible.module_utils.weibao_inspection.messages import msg, render
 from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
@@ -22,6 +23,7 @@ from ansible.module_utils.weibao_inspection.parsers.linux_patch import (
     parse_dpkg_kernels,
     parse_os_release,
     parse_rpm_kernels,
+    parse_sources,
     parse_updateinfo_list,
 )
 from ansible.module_utils.weibao_inspection.rules import patch as patch_rules
@@ -317,12 +319,29 @@ def test_os_release_unreadable_is_unknown():
     valid(check_os_release(None, NOW), "patch.os_release", "unknown")
 
 
+FRESH_RPM = {"fetched": True, "index_files": 12, "newest_mtime": NOW - 7200,
+             "location": "/var/cache/dnf"}
+
+
+def pending(tool, updates, lists, *args, **kwargs):
+    """check_pending_updates at NOW, on fresh dnf metadata where a dnf test gives none."""
+    kwargs.setdefault("now", NOW)
+    return check_pending_updates(tool, updates, FRESH_RPM if lists is None else lists, *args,
+                                 **kwargs)
+
+
+def security(tool, updates, lists, *args, **kwargs):
+    kwargs.setdefault("now", NOW)
+    return check_security_updates(tool, updates, FRESH_RPM if lists is None else lists, *args,
+                                  **kwargs)
+
+
 # ------------------------------------------------------------------------------------------
 # patch.pending_updates
 # ------------------------------------------------------------------------------------------
 
 def test_pending_updates_captured_debian12_needs_upgrade():
-    finding = valid(check_pending_updates("apt", apt("debian12_captured"), FRESH_LISTS),
+    finding = valid(pending("apt", apt("debian12_captured"), FRESH_LISTS),
                     "patch.pending_updates", "warning")
     assert finding["summary"] == ("Software needs upgrading: 134 package updates pending "
                                   "(81 with security updates)")
@@ -335,7 +354,7 @@ def test_pending_updates_captured_debian12_needs_upgrade():
 def test_pending_updates_none_is_a_clear_no():
     updates = {"packages": [], "pending_count": 0, "security_count": 0, "held_back": 1,
                "upgraded": 0, "newly_installed": 0, "removed": 0}
-    finding = valid(check_pending_updates("apt", updates, FRESH_LISTS),
+    finding = valid(pending("apt", updates, FRESH_LISTS),
                     "patch.pending_updates", "ok")
     assert finding["summary"].startswith("No software upgrade needed")
     assert "1 package held back" in finding["summary"]
@@ -344,15 +363,15 @@ def test_pending_updates_none_is_a_clear_no():
 
 def test_pending_updates_zero_without_lists_is_unknown():
     """apt answers '0 upgraded' when its lists were never fetched: that proves nothing."""
-    finding = valid(check_pending_updates("apt", apt("debian12_captured_no_lists"), NO_LISTS),
+    finding = valid(pending("apt", apt("debian12_captured_no_lists"), NO_LISTS),
                     "patch.pending_updates", "unknown")
     assert "never been fetched" in finding["summary"]
-    valid(check_pending_updates("apt", apt("debian12_captured_no_lists"), BROKEN),
+    valid(pending("apt", apt("debian12_captured_no_lists"), BROKEN),
           "patch.pending_updates", "unknown")
 
 
 def test_pending_updates_failed_command_is_unknown():
-    finding = valid(check_pending_updates("dnf", BROKEN, None), "patch.pending_updates",
+    finding = valid(pending("dnf", BROKEN, None), "patch.pending_updates",
                     "unknown")
     assert "simulated failure" in finding["summary"]
     assert finding["evidence"] == ["E: something went wrong"]
@@ -360,13 +379,13 @@ def test_pending_updates_failed_command_is_unknown():
 
 def test_pending_updates_dnf_and_threshold():
     updates = dnf_updates("rhel9")
-    finding = valid(check_pending_updates("dnf", updates, None, advisories("rhel9")),
+    finding = valid(pending("dnf", updates, None, advisories("rhel9")),
                     "patch.pending_updates", "warning")
     assert finding["values"]["security"] == 7
     assert "dnf upgrade" in finding["recommendation"]
     assert finding["evidence"][0] == ("NetworkManager.x86_64 1:1.44.0-4.el9_3 "
                                       "rhel-9-for-x86_64-baseos-rpms")
-    valid(check_pending_updates("dnf", updates, None, advisories("rhel9"),
+    valid(pending("dnf", updates, None, advisories("rhel9"),
                                 {"pending_updates": {"warning": 10}}),
           "patch.pending_updates", "ok")
 
@@ -376,27 +395,27 @@ def test_pending_updates_dnf_and_threshold():
 # ------------------------------------------------------------------------------------------
 
 def test_security_apt_many_is_critical():
-    finding = valid(check_security_updates("apt", apt("debian12_captured"), FRESH_LISTS),
+    finding = valid(security("apt", apt("debian12_captured"), FRESH_LISTS),
                     "patch.security_updates", "critical")
     assert finding["values"]["security_packages"] == 81
     assert all("-security" in line or line.startswith("...") for line in finding["evidence"])
 
 
 def test_security_apt_few_is_warning():
-    finding = valid(check_security_updates("apt", apt("debian12_remove_downgrade"), FRESH_LISTS),
+    finding = valid(security("apt", apt("debian12_remove_downgrade"), FRESH_LISTS),
                     "patch.security_updates", "warning")
     assert finding["values"]["security_packages"] == 2
 
 
 def test_security_apt_unknown_without_lists_or_output():
-    valid(check_security_updates("apt", apt("debian12_captured_no_lists"), NO_LISTS),
+    valid(security("apt", apt("debian12_captured_no_lists"), NO_LISTS),
           "patch.security_updates", "unknown")
-    valid(check_security_updates("apt", BROKEN, FRESH_LISTS), "patch.security_updates",
+    valid(security("apt", BROKEN, FRESH_LISTS), "patch.security_updates",
           "unknown")
 
 
 def test_security_dnf_important_is_warning_by_default():
-    finding = valid(check_security_updates("dnf", dnf_updates("rhel9"), None,
+    finding = valid(security("dnf", dnf_updates("rhel9"), None,
                                            advisories("rhel9")),
                     "patch.security_updates", "warning")
     values = finding["values"]
@@ -410,36 +429,36 @@ def test_security_dnf_important_is_warning_by_default():
 def test_security_dnf_severity_makes_it_critical():
     data = advisories("rhel8_critical")
     updates = dnf_updates("rhel8_obsoletes")
-    finding = valid(check_security_updates("dnf", updates, None, data),
+    finding = valid(security("dnf", updates, None, data),
                     "patch.security_updates", "critical")
     assert "Critical severity present" in finding["summary"]
     # Important made critical by policy
-    valid(check_security_updates("dnf", dnf_updates("rhel9"), None, advisories("rhel9"),
+    valid(security("dnf", dnf_updates("rhel9"), None, advisories("rhel9"),
                                  {"security_updates": {"critical_severities":
                                                        "Critical,Important"}}),
           "patch.security_updates", "critical")
     # severity rule disabled: counts decide (2 packages < 10)
-    valid(check_security_updates("dnf", updates, None, data,
+    valid(security("dnf", updates, None, data,
                                  {"security_updates": {"critical_severities": ""}}),
           "patch.security_updates", "warning")
 
 
 def test_security_centos_without_advisory_data_is_unknown():
-    finding = valid(check_security_updates("yum", dnf_updates("centos7_yum_wrapped"), None,
+    finding = valid(security("yum", dnf_updates("centos7_yum_wrapped"), None,
                                            advisories("centos7_no_updateinfo")),
                     "patch.security_updates", "unknown")
     assert "publish no advisory" in finding["summary"]
 
 
 def test_security_dnf_failures_are_unknown():
-    valid(check_security_updates("dnf", dnf_updates("rhel9"), None, BROKEN),
+    valid(security("dnf", dnf_updates("rhel9"), None, BROKEN),
           "patch.security_updates", "unknown")
-    valid(check_security_updates("dnf", BROKEN, None, advisories("empty")),
+    valid(security("dnf", BROKEN, None, advisories("empty")),
           "patch.security_updates", "unknown")
 
 
 def test_security_dnf_nothing_pending_is_ok():
-    finding = valid(check_security_updates("dnf", dnf_updates("none", rc=0), None,
+    finding = valid(security("dnf", dnf_updates("none", rc=0), None,
                                            advisories("empty")),
                     "patch.security_updates", "ok")
     assert finding["summary"] == "No pending security updates"
@@ -449,7 +468,7 @@ def test_security_counts_packages_without_advisory():
     updates = dnf_updates("rhel9")
     only_kernel = {"advisories": [a for a in advisories("rhel9")["advisories"]
                                   if a["name"] == "kernel"]}
-    finding = valid(check_security_updates("dnf", updates, None, only_kernel),
+    finding = valid(security("dnf", updates, None, only_kernel),
                     "patch.security_updates", "warning")
     assert finding["values"]["updates_without_advisory"] == 8
     assert "8 pending updates carry no advisory data" in finding["summary"]
@@ -877,3 +896,148 @@ def test_module_helpers():
     assert len(trimmed["updates"]["packages"]) == mod.MAX_DATA_PACKAGES
     assert trimmed["updates"]["packages_not_shown"] == 250
     assert len(data["updates"]["packages"]) == 450       # the judged data is left whole
+
+
+# ------------------------------------------------------------------------------------------
+# never a false ok: pending counts rest on package lists of known, recent age
+# ------------------------------------------------------------------------------------------
+
+def lists_aged(days, location="/var/lib/apt/lists"):
+    return {"fetched": True, "index_files": 6, "newest_mtime": NOW - days * DAY,
+            "location": location}
+
+
+NOTHING_PENDING = "debian12_captured_no_lists"       # apt: "0 upgraded, 0 newly installed, ..."
+
+
+def test_nothing_pending_on_148_day_old_lists_is_stale_not_ok():
+    """The host that said "no pending security updates" on 148-day-old lists had 87 after
+    apt-get update."""
+    updates = apt(NOTHING_PENDING)
+    old = lists_aged(148)
+    for check, check_id in ((check_pending_updates, "patch.pending_updates"),
+                            (check_security_updates, "patch.security_updates")):
+        finding = valid(check("apt", updates, old, None, None, NOW), check_id, "unknown")
+        assert finding["cause"] == "stale"
+        assert "148.0 days old" in finding["summary"]
+        assert "stale from 14 days" in finding["summary"]
+        assert "148.0" in finding["translations"]["zh-CN"]["summary"]
+    # the same lists judged as too old by patch.package_lists_age itself
+    valid(check_package_lists_age("apt", old, NOW), "patch.package_lists_age", "warning")
+
+
+def test_updates_found_on_stale_lists_are_reported_and_may_be_more():
+    updates = apt("debian12_captured")                 # 134 pending, 81 security
+    old = lists_aged(148)
+    finding = valid(check_pending_updates("apt", updates, old, None, None, NOW),
+                    "patch.pending_updates", "warning")
+    assert finding["values"]["pending"] == 134 and finding["values"]["lists_fresh"] is False
+    assert "the count may be higher: the package lists are 148.0 days old" in finding["summary"]
+    assert "实际数量可能更多" in finding["translations"]["zh-CN"]["summary"]
+    finding = valid(check_security_updates("apt", updates, old, None, None, NOW),
+                    "patch.security_updates", "critical")
+    assert finding["values"]["security_packages"] == 81
+    assert "may be higher" in finding["summary"]
+    # fresh lists: the same counts, without the note
+    finding = valid(check_security_updates("apt", updates, FRESH_LISTS, None, None, NOW),
+                    "patch.security_updates", "critical")
+    assert "may be higher" not in finding["summary"] and finding["values"]["lists_fresh"]
+
+
+@pytest.mark.parametrize("lists, now, words", [
+    (None, NOW, "age of the package lists is not known (not collected)"),
+    (FRESH_LISTS, None, "age of the package lists is not known (the inspection time was not "
+                        "given)"),
+    (BROKEN, NOW, "could not be checked"),
+    (NO_LISTS, NOW, "never been fetched"),
+    (dict(FRESH_LISTS, newest_mtime=None), NOW, "not known"),
+])
+def test_nothing_pending_on_lists_of_unknown_age_is_stale(lists, now, words):
+    for check, check_id in ((check_pending_updates, "patch.pending_updates"),
+                            (check_security_updates, "patch.security_updates")):
+        finding = valid(check("apt", apt(NOTHING_PENDING), lists, None, None, now), check_id,
+                        "unknown")
+        assert finding["cause"] == "stale"
+        assert words in finding["summary"]
+
+
+def test_stale_threshold_is_the_catalogues_and_can_be_moved():
+    updates = apt(NOTHING_PENDING)
+    limits = {"package_lists_age": {"stale": 200}}
+    valid(check_pending_updates("apt", updates, lists_aged(148), None, limits, NOW),
+          "patch.pending_updates", "ok")
+    valid(check_pending_updates("apt", updates, lists_aged(13.9), None, None, NOW),
+          "patch.pending_updates", "ok")
+    valid(check_pending_updates("apt", updates, lists_aged(14), None, None, NOW),
+          "patch.pending_updates", "unknown")
+    # the warning level alone does not decide what is stale
+    valid(check_pending_updates("apt", updates, lists_aged(20), None,
+                                {"package_lists_age": {"warning": 30}}, NOW),
+          "patch.pending_updates", "unknown")
+    # null: no age limit, but lists of unknown age stay stale
+    off = {"package_lists_age": {"stale": None}}
+    valid(check_pending_updates("apt", updates, lists_aged(400), None, off, NOW),
+          "patch.pending_updates", "ok")
+    valid(check_pending_updates("apt", updates, None, None, off, NOW),
+          "patch.pending_updates", "unknown")
+
+
+def test_dnf_nothing_pending_on_an_old_metadata_cache_is_stale():
+    old = lists_aged(40, "/var/cache/dnf")
+    finding = valid(check_pending_updates("dnf", dnf_updates("none", rc=0), old, None, None, NOW),
+                    "patch.pending_updates", "unknown")
+    assert finding["cause"] == "stale"
+    finding = valid(check_security_updates("dnf", dnf_updates("none", rc=0), old,
+                                           advisories("empty"), None, NOW),
+                    "patch.security_updates", "unknown")
+    assert "40.0 days old" in finding["summary"]
+
+
+def test_judging_one_saved_output_never_says_ok_about_pending_updates():
+    """weibao judge on `apt-get -s dist-upgrade` or `dnf check-update` alone: no list ages,
+    so nothing pending is unknown (stale), and updates found are reported."""
+    data = parse_sources({"apt_simulate": fixture("apt_get_s_dist_upgrade", NOTHING_PENDING)})
+    findings = {f["check_id"]: f for f in evaluate(data, None, CONTEXT)}
+    for check_id in ("patch.pending_updates", "patch.security_updates"):
+        assert findings[check_id]["status"] == "unknown"
+        assert findings[check_id]["cause"] == "stale"
+    data = parse_sources({"rpm_updates": fixture("dnf_check_update", "none")})
+    assert evaluate(data, None, CONTEXT)[1]["status"] == "unknown"
+    data = parse_sources({"rpm_updates": fixture("dnf_check_update", "rhel9")})
+    finding = evaluate(data, None, CONTEXT)[1]
+    assert finding["status"] == "warning" and "may be higher" in finding["summary"]
+    assert "dnf upgrade, or yum update on EL 7" in finding["recommendation"]
+
+
+def saved_outputs():
+    for path in sorted(FIXTURES.glob("*/*.raw")):
+        source = next((s for s in registry.sources("linux")
+                       if s.area == "patch" and slug(s.name) == path.parent.name), None)
+        if source is not None:
+            yield pytest.param(source, path, id=f"{path.parent.name}/{path.stem}")
+
+
+def slug(command):
+    return re.sub(r"[^A-Za-z0-9]+", "_", command).strip("_")
+
+
+@pytest.mark.parametrize("source, path", list(saved_outputs()))
+def test_every_saved_output_judged_alone_is_never_a_false_ok(source, path):
+    """What weibao judge does with each fixture: the checks this command feeds are never ok
+    when the output was not understood (unknown, not_understood), and pending/security
+    counts are never ok without list ages."""
+    spec = yaml.safe_load(path.with_suffix(".yml").read_text(encoding="utf-8"))
+    data = parse_sources({source.key: path.read_text(encoding="utf-8").partition("\n")[2]})
+    findings = {f["check_id"]: f for f in evaluate(data, None, CONTEXT)}
+    fed = [c.id for c in source.checks()]
+    assert fed, source.name
+    for check_id in fed:
+        finding = findings[check_id]
+        validate_finding(finding)
+        # (check-update's exit status decides some cases; a saved output has none: empty
+        # output then reads as nothing pending, which is unknown without list ages anyway)
+        if "error" in spec and "rc" not in (spec.get("args") or {}):
+            assert finding["status"] == "unknown", finding
+            assert finding["cause"] == "not_understood", finding
+        if check_id in ("patch.pending_updates", "patch.security_updates"):
+            assert finding["status"] != "ok", finding

@@ -325,13 +325,12 @@ MESSAGES = {
         "软件包列表从未获取过（{location} 中没有索引文件），包管理器无从得知是否有新版本"),
     "patch.reason.lists_stale": (
         "the package lists are {days:.1f} days old (newest index file {newest:time}; stale "
-        "from {limit} days): updates published since are not known",
+        "from {limit} days)",
         "软件包列表已有 {days:.1f} 天未更新（最新的索引文件时间为 {newest:time}；超过 {limit} 天"
-        "即视为过期），此后发布的更新无从得知"),
+        "即视为过期）"),
     "patch.reason.lists_age_unknown": (
-        "the age of the package lists is not known ({why}), so updates published since they "
-        "were fetched may be missing",
-        "软件包列表的更新时间未知（{why}），其获取之后发布的更新可能未被列出"),
+        "the age of the package lists is not known ({why})",
+        "软件包列表的更新时间未知（{why}）"),
     "patch.reason.os_release_bad_lines": (
         "os-release has lines that are not KEY=value assignments",
         "os-release 中有不是 KEY=value 赋值形式的行"),

@@ -225,17 +225,31 @@ def check_os_release(os_release, now=None, thresholds=None):
 # patch.pending_updates / patch.security_updates
 # --------------------------------------------------------------------------------------------
 
-def _lists_unconfirmed(tool, lists):
-    """apt answers "0 upgraded" when its lists were never fetched: such a 0 proves nothing.
+def _stale(lists, now, thresholds):
+    """Why the pending counts may be incomplete (a message), or None when the package lists
+    are known to be fresh.
 
-    The reason (a message) or None."""
-    if tool != "apt":
-        return None
-    if _error(lists):
-        return msg("patch.reason.lists_unchecked", reason=_error(lists))
+    The counts are only as fresh as the lists: with apt lists 148 days old a host showed "no
+    pending security updates", and 87 after apt-get update. apt also answers "0 upgraded" when
+    its lists were never fetched. So the lists are stale when never fetched, when their age
+    cannot be told (not collected, unreadable, no inspection time) and when they are older than
+    ``package_lists_age.stale`` days."""
+    error = _error(lists)
+    if error is not None and error.get("key") == "reason.not_collected":
+        return msg("patch.reason.lists_age_unknown", why=error)
+    if error is not None:
+        return msg("patch.reason.lists_unchecked", reason=error)
     if not lists.get("fetched"):
         return msg("patch.reason.lists_never_fetched",
                    location=lists.get("location") or "/var/lib/apt/lists")
+    if now is None or lists.get("newest_mtime") is None:
+        return msg("patch.reason.lists_age_unknown",
+                   why=msg("reason.not_given", what=msg("patch.reason.inspection_time")))
+    limit = merged_thresholds(thresholds)["package_lists_age"]["stale"]
+    age = _days(max(0.0, now - lists["newest_mtime"]))
+    if limit is not None and age >= limit:
+        return msg("patch.reason.lists_stale", days=age, newest=_iso(lists["newest_mtime"]),
+                   limit=limit)
     return None
 
 
@@ -264,21 +278,23 @@ def _security_summary(tool, updates, advisories):
     return len({(a["name"], a["arch"]) for a in security}), security
 
 
-def check_pending_updates(tool, updates, lists, advisories=None, thresholds=None):
+def check_pending_updates(tool, updates, lists, advisories=None, thresholds=None, now=None):
+    """``now`` (epoch) judges the lists' age: without it, or on stale lists, "nothing
+    pending" is unknown (cause stale) and a count found may be higher."""
     check_id = "patch.pending_updates"
     limit = merged_thresholds(thresholds)["pending_updates"]["warning"]
     limits = {"warning": limit}
     if _error(updates):
         return _failed(check_id, "patch.pending_updates.failed", updates)
     count = updates["pending_count"]
-    unconfirmed = _lists_unconfirmed(tool, lists)
-    if count == 0 and unconfirmed:
-        return unknown(check_id, msg("patch.pending_updates.failed", reason=unconfirmed),
-                       cause="stale")
+    stale = _stale(lists, now, thresholds)
+    if count == 0 and stale:
+        return unknown(check_id, msg("patch.pending_updates.failed", reason=stale),
+                       evidence=_evidence(lists), cause="stale", values={"pending": 0})
     security_count, _ = _security_summary(tool, updates, advisories)
     held = updates.get("held_back", 0)
     values = {"pending": count, "security": security_count, "held_back": held, "tool": tool,
-              "needs_upgrade": count > 0}
+              "needs_upgrade": count > 0, "lists_fresh": stale is None}
     if "upgraded" in updates:
         values.update(upgrades=updates["upgraded"], new_installs=updates["newly_installed"],
                       removals=updates["removed"])
@@ -292,6 +308,8 @@ def check_pending_updates(tool, updates, lists, advisories=None, thresholds=None
         summary = msg("patch.pending_updates.none")
     if held:
         summary = _with(summary, msg("patch.pending_updates.held", count=held))
+    if stale:
+        summary = _with(summary, msg("patch.pending_updates.may_be_more", reason=stale))
     recommendation = None
     if status != "ok":
         recommendation = msg("patch.pending_updates.apply", hint=_hint("upgrade", tool))
@@ -306,7 +324,8 @@ def _severity_word(severity):
     return msg("reason.text", text=severity)
 
 
-def check_security_updates(tool, updates, lists, advisories=None, thresholds=None):
+def check_security_updates(tool, updates, lists, advisories=None, thresholds=None, now=None):
+    """As check_pending_updates: stale or unknown-age lists never make it ok."""
     check_id = "patch.security_updates"
     levels = merged_thresholds(thresholds)["security_updates"]
     severities = levels["critical_severities"]
@@ -315,11 +334,12 @@ def check_security_updates(tool, updates, lists, advisories=None, thresholds=Non
     count, detail = _security_summary(tool, updates, advisories)
     if count is None:
         return _failed(check_id, "patch.security_updates.failed", detail)
-    unconfirmed = _lists_unconfirmed(tool, lists)
-    if count == 0 and unconfirmed:
-        return unknown(check_id, msg("patch.security_updates.failed", reason=unconfirmed),
-                       cause="stale")
-    values = {"security_packages": count, "tool": tool}
+    stale = _stale(lists, now, thresholds)
+    if count == 0 and stale:
+        return unknown(check_id, msg("patch.security_updates.failed", reason=stale),
+                       evidence=_evidence(lists), cause="stale",
+                       values={"security_packages": 0})
+    values = {"security_packages": count, "tool": tool, "lists_fresh": stale is None}
     by_severity = {}
     if tool == "apt":
         secure = [p for p in updates["packages"]
@@ -367,6 +387,8 @@ def check_security_updates(tool, updates, lists, advisories=None, thresholds=Non
     without = values.get("updates_without_advisory")
     if without:
         summary = _with(summary, msg("patch.security_updates.without_advisory", count=without))
+    if stale:
+        summary = _with(summary, msg("patch.pending_updates.may_be_more", reason=stale))
     recommendation = None
     if status != "ok":
         key = "apply_now" if status == "critical" else "apply_next"
@@ -573,8 +595,8 @@ def evaluate(data, thresholds=None, context=None):
     advisories = _section(data, "advisories")
     return [
         check_os_release(_section(data, "os_release"), now, thresholds),
-        check_pending_updates(tool, updates, lists, advisories, thresholds),
-        check_security_updates(tool, updates, lists, advisories, thresholds),
+        check_pending_updates(tool, updates, lists, advisories, thresholds, now),
+        check_security_updates(tool, updates, lists, advisories, thresholds, now),
         check_package_lists_age(tool, lists, now, thresholds),
         check_reboot_pending(_section(data, "kernels"), data.get("reboot_required")),
         check_last_update(_section(data, "last_update"), now, thresholds),
