@@ -496,7 +496,12 @@ _RPM_TOOL_NOISE = re.compile(
     r"Updating Subscription Management repositories|Unable to read consumer identity|"
     r"This system is not registered|This system is receiving updates from|"
     r"Updating and loading repositories:|Repositories loaded\.|updateinfo list done|"
-    r"Repodata is over \d+ weeks? old|Security: .* is an installed security update|"
+    r"Repodata is over \d+ weeks? old|"
+    # yum-plugin-security (yum-utils plugins/security/security.py _check_running_kernel) and
+    # dnf after it: the installed and the running kernel, not an update
+    r"Security: \S+ is (?:an installed security update|the currently running version)|"
+    r"\d+ package\(s\) needed (?:\(\+\d+ related\) )?for security|"
+    r"No packages needed for security|"
     r"Repository \S+ is listed more than once|Determining fastest mirrors|"
     r"No security updates needed, but|Waiting for process with pid|"
     r"\s*[Nn]o packages? marked for update)"
