@@ -34,14 +34,17 @@ from weibao.content import enable_module_utils  # noqa: E402
 
 enable_module_utils()
 
-from ansible.module_utils.weibao_inspection.parsers.linux_errlog import (  # noqa: E402
-    parse_syslog_line,
-)
-from ansible.module_utils.weibao_inspection.rules.errlog import (  # noqa: E402
+from ansible.module_utils.weibao_inspection.parsers.errlog_classes import (  # noqa: E402
     CLASSES,
+)
+from ansible.module_utils.weibao_inspection.parsers.errlog_tally import (  # noqa: E402
     EventCounter,
     SourceStats,
+    iter_lines,
     scan,
+)
+from ansible.module_utils.weibao_inspection.parsers.linux_errlog import (  # noqa: E402
+    parse_syslog_line,
 )
 
 NOISE = (
@@ -126,19 +129,11 @@ def bench(path, reference, since):
     stats = SourceStats(str(path), "file")
     parse = partial(parse_syslog_line, reference=reference, tz=UTC)
 
-    def lines(handle):
-        readline = handle.readline
-        while True:
-            line = readline(65536)
-            if not line:
-                return
-            yield line
-
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     c0 = time.process_time()
     with open(path, "rb") as handle:
-        scan(lines(handle), parse, counter, stats, since=since, max_lines=2000000)
+        scan(iter_lines(handle), parse, counter, stats, since=since, max_lines=2000000)
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

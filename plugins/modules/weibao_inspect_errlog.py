@@ -67,11 +67,11 @@ options:
     default: 3
   thresholds:
     description:
-      - "Event counts per class at which a finding becomes warning or critical, e.g.
-        C({disk_io: {warning: 1, critical: 10}}). Classes and levels not given keep their
-        defaults; V(null) disables a level."
-      - "Defaults: machine_check 1/10, memory_ecc 1/100, disk_io 1/10, filesystem 1/5,
-        storage_transport 1/20, nic_link 1/10, oom_kill 1/5 (warning/critical)."
+      - "Overrides of the catalogue's thresholds ({check: {warning: n, critical: n}}, e.g.
+        C({disk_io: {critical: 5}})): event counts per class and component at which a
+        finding becomes warning or critical. Levels not given keep the catalogue's defaults
+        (plugins/module_utils/weibao_inspection/catalogue/errlog.py, listed in the
+        inspect_errlog role README's check table); V(null) or V(0) disables a level."
       - Some events are critical at any count (uncorrected memory error, fatal machine
         check, filesystem shut down or remounted read-only, all multipath paths down).
     type: dict
@@ -111,7 +111,8 @@ RETURN = r"""
 findings:
   description: weibao findings (see docs/findings.md); check ids errlog.sources and
     errlog.machine_check, errlog.memory_ecc, errlog.disk_io, errlog.filesystem,
-    errlog.storage_transport, errlog.nic_link, errlog.oom_kill.
+    errlog.storage_transport, errlog.nic_link, errlog.oom_kill. Each finding keeps its
+    text as messages (C(message)) and has it in English and Simplified Chinese.
   returned: always
   type: list
   elements: dict
@@ -120,15 +121,25 @@ findings:
       host: ''
       component: sdb
       status: warning
-      summary: 2 disk I/O error events on sdb between 2026-11-02T01:00:00Z and 2026-11-02T01:00:05Z
+      summary: 2 disk I/O error events on sdb between 2026-11-02 01:00:00 UTC and
+        2026-11-02 01:00:05 UTC
       evidence:
         - "2026-11-02T01:00:00Z blk_update_request: I/O error, dev sdb, sector 2048"
         - "messages by kind: blk=2, sense=2"
       recommendation: Check sdb's SMART/RAID status ...
       values: {events: 2, critical_events: 0, first_seen: '2026-11-02T01:00:00Z'}
       thresholds: {warning: 1, critical: 10}
+not_applicable:
+  description: Checks that do not apply to the host (none in this area).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
 data:
-  description: What was read and counted, for debugging.
+  description:
+    - What was read and counted (parsers/errlog_tally.py to_data), which the findings were
+      judged from; the same shape parse_sources gives for saved output. C(buckets) keeps the
+      100 worst (class, component) counts.
   returned: always
   type: dict
   sample:
@@ -137,9 +148,12 @@ data:
     provider_used: journal
     coverage_start: '2026-09-01T08:00:00Z'
     sources:
-      - {name: journal, kind: journal, status: read, lines: 120345, events: 2}
-    events:
-      - {class: disk_io, component: sdb, events: 2, critical_events: 0}
+      - {name: journal, kind: journal, status: read, notes: [], lines: 120345, events: 2}
+    buckets:
+      - {class: disk_io, component: sdb, kinds: {blk: 2, sense: 2}, critical: {}, info: {},
+         first: '2026-11-02T01:00:00Z', last: '2026-11-02T01:00:05Z', undatable: 0,
+         samples: ['2026-11-02T01:00:00Z blk_update_request: I/O error, dev sdb, sector 2048'],
+         last_sample: null}
 """
 
 import glob
@@ -151,22 +165,24 @@ from datetime import datetime, timedelta, timezone
 from functools import partial
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.weibao_inspection.parsers.linux_errlog import (
+from ansible.module_utils.weibao_inspection import catalogue
+from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
+from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.parsers.errlog_lines import (
     ParseError,
-    format_time,
     parse_dmesg_line,
     parse_iso_line,
     parse_iso_timestamp,
     parse_syslog_line,
 )
-from ansible.module_utils.weibao_inspection.rules.errlog import (
-    COVERAGE_SLACK,
+from ansible.module_utils.weibao_inspection.parsers.errlog_tally import (
     EventCounter,
     SourceStats,
-    build_findings,
-    merge_thresholds,
+    iter_lines,
     scan,
+    to_data,
 )
+from ansible.module_utils.weibao_inspection.rules.errlog import COVERAGE_SLACK, evaluate
 
 UTC = timezone.utc  # noqa: UP017 (datetime.UTC needs Python 3.11; targets run 3.8+)
 JOURNAL_SOCKET = "/run/systemd/journal/socket"
@@ -174,8 +190,6 @@ DEFAULT_LOG_FILES = ["/var/log/messages", "/var/log/syslog", "/var/log/kern.log"
 # Journal entries that can match a rule: the kernel's, and two storage daemons'.
 JOURNAL_MATCHES = ["_TRANSPORT=kernel", "+", "SYSLOG_IDENTIFIER=multipathd", "+",
                    "SYSLOG_IDENTIFIER=iscsid"]
-# Longer lines (binary garbage without newlines) are cut into pieces of this size.
-MAX_LINE_BYTES = 65536
 COMPRESSED = {".gz": gzip.open}
 DECOMPRESS_ERRORS = (OSError, EOFError)
 try:  # optional in minimal Python builds
@@ -195,17 +209,7 @@ UNREADABLE_SUFFIXES = tuple(
     s for s in (".zst", ".Z", ".lz4", ".xz", ".bz2") if s not in COMPRESSED)
 COMMAND_ENV = {"LC_ALL": "C", "LANG": "C", "SYSTEMD_PAGER": "", "PAGER": "cat",
                "SYSTEMD_COLORS": "0"}
-MAX_EVENTS_IN_DATA = 100
-
-
-def _lines(stream):
-    """Iterate bytes lines of a binary stream, each at most MAX_LINE_BYTES long."""
-    readline = stream.readline
-    while True:
-        line = readline(MAX_LINE_BYTES)
-        if not line:
-            return
-        yield line
+MAX_BUCKETS_RETURNED = 100
 
 
 class CommandResult:
@@ -232,7 +236,7 @@ def stream_command(argv, consume):
             result.stderr = str(exc)
             return result
         try:
-            consume(_lines(proc.stdout))
+            consume(iter_lines(proc.stdout))
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -250,6 +254,13 @@ def _first_stderr_line(text):
     return ""
 
 
+def _exited(command, result):
+    output = _first_stderr_line(result.stderr)
+    if output:
+        return msg("reason.exited", command=command, rc=result.rc, output=output)
+    return msg("reason.exited_silent", command=command, rc=result.rc)
+
+
 def boot_time(proc_stat="/proc/stat"):
     """System boot time from /proc/stat btime, or None."""
     try:
@@ -263,7 +274,9 @@ def boot_time(proc_stat="/proc/stat"):
 
 
 class Collector:
-    """Reads the sources of one host and returns findings plus debug data."""
+    """Reads the logs of one host as streams (bounded memory, whatever their size) through
+    the same tally as ``parsers/linux_errlog.parse_sources`` (errlog_tally.scan), into the
+    area's data; ``run`` judges it with ``rules/errlog.evaluate``."""
 
     def __init__(self, since, provider="auto", log_files=None, max_samples=3,
                  thresholds=None, max_lines=2000000, journalctl=None, dmesg=None,
@@ -272,7 +285,7 @@ class Collector:
         self.provider = provider
         self.log_files = list(DEFAULT_LOG_FILES if log_files is None else log_files)
         self.max_samples = max_samples
-        self.thresholds = merge_thresholds(thresholds)
+        self.thresholds = catalogue.merge_thresholds("errlog", thresholds)
         self.max_lines = max_lines
         self.journalctl = journalctl
         self.dmesg = dmesg
@@ -288,11 +301,13 @@ class Collector:
 
     # --- journal -----------------------------------------------------------------------
     def journal_usable(self):
+        """(usable, reason message, cause)."""
         if not self.journalctl:
-            return False, "journalctl not found"
+            return False, msg("reason.not_installed", command="journalctl"), "tool_missing"
         if not os.path.exists(self.journal_socket):
-            return False, f"{self.journal_socket} does not exist (journald not running)"
-        return True, ""
+            return False, msg("errlog.reason.no_journald", path=self.journal_socket), \
+                "source_unreadable"
+        return True, None, None
 
     def read_journal(self):
         """-> (SourceStats, EventCounter, head time or None)."""
@@ -307,13 +322,14 @@ class Collector:
         hint = ("insufficient permissions" in result.stderr
                 or "not seeing messages from other users and the system" in result.stderr)
         if result.missing:
-            stats.status, stats.note = "failed", f"cannot run journalctl: {result.stderr}"
+            stats.fail("failed", msg("errlog.reason.cannot_run", command="journalctl",
+                                     error=result.stderr), "tool_missing")
         elif hint:
-            stats.status = "failed"
-            stats.note = "no permission to read the system journal (run with become)"
+            stats.fail("failed", msg("reason.no_permission",
+                                     what=msg("errlog.reason.system_journal")),
+                       "no_permission")
         elif result.rc not in (0, None) and not stats.truncated and stats.lines == 0:
-            stats.status = "failed"
-            stats.note = f"journalctl exited {result.rc}: {_first_stderr_line(result.stderr)}"
+            stats.fail("failed", _exited("journalctl", result), "source_unreadable")
         head = self.journal_head() if stats.status == "read" else None
         return stats, counter, head
 
@@ -344,7 +360,7 @@ class Collector:
         stats = SourceStats("dmesg", "dmesg")
         counter = self._counter()
         if not self.dmesg:
-            stats.status, stats.note = "missing", "dmesg not found"
+            stats.fail("missing", msg("reason.not_installed", command="dmesg"), "tool_missing")
             return stats, counter
         parse = partial(parse_dmesg_line, default_tz=self.tz)
         result = stream_command([self.dmesg, "--time-format=iso"], lambda lines: scan(
@@ -358,15 +374,15 @@ class Collector:
             result = stream_command([self.dmesg], lambda lines: scan(
                 lines, parse, counter, stats, since=self.since, max_lines=self.max_lines))
         if result.missing:
-            stats.status, stats.note = "failed", f"cannot run dmesg: {result.stderr}"
+            stats.fail("failed", msg("errlog.reason.cannot_run", command="dmesg",
+                                     error=result.stderr), "tool_missing")
         elif result.rc not in (0, None) and stats.lines == 0:
-            stats.status = "failed"
             if "not permitted" in result.stderr.lower():
-                stats.note = ("not permitted (kernel.dmesg_restrict=1, or no CAP_SYSLOG in a "
-                              "container; run with become): "
-                              + _first_stderr_line(result.stderr))
+                stats.fail("failed", msg("errlog.reason.dmesg_restricted",
+                                         error=_first_stderr_line(result.stderr)),
+                           "no_permission")
             else:
-                stats.note = f"dmesg exited {result.rc}: {_first_stderr_line(result.stderr)}"
+                stats.fail("failed", _exited("dmesg", result), "source_unreadable")
         return stats, counter
 
     # --- files -------------------------------------------------------------------------
@@ -409,8 +425,12 @@ class Collector:
         counter = self._counter()
         files, older, unreadable = self.rotated_files(path)
         if not files and not older:
-            stats.status = "missing"
-            stats.note = "not found" if not unreadable else "only {}".format(", ".join(unreadable))
+            if unreadable:
+                stats.fail("missing", msg("errlog.reason.only_compressed", files=unreadable),
+                           "source_unreadable")
+            else:
+                stats.fail("missing", msg("reason.does_not_exist", path=path),
+                           "source_unreadable")
             return stats, counter, None
         errors, unparsed_files = [], []
         first_time = None
@@ -421,10 +441,10 @@ class Collector:
                 reference = datetime.fromtimestamp(os.stat(name).st_mtime, UTC)
                 parse = partial(parse_syslog_line, reference=reference, tz=self.tz)
                 with self._open(name) as handle:
-                    scan(_lines(handle), parse, counter, fstats, since=self.since,
+                    scan(iter_lines(handle), parse, counter, fstats, since=self.since,
                          until=until, max_lines=remaining)
             except DECOMPRESS_ERRORS as exc:
-                errors.append("{}: {}".format(name, getattr(exc, "strerror", None) or exc))
+                errors.append(msg("reason.cannot_read", path=name, why=errno_message(exc)))
                 continue
             if fstats.lines and fstats.first_time is None:
                 unparsed_files.append(name)
@@ -441,19 +461,18 @@ class Collector:
                 stats.truncated = True
                 break
         stats.first_time = first_time
-        notes = []
         if len(files) > 1:
-            notes.append(f"with {len(files) - 1} rotated copies")
+            stats.notes.append(msg("errlog.note.rotated", count=len(files) - 1))
         if unreadable:
-            notes.append("not read (compression not supported): {}".format(", ".join(unreadable)))
+            stats.notes.append(msg("errlog.note.compression", files=unreadable))
         if unparsed_files:
-            notes.append("no line in a known syslog format in {}".format(", ".join(unparsed_files)))
+            stats.notes.append(msg("errlog.reason.unknown_format", files=unparsed_files))
         if errors:
-            notes.append("unreadable: {}".format("; ".join(errors)))
-        stats.note = "; ".join(notes)
+            stats.notes.append(msg("errlog.note.unreadable", files=errors))
         read_ok = len(files) - len(errors) - len(unparsed_files)
         if read_ok <= 0 and not older:
             stats.status = "failed"
+            stats.cause = "source_unreadable" if errors else "not_understood"
             return stats, counter, None
         start = self.since if older else first_time
         return stats, counter, start
@@ -483,9 +502,9 @@ class Collector:
         counter = self._counter()
         use_files = self.provider == "files"
         if self.provider in ("auto", "journal"):
-            usable, why = self.journal_usable()
+            usable, why, cause = self.journal_usable()
             if not usable:
-                self.sources.append(SourceStats("journal", "journal", "missing", why))
+                self.sources.append(SourceStats("journal", "journal", "missing", [why], cause))
                 use_files = self.provider == "auto"
             else:
                 stats, jcounter, head = self.read_journal()
@@ -511,34 +530,11 @@ class Collector:
             counter.merge([fcounter], "sum")
             self.provider_used = "files"
             self.coverage_start = fstart
-        findings = build_findings(counter, self.sources, self.since, self.thresholds,
-                                  coverage_start=self.coverage_start)
-        return findings, self.data(counter)
-
-    def data(self, counter):
-        events = []
-        for bucket in sorted(counter.buckets.values(),
-                             key=lambda b: (b.cls, -b.count, b.component)):
-            if len(events) >= MAX_EVENTS_IN_DATA:
-                break
-            events.append({
-                "class": bucket.cls,
-                "component": bucket.component,
-                "events": bucket.count,
-                "critical_events": bucket.critical_count,
-                "related_messages": bucket.info_count,
-                "first_seen": format_time(bucket.first),
-                "last_seen": format_time(bucket.last),
-                "kinds": dict(bucket.kinds),
-            })
-        return {
-            "since": format_time(self.since),
-            "provider": self.provider,
-            "provider_used": self.provider_used,
-            "coverage_start": format_time(self.coverage_start),
-            "sources": [s.as_dict() for s in self.sources],
-            "events": events,
-        }
+        data = to_data(counter, self.sources, since=self.since,
+                       coverage_start=self.coverage_start, provider=self.provider,
+                       provider_used=self.provider_used)
+        findings = evaluate(data, self.thresholds, {"since": data["since"]})
+        return findings, data
 
 
 def resolve_since(since_text, lookback_days, now=None):
@@ -583,8 +579,8 @@ def main():
     if params["max_lines"] < 1:
         module.fail_json(msg="max_lines must be at least 1")
     try:
-        merge_thresholds(params["thresholds"])
-    except ValueError as exc:
+        catalogue.merge_thresholds("errlog", params["thresholds"])
+    except catalogue.CatalogueError as exc:
         module.fail_json(msg=str(exc))
     try:
         findings, data = collect(
@@ -600,7 +596,9 @@ def main():
         )
     except ParseError as exc:
         module.fail_json(msg=f"since: {exc}")
-    module.exit_json(changed=False, findings=findings, data=data)
+    # The data keeps the worst buckets only: the findings carry every one that was judged.
+    data["buckets"] = data["buckets"][:MAX_BUCKETS_RETURNED]
+    module.exit_json(changed=False, findings=findings, not_applicable=[], data=data)
 
 
 if __name__ == "__main__":

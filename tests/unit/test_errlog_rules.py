@@ -1,9 +1,9 @@
-"""Classifier, counter, judging and collector of the error-log inspection.
+"""Classifier, tally, judging and collector of the error-log inspection.
 
-Data-driven part: every ``tests/unit/fixtures/errlog/rules_<class>.raw`` holds kernel
-messages as dmesg prints them (first line: where the wording comes from) and
-``rules_<class>.yml`` the expected event of each line: ``[class, component, kind, severity]``
-(optional fifth item: weight) or ``null`` for a line that is no event.
+Data-driven part: every ``tests/unit/fixtures/linux/dmesg/classes_<class>.raw`` holds kernel
+messages as ``dmesg -t`` prints them (first line: where the wording comes from) and
+``classes_<class>.yml`` the expected event of each line: ``[class, component, kind,
+severity]`` (optional fifth item: weight) or ``null`` for a line that is no event.
 
 The last part runs the module's collection code (plugins/modules/weibao_inspect_errlog.py,
 imported with importlib) on temporary log files, with small shell scripts standing in for
@@ -30,7 +30,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible.module_utils.weibao_inspection import catalogue
+from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.findings import validate_finding
+from ansible.module_utils.weibao_inspection.messages import msg, render
+from ansible.module_utils.weibao_inspection.parsers import errlog_classes as classes
+from ansible.module_utils.weibao_inspection.parsers import errlog_tally as tally
 from ansible.module_utils.weibao_inspection.parsers.linux_errlog import (
     parse_dmesg_line,
     parse_iso_line,
@@ -41,7 +46,11 @@ from ansible.module_utils.weibao_inspection.rules import errlog as rules
 from chinese_text import assert_chinese, check_every_finding
 
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = Path(__file__).parent / "fixtures" / "errlog"
+FIXTURES = Path(__file__).parent / "fixtures" / "linux"
+CLASS_FIXTURES = FIXTURES / "dmesg"
+PARSE_FIXTURES = [raw for folder in ("journalctl", "dmesg", "cat_var_log_messages")
+                  for raw in sorted((FIXTURES / folder).glob("*.raw"))
+                  if "records" in yaml.safe_load(raw.with_suffix(".yml").read_text("utf-8"))]
 SINCE = datetime(2026, 10, 20, tzinfo=UTC)
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
@@ -65,7 +74,8 @@ def every_finding_has_chinese(monkeypatch):
 
 
 def rule_cases():
-    return [pytest.param(raw, id=raw.stem) for raw in sorted(FIXTURES.glob("rules_*.raw"))]
+    return [pytest.param(raw, id=raw.stem)
+            for raw in sorted(CLASS_FIXTURES.glob("classes_*.raw"))]
 
 
 def fixture_lines(raw):
@@ -82,7 +92,7 @@ def test_rules_fixture(raw):
     expected = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["events"]
     assert len(messages) == len(expected), "one expectation per line"
     for message, want in zip(messages, expected, strict=True):
-        event = rules.classify(message)
+        event = classes.classify(message)
         if want is None:
             assert event is None, f"{message!r} -> {event}"
             continue
@@ -93,19 +103,19 @@ def test_rules_fixture(raw):
         # The prefilter must let every event through, and a whole syslog line must
         # classify like its message (the scanner relies on both).
         line = "Nov 20 10:00:00 db01 kernel: " + message
-        assert rules.PREFILTER.search(line.encode()) is not None, message
-        assert rules.classify(line) == event, message
+        assert classes.PREFILTER.search(line.encode()) is not None, message
+        assert classes.classify(line) == event, message
 
 
 def test_every_class_has_a_fixture():
-    for cls in rules.CLASSES:
-        assert (FIXTURES / f"rules_{cls}.raw").exists(), cls
+    for cls in classes.CLASSES:
+        assert (CLASS_FIXTURES / f"classes_{cls}.raw").exists(), cls
 
 
 def test_guards_start_with_rare_characters():
     # Keeps the prefilter fast: the regex engine skips positions whose character cannot
     # start a keyword, which only helps when keywords start with upper case or punctuation.
-    for keyword in rules.PREFILTER_KEYWORDS:
+    for keyword in classes.PREFILTER_KEYWORDS:
         assert not keyword[0].islower(), keyword
 
 
@@ -117,30 +127,30 @@ def test_noise_does_not_pass_the_prefilter():
         "Nov 20 10:00:00 db01 kernel: TCP: Possible SYN flooding on port 80. Sending cookies.",
     ]
     for line in noise:
-        assert rules.PREFILTER.search(line.encode()) is None, line
+        assert classes.PREFILTER.search(line.encode()) is None, line
 
 
 def test_trie_pattern_matches_exactly_the_words():
 
-    pattern = re.compile(rules.trie_pattern(["ab", "abc", "ad", "x"]))
+    pattern = re.compile(classes.trie_pattern(["ab", "abc", "ad", "x"]))
     assert [m.group() for m in pattern.finditer("abc ab ad x ae")] == ["abc", "ab", "ad", "x"]
 
 
 def test_repeated_message_unwrapped():
-    event, repeat = rules.classify_message(
+    event, repeat = classes.classify_message(
         "message repeated 4 times: [ e1000e: eth0 NIC Link is Down]")
     assert (event.cls, event.component, repeat) == ("nic_link", "eth0", 4)
-    assert rules.classify_message("message repeated 4 times: [ noise ]") == (None, 4)
+    assert classes.classify_message("message repeated 4 times: [ noise ]") == (None, 4)
 
 
 # --- counting -----------------------------------------------------------------------------
 
 def ev(cls, component, kind, severity="warning", weight=1):
-    return rules.Event(cls, component, kind, severity, weight)
+    return classes.Event(cls, component, kind, severity, weight)
 
 
 def test_counter_one_incident_logged_three_ways_counts_once():
-    counter = rules.EventCounter(max_samples=2)
+    counter = tally.EventCounter(max_samples=2)
     t = SINCE + timedelta(days=1)
     for i in range(3):
         when = t + timedelta(minutes=i)
@@ -157,7 +167,7 @@ def test_counter_one_incident_logged_three_ways_counts_once():
 
 
 def test_counter_info_and_critical():
-    counter = rules.EventCounter()
+    counter = tally.EventCounter()
     counter.add(ev("nic_link", "eth0", "link_up", "info"), SINCE, "up")
     assert counter.buckets[("nic_link", "eth0")].count == 0
     counter.add(ev("memory_ecc", "MC0", "edac", "critical", 2), SINCE, "ue", repeat=3)
@@ -166,7 +176,7 @@ def test_counter_info_and_critical():
 
 
 def test_counter_caps_components_per_class():
-    counter = rules.EventCounter(max_components=2)
+    counter = tally.EventCounter(max_components=2)
     for name in ("a", "b", "c", "d"):
         counter.add(ev("oom_kill", name, "oom_kill"), SINCE, name)
     assert sorted(c for _, c in counter.buckets) == ["(other)", "a", "b"]
@@ -174,26 +184,26 @@ def test_counter_caps_components_per_class():
 
 
 def test_counter_merge_max_and_sum():
-    syslog, kernlog = rules.EventCounter(), rules.EventCounter()
+    syslog, kernlog = tally.EventCounter(), tally.EventCounter()
     for _ in range(3):
         syslog.add(ev("disk_io", "sda", "blk"), SINCE, "x")
     for _ in range(2):
         kernlog.add(ev("disk_io", "sda", "blk"), SINCE + timedelta(days=2), "y")
-    merged = rules.EventCounter().merge([syslog, kernlog], "max")
+    merged = tally.EventCounter().merge([syslog, kernlog], "max")
     bucket = merged.buckets[("disk_io", "sda")]
     assert bucket.count == 3
     assert bucket.last == SINCE + timedelta(days=2)
-    assert rules.EventCounter().merge([syslog, kernlog], "sum").total() == 5
+    assert tally.EventCounter().merge([syslog, kernlog], "sum").total() == 5
 
 
 # --- scanning -----------------------------------------------------------------------------
 
 def syslog_scan(text, since=SINCE, until=None, max_lines=None, max_samples=3):
-    counter = rules.EventCounter(max_samples)
-    stats = rules.SourceStats("messages", "file")
+    counter = tally.EventCounter(max_samples)
+    stats = tally.SourceStats("messages", "file")
     parse = partial(parse_syslog_line, reference=NOW, tz=UTC)
     data = text if isinstance(text, bytes) else text.encode()
-    rules.scan(io.BytesIO(data).readlines(), parse, counter, stats, since=since,
+    tally.scan(io.BytesIO(data).readlines(), parse, counter, stats, since=since,
                until=until, max_lines=max_lines)
     return counter, stats
 
@@ -231,15 +241,15 @@ def test_scan_stops_at_max_lines():
 
 
 def test_scan_counts_undated_dmesg_lines_and_skips_garbage():
-    counter = rules.EventCounter()
-    stats = rules.SourceStats("dmesg", "dmesg")
+    counter = tally.EventCounter()
+    stats = tally.SourceStats("dmesg", "dmesg")
     lines = [b"ata1: hard resetting link\n", b"\xff\xfe garbage\n", b"\n"]
-    rules.scan(lines, parse_dmesg_line, counter, stats, since=SINCE)
+    tally.scan(lines, parse_dmesg_line, counter, stats, since=SINCE)
     assert counter.total("storage_transport") == 1 and stats.undated == 1
 
 
 def test_scan_garbled_file_fixture():
-    raw = (FIXTURES / "parse_garbled.raw").read_bytes().split(b"\n", 1)[1]
+    raw = (FIXTURES / "cat_var_log_messages" / "garbled.raw").read_bytes().split(b"\n", 1)[1]
     counter, stats = syslog_scan(raw)
     assert counter.buckets[("storage_transport", "ata2")].count == 1
     assert counter.buckets[("nic_link", "eth0")].count == 1
@@ -247,27 +257,45 @@ def test_scan_garbled_file_fixture():
 
 # --- judging ------------------------------------------------------------------------------
 
+DEFAULTS = catalogue.defaults("errlog")
+
+
+def build_findings(counter, sources, since, thresholds=None, coverage_start=None):
+    """The tally as data, judged (what the collector and parse_sources both do)."""
+    data = tally.to_data(counter, sources, since=since, coverage_start=coverage_start)
+    return rules.evaluate(data, catalogue.merge_thresholds("errlog", thresholds),
+                          {"since": data["since"]})
+
+
+def describe(stats):
+    return render(rules.describe_source(stats.as_dict()))
+
+
 def test_merge_thresholds():
-    merged = rules.merge_thresholds({"nic_link": {"critical": 3}, "oom_kill": {"warning": None}})
+    merged = catalogue.merge_thresholds(
+        "errlog", {"nic_link": {"critical": 3}, "oom_kill": {"warning": None}})
     assert merged["nic_link"] == {"warning": 1, "critical": 3}
     assert merged["oom_kill"] == {"warning": None, "critical": 5}
-    assert merged["disk_io"] == rules.DEFAULT_THRESHOLDS["disk_io"]
+    assert merged["disk_io"] == DEFAULTS["disk_io"]
+    # 0 disables a level, as null does
+    assert catalogue.merge_thresholds("errlog", {"disk_io": {"warning": 0}})["disk_io"] == \
+        {"warning": None, "critical": 10}
 
 
 @pytest.mark.parametrize("bad,text", [
-    ({"disks": {"warning": 1}}, "unknown class"),
-    ({"disk_io": 3}, "expected a mapping"),
-    ({"disk_io": {"major": 1}}, "only warning and critical"),
-    ({"disk_io": {"warning": "many"}}, "not a whole number"),
-    ({"disk_io": {"warning": 0}}, "at least 1"),
+    ({"disks": {"warning": 1}}, "unknown check 'disks'"),
+    ({"disk_io": 3}, "thresholds.disk_io: expected a mapping"),
+    ({"disk_io": {"major": 1}}, "thresholds.disk_io.major: unknown level"),
+    ({"disk_io": {"warning": "many"}}, "thresholds.disk_io.warning: 'many' is not a number"),
+    ({"disk_io": {"warning": -1}}, "is negative"),
 ])
 def test_merge_thresholds_rejects(bad, text):
-    with pytest.raises(ValueError, match=text):
-        rules.merge_thresholds(bad)
+    with pytest.raises(catalogue.CatalogueError, match=text):
+        catalogue.merge_thresholds("errlog", bad)
 
 
 def read_source(name="journal"):
-    stats = rules.SourceStats(name, "journal")
+    stats = tally.SourceStats(name, "journal")
     stats.lines = 100
     return stats
 
@@ -285,7 +313,7 @@ PLAIN_KIND = {
 
 
 def findings_for(counter, sources=None, **kwargs):
-    findings = rules.build_findings(counter, sources if sources is not None else [read_source()],
+    findings = build_findings(counter, sources if sources is not None else [read_source()],
                                     SINCE, **kwargs)
     for finding in findings:
         validate_finding(finding)
@@ -296,12 +324,12 @@ def by_id(findings, check_id):
     return [f for f in findings if f["check_id"] == check_id]
 
 
-@pytest.mark.parametrize("cls", rules.CLASSES)
+@pytest.mark.parametrize("cls", classes.CLASSES)
 def test_each_class_warning_then_critical(cls):
     component, kind = PLAIN_KIND[cls]
-    levels = rules.DEFAULT_THRESHOLDS[cls]
+    levels = DEFAULTS[cls]
     for count, status in ((levels["warning"], "warning"), (levels["critical"], "critical")):
-        counter = rules.EventCounter()
+        counter = tally.EventCounter()
         for i in range(count):
             counter.add(ev(cls, component, kind), SINCE + timedelta(hours=i), f"line {i}")
         findings = findings_for(counter)
@@ -322,7 +350,7 @@ def test_each_class_warning_then_critical(cls):
     ("storage_transport", "mpt3sas_cm0", "mpt_fault"),
 ])
 def test_critical_events_are_critical_at_any_count(cls, component, kind):
-    counter = rules.EventCounter()
+    counter = tally.EventCounter()
     counter.add(ev(cls, component, kind, "critical"), SINCE, "x")
     (finding,) = by_id(findings_for(counter), f"errlog.{cls}")
     assert finding["status"] == "critical"
@@ -330,7 +358,7 @@ def test_critical_events_are_critical_at_any_count(cls, component, kind):
 
 
 def test_below_threshold_is_an_ok_finding_per_component():
-    counter = rules.EventCounter()
+    counter = tally.EventCounter()
     counter.add(ev("nic_link", "eth0", "link_down"), SINCE, "x")
     (finding,) = by_id(findings_for(counter, thresholds={"nic_link": {"warning": 3}}),
                        "errlog.nic_link")
@@ -340,41 +368,39 @@ def test_below_threshold_is_an_ok_finding_per_component():
 
 
 def test_classes_without_events_give_one_ok_each():
-    counter = rules.EventCounter()
+    counter = tally.EventCounter()
     counter.add(ev("disk_io", "sda", "blk"), SINCE, "x")
     counter.add(ev("disk_io", "sdb", "blk"), SINCE, "y")
     counter.add(ev("nic_link", "eth0", "link_up", "info"), SINCE, "up")
     findings = findings_for(counter)
     assert [f["component"] for f in by_id(findings, "errlog.disk_io")] == ["sda", "sdb"]
-    for cls in rules.CLASSES:
+    for cls in classes.CLASSES:
         if cls == "disk_io":
             continue
         (finding,) = by_id(findings, f"errlog.{cls}")
         assert finding["status"] == "ok"
         assert finding["summary"].startswith("No ")
-        assert "since 2026-10-20T00:00:00Z" in finding["summary"]
+        assert "since 2026-10-20 00:00:00 UTC" in finding["summary"]
     assert by_id(findings, "errlog.nic_link")[0]["values"]["related_messages"] == 1
     assert by_id(findings, "errlog.sources")[0]["status"] == "ok"
 
 
 def test_no_readable_source_is_unknown_never_ok():
-    sources = [
-        rules.SourceStats("journal", "journal", "missing", "journalctl not found"),
-        rules.SourceStats("dmesg", "dmesg", "failed", "not permitted (kernel.dmesg_restrict=1)"),
-        rules.SourceStats("/var/log/messages", "file", "missing", "not found"),
-    ]
-    findings = findings_for(rules.EventCounter(), sources=sources)
-    assert len(findings) == 1 + len(rules.CLASSES)
+    sources = failed_sources()
+    findings = findings_for(tally.EventCounter(), sources=sources)
+    assert len(findings) == 1 + len(classes.CLASSES)
     assert all(f["status"] == "unknown" for f in findings)
+    assert {f["cause"] for f in findings} == {"tool_missing"}  # the first source's cause
+    assert "kernel.dmesg_restrict=1" in findings[0]["translations"]["zh-CN"]["summary"]
     assert "dmesg_restrict" in by_id(findings, "errlog.sources")[0]["summary"]
     assert "dmesg_restrict" in by_id(findings, "errlog.oom_kill")[0]["summary"]
-    assert all(f["status"] == "unknown" for f in findings_for(rules.EventCounter(), sources=[]))
+    assert all(f["status"] == "unknown" for f in findings_for(tally.EventCounter(), sources=[]))
 
 
 def test_line_cap_makes_sources_warning_and_says_so():
     stats = read_source()
     stats.truncated = True
-    findings = findings_for(rules.EventCounter(), sources=[stats])
+    findings = findings_for(tally.EventCounter(), sources=[stats])
     sources = by_id(findings, "errlog.sources")[0]
     assert sources["status"] == "warning" and "line cap" in sources["summary"]
     assert "line cap" in by_id(findings, "errlog.disk_io")[0]["summary"]
@@ -390,7 +416,7 @@ def test_line_cap_makes_classes_without_events_unknown_never_ok():
     assert nic["status"] == "warning" and nic["component"] == "eth0"
     assert "log not fully read" in nic["summary"]
     assert nic["values"]["log_fully_read"] is False
-    for cls in rules.CLASSES:
+    for cls in classes.CLASSES:
         if cls == "nic_link":
             continue
         (finding,) = by_id(findings, f"errlog.{cls}")
@@ -424,7 +450,7 @@ def test_event_line_with_unreadable_time_is_never_ok():
     )
     counter, stats = syslog_scan(damaged)
     assert (stats.undatable, stats.unparsed, stats.events) == (2, 3, 0)
-    assert "2 matching lines with an unreadable time" in stats.describe()
+    assert "2 matching lines with an unreadable time" in describe(stats)
     findings = findings_for(counter, sources=[stats])
     (disk,) = by_id(findings, "errlog.disk_io")
     assert disk["status"] == "unknown" and disk["component"] == "sdb"
@@ -451,24 +477,24 @@ def test_event_line_with_unreadable_time_is_never_ok():
 
 
 def test_undatable_counts_merge():
-    one, two = rules.EventCounter(), rules.EventCounter()
+    one, two = tally.EventCounter(), tally.EventCounter()
     one.add_undatable(ev("disk_io", "sda", "blk"), "x")
     for _ in range(2):
         two.add_undatable(ev("disk_io", "sda", "blk"), "y")
     assert two.add_undatable(ev("nic_link", "eth0", "link_up", "info"), "z") is None
-    assert rules.EventCounter().merge([one, two], "max").buckets[("disk_io", "sda")] \
+    assert tally.EventCounter().merge([one, two], "max").buckets[("disk_io", "sda")] \
         .undatable == 2
-    assert rules.EventCounter().merge([one, two], "sum").buckets[("disk_io", "sda")] \
+    assert tally.EventCounter().merge([one, two], "sum").buckets[("disk_io", "sda")] \
         .undatable == 3
 
 
 def test_coverage_gap_makes_sources_warning():
     later = SINCE + timedelta(days=10)
-    findings = findings_for(rules.EventCounter(), coverage_start=later)
+    findings = findings_for(tally.EventCounter(), coverage_start=later)
     sources = by_id(findings, "errlog.sources")[0]
     assert sources["status"] == "warning" and "logs begin at" in sources["summary"]
-    assert "since 2026-10-30T00:00:00Z" in by_id(findings, "errlog.oom_kill")[0]["summary"]
-    slack = findings_for(rules.EventCounter(), coverage_start=SINCE + timedelta(hours=12))
+    assert "since 2026-10-30 00:00:00 UTC" in by_id(findings, "errlog.oom_kill")[0]["summary"]
+    slack = findings_for(tally.EventCounter(), coverage_start=SINCE + timedelta(hours=12))
     assert by_id(slack, "errlog.sources")[0]["status"] == "ok"
 
 
@@ -537,14 +563,14 @@ def test_collect_files_dedups_streams_reads_rotations(tmp_path):
     assert status_of(findings, "errlog.sources") == ["ok"]  # an older copy covers `since`
     sources = {s["name"]: s for s in data["sources"]}
     assert sources["dmesg"]["status"] == "missing"
-    assert "3 rotated copies" in sources[str(syslog)]["note"]
+    assert "3 rotated copies" in render(sources[str(syslog)]["notes"][0])
     assert data["provider_used"] == "files"
 
 
 def test_collect_nothing_readable_is_unknown(tmp_path):
     findings, data = collect(log_files=[str(tmp_path / "messages")])
     assert {f["status"] for f in findings} == {"unknown"}
-    assert len(findings) == 1 + len(rules.CLASSES)
+    assert len(findings) == 1 + len(classes.CLASSES)
 
 
 def test_collect_dmesg_not_permitted(tmp_path):
@@ -561,7 +587,7 @@ def status_summary(findings, check_id):
 
 
 def test_collect_dmesg_iso_and_raw_fallback(tmp_path):
-    lines = (FIXTURES / "parse_dmesg_iso.raw").read_text(encoding="utf-8").split("\n", 1)[1]
+    lines = (FIXTURES / "dmesg" / "debian12_iso.raw").read_text(encoding="utf-8").split("\n", 1)[1]
     (tmp_path / "iso.txt").write_text(lines, encoding="utf-8")
     dmesg = script(tmp_path / "dmesg", f'cat "{tmp_path}/iso.txt"\n')
     findings, data = collect(log_files=[], dmesg=dmesg)
@@ -569,7 +595,7 @@ def test_collect_dmesg_iso_and_raw_fallback(tmp_path):
     assert data["coverage_start"] == "2026-11-25T06:24:33Z"
     assert status_of(findings, "errlog.sources") == ["warning"]  # ring buffer after since
 
-    raw = (FIXTURES / "parse_dmesg_raw.raw").read_text(encoding="utf-8").split("\n", 1)[1]
+    raw = (FIXTURES / "dmesg" / "debian12_raw.raw").read_text(encoding="utf-8").split("\n", 1)[1]
     (tmp_path / "raw.txt").write_text(raw, encoding="utf-8")
     old = script(tmp_path / "dmesg-old",
                  'if [ "$1" = "--time-format=iso" ]; then\n'
@@ -662,7 +688,7 @@ def test_collect_journal_without_permission_falls_back(tmp_path):
     findings, data = collect(provider="auto", journalctl=journalctl, journal_socket=socket,
                              log_files=[str(log)])
     assert data["provider_used"] == "files"
-    assert "no permission" in data["sources"][0]["note"]
+    assert "needs root" in render(data["sources"][0]["notes"][0])
     assert status_of(findings, "errlog.disk_io", "sdb") == ["warning"]
     findings, data = collect(provider="journal", journalctl=journalctl, journal_socket=socket,
                              log_files=[str(log)])
@@ -742,7 +768,7 @@ def fixture_streams():
     reads them.
     """
     syslog = partial(parse_syslog_line, reference=NOW, tz=UTC)
-    for raw in sorted(FIXTURES.glob("rules_*.raw")):
+    for raw in sorted(CLASS_FIXTURES.glob("classes_*.raw")):
         messages = fixture_lines(raw)[1]
         dated = [f"Nov {1 + i % 19:2d} 10:{i % 60:02d}:00 db01 kernel: {m}\n".encode()
                  for i, m in enumerate(messages)]
@@ -752,7 +778,7 @@ def fixture_streams():
         yield raw.stem + "-damaged", damaged, syslog
         yield raw.stem + "-mixed", dated + damaged, syslog
         yield raw.stem + "-undated", [(m + "\n").encode() for m in messages], parse_dmesg_line
-    for raw in sorted(FIXTURES.glob("parse_*.raw")):
+    for raw in PARSE_FIXTURES:
         case = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))
         lines = io.BytesIO(raw.read_bytes()).readlines()[1:]
         yield raw.stem, lines, _fixture_parser(case)
@@ -764,28 +790,38 @@ FIXTURE_STREAMS = list(fixture_streams())
 # line cap (none; 3 lines), where the logs begin (covering the window; 10 days late), and
 # which sources were read (this one; this one and a failed one; none read; none configured).
 SCENARIOS = list(product(
-    (None, {cls: {"warning": 1000, "critical": None} for cls in rules.CLASSES}),
+    (None, {cls: {"warning": 1000, "critical": None} for cls in classes.CLASSES}),
     (None, 3),
     (None, SINCE + timedelta(days=10)),
     ("read", "read+failed", "none_read", "none"),
 ))
 
 
-def scenario_findings(lines, parse, thresholds, max_lines, coverage_start, sources):
-    counter = rules.EventCounter()
-    stats = rules.SourceStats("/var/log/messages", "file")
-    rules.scan(iter(lines), parse, counter, stats, since=SINCE, max_lines=max_lines)
-    failed = [
-        rules.SourceStats("journal", "journal", "missing", "journalctl not found"),
-        rules.SourceStats("dmesg", "dmesg", "failed", "not permitted (kernel.dmesg_restrict=1, "
-                          "or no CAP_SYSLOG in a container; run with become): dmesg: read "
-                          "kernel buffer failed: Operation not permitted"),
-        rules.SourceStats("/var/log/syslog", "file", "failed", "with 2 rotated copies; "
-                          "unreadable: /var/log/syslog.1: Permission denied"),
+def failed_sources():
+    return [
+        tally.SourceStats("journal", "journal", "missing",
+                          [msg("reason.not_installed", command="journalctl")], "tool_missing"),
+        tally.SourceStats("dmesg", "dmesg", "failed", [msg(
+            "errlog.reason.dmesg_restricted",
+            error="dmesg: read kernel buffer failed: Operation not permitted")],
+            "no_permission"),
+        tally.SourceStats("/var/log/syslog", "file", "failed", [
+            msg("errlog.note.rotated", count=2),
+            msg("errlog.note.unreadable", files=[msg(
+                "reason.cannot_read", path="/var/log/syslog.1",
+                why=errno_message(PermissionError(13, "Permission denied")))])],
+            "source_unreadable"),
     ]
+
+
+def scenario_findings(lines, parse, thresholds, max_lines, coverage_start, sources):
+    counter = tally.EventCounter()
+    stats = tally.SourceStats("/var/log/messages", "file")
+    tally.scan(iter(lines), parse, counter, stats, since=SINCE, max_lines=max_lines)
+    failed = failed_sources()
     read = {"read": [stats], "read+failed": failed + [stats], "none_read": failed,
             "none": []}[sources]
-    findings = rules.build_findings(counter, read, SINCE, thresholds,
+    findings = build_findings(counter, read, SINCE, thresholds,
                                     coverage_start=coverage_start)
     for finding in findings:
         validate_finding(finding)
@@ -814,7 +850,7 @@ def test_chinese_text_scenarios_reach_every_branch():
                 kinds.add((finding["status"], bool(values.get("events")),
                            bool(values.get("undatable_lines")),
                            values.get("log_fully_read", True)))
-    for cls in rules.CLASSES:
+    for cls in classes.CLASSES:
         for status in ("ok", "warning", "unknown"):
             assert (f"errlog.{cls}", status) in seen, (cls, status)
     for cls in ("machine_check", "memory_ecc", "filesystem", "storage_transport"):
@@ -850,15 +886,47 @@ def test_scan_memory_stays_bounded_on_a_large_stream():
             for number in range(block * 1000 + 1, block * 1000 + 1000):
                 yield noise % number
 
-    counter = rules.EventCounter()
-    stats = rules.SourceStats("messages", "file")
+    counter = tally.EventCounter()
+    stats = tally.SourceStats("messages", "file")
     parse = partial(parse_syslog_line, reference=NOW, tz=UTC)
     tracemalloc.start()
     try:
-        rules.scan(stream(), parse, counter, stats, since=SINCE)
+        tally.scan(stream(), parse, counter, stats, since=SINCE)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert stats.lines == 1_000_000
     assert stats.events > 0 and stats.undatable > 0
     assert peak < 20 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+
+
+# --- messages -----------------------------------------------------------------------------
+
+AREA_FILES = [
+    ROOT / "plugins" / "modules" / "weibao_inspect_errlog.py",
+    *sorted((ROOT / "plugins" / "module_utils" / "weibao_inspection" / "parsers")
+            .glob("*errlog*.py")),
+    ROOT / "plugins" / "module_utils" / "weibao_inspection" / "rules" / "errlog.py",
+]
+
+
+def test_every_message_key_the_area_uses_is_in_the_catalogue():
+    """Every msg("...") of the area's code names a key of the catalogue; keys built per class
+    (f"errlog.{cls}.events") or per source status exist for every class and status."""
+    messages = catalogue.MESSAGES
+    seen = 0
+    for path in AREA_FILES:
+        text = path.read_text(encoding="utf-8")
+        for key in re.findall(r'msg\(\s*"([^"]+[^."])"', text):
+            assert key in messages, f"{path.name}: {key}"
+            seen += 1
+        for template in re.findall(r'msg\(\s*f"([^"]+)"', text):
+            assert template.count("{cls}") == 1, f"{path.name}: {template}"
+            for cls in classes.CLASSES:
+                assert template.format(cls=cls) in messages, (path.name, template, cls)
+        for prefix in re.findall(r'msg\(\s*"([^"]+\.)"\s*\+', text):
+            for status in ("read", "missing", "failed", "skipped"):
+                assert prefix + status in messages, (path.name, prefix, status)
+    assert seen > 40
+    for cls in classes.CLASSES:
+        assert f"errlog.{cls}" in catalogue.CHECKS, cls

@@ -114,8 +114,11 @@ SOURCES = (
     # --- linux: error logs (errlog); logs are judged whole unless --since is given
     Source("linux", "journalctl", "errlog", "journal", log=True,
            aliases=("journalctl -k", "journalctl -o short-iso", "journalctl -k -o short-iso",
-                    "journalctl -o short-iso-precise", "journalctl -b", "journalctl -k -b")),
-    Source("linux", "dmesg", "errlog", "dmesg", log=True, aliases=("dmesg -T",)),
+                    "journalctl -o short-iso-precise", "journalctl -k -o short-iso-precise",
+                    "journalctl -b", "journalctl -k -b", "journalctl --no-pager",
+                    "journalctl -o short")),
+    Source("linux", "dmesg", "errlog", "dmesg", log=True,
+           aliases=("dmesg -T", "dmesg -t", "dmesg -r", "dmesg --time-format=iso")),
     Source("linux", "cat /var/log/messages", "errlog", "syslog", log=True,
            aliases=("cat /var/log/syslog", "cat /var/log/kern.log")),
     # --- linux: patch level (patch). The collector also passes structured keys that are not

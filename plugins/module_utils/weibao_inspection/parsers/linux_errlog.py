@@ -1,256 +1,159 @@
 # Copyright: weibao contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Line parsers for Linux system logs: journal, dmesg and syslog files.
+"""Linux error logs, text -> data: the ``errlog`` area's ``parse_sources``.
 
-Pure functions from one decoded line to a :class:`LogRecord` (or ``None`` when the line is
-not in the format asked for). Nothing here reads files or runs commands: the collector streams
-lines and calls these on the few lines that passed its keyword prefilter.
+Raw outputs by registry key (plugins/module_utils/weibao_inspection/registry.py):
 
-Formats understood (each line is one record; continuation lines return ``None``):
+``journal``  ``journalctl`` in any of its ``short`` formats: plain (``Nov 20 10:00:00 host
+             tag: msg``, the year from the ``-- Logs begin at ..., end at ... --`` header when
+             there is one, else from ``context["now"]``), ``-o short-iso`` and
+             ``-o short-iso-precise``; ``-k`` and ``-b`` change which lines, not their form.
+``dmesg``    ``dmesg`` (raw ``[  123.456789]`` seconds since boot: placed in time only with
+             ``context["boot_time"]``), ``dmesg -T`` (``[Fri Nov 20 10:00:00 2026]``),
+             ``dmesg --time-format=iso``, ``dmesg -t`` (no time at all).
+``syslog``   ``/var/log/messages``, ``/var/log/syslog``, ``/var/log/kern.log``: classic
+             (``Nov 20 10:00:00``, year from ``context["now"]``) or RFC 3339 lines.
 
-``journal`` (``journalctl -o short-iso``)
-    ``2026-11-20T10:00:00+0800 host kernel: message``; systemd before v248 prints the offset
-    as ``+0800``, later ones as ``+08:00``; ``short-iso-precise`` adds ``.123456``.
-    ``-- Boot 1a2b... --`` / ``-- Reboot --`` / ``-- No entries --`` are markers.
-``rfc3339`` (rsyslog ``RSYSLOG_FileFormat``, Debian 12's default)
-    ``2026-11-20T10:00:00.123456+08:00 host tag[pid]: message``.
-``classic`` (rsyslog ``RSYSLOG_TraditionalFileFormat``, RHEL's default, sysklogd)
-    ``Nov 20 10:00:00 host tag[pid]: message`` -- local time and no year: the year is inferred
-    from a reference time (the file's mtime, i.e. its last write, which no line is after).
-``dmesg``
-    raw ``[  123.456789] message`` (seconds since boot, made absolute with the boot time),
-    ``dmesg -r`` ``<3>[  123.456789] message``, ``dmesg --time-format=iso``
-    ``2026-11-20T10:00:00,123456+08:00 message``, and lines without any timestamp
-    (``printk.time=0``), which get ``time=None``.
+Each value is the text (str or bytes), or ``{"error": message, "cause": cause}`` when the
+collector could not get it; a missing key means "not collected". The lines go through the
+very same :func:`errlog_tally.scan` the collector streams the host's logs through, so a
+saved output gives the events the collector would have found.
 
-Times are returned as timezone-aware UTC datetimes, or ``None`` when they cannot be derived.
-Kernel messages copied into syslog files often keep the ``[ 123.456]`` uptime prefix after
-``kernel:``; it is stripped from the message.
+``context``: ``since`` (ISO start of the window, or None: the whole log is judged), ``now``
+(epoch seconds, dates year-less lines), ``tz`` (zone of the lines without offset: a tzinfo
+or a zone name; default this system's), ``boot_time`` (ISO, for raw dmesg),
+``max_lines``, ``max_samples``.
+
+The line formats themselves are in ``errlog_lines`` (re-exported here), the classifier in
+``errlog_classes``, the tally in ``errlog_tally``. Python 3.8-compatible.
 """
 
 from __future__ import annotations
 
+import io
 import re
-from collections import namedtuple
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from functools import partial
 
-LogRecord = namedtuple("LogRecord", "time host tag message")
-
-UTC = timezone.utc  # noqa: UP017 (datetime.UTC needs Python 3.11; targets run 3.8+)
-
-MONTHS = {
-    "Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "May": 5, "Jun": 6,
-    "Jul": 7, "Aug": 8, "Sep": 9, "Oct": 10, "Nov": 11, "Dec": 12,
-}
-
-# 2026-11-20T10:00:00[.,frac][Z|+08:00|+0800] rest
-_ISO_RE = re.compile(
-    r"^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?"
-    r"(Z|[+-]\d\d:?\d\d)?(?:\s+(.*))?$"
+from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.parsers.errlog_lines import (  # noqa: F401
+    MONTHS,
+    UTC,
+    LogRecord,
+    ParseError,
+    decode,
+    format_time,
+    infer_year,
+    is_journal_marker,
+    journal_header_end,
+    parse_classic_line,
+    parse_dmesg_line,
+    parse_iso_line,
+    parse_iso_timestamp,
+    parse_syslog_line,
 )
-# Nov 20 10:00:00 rest   (day space-padded: "Nov  2")
-_CLASSIC_RE = re.compile(r"^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\s+(.*))?$")
-# host tag[pid]: message   -- tag may be absent ("host -- MARK --")
-_HOST_TAG_RE = re.compile(r"^(\S+)\s+([^\s:\[\]]+)(?:\[[^\]]*\])?:(?:\s(.*))?$")
-_HOST_ONLY_RE = re.compile(r"^(\S+)(?:\s+(.*))?$")
-# [  123.456789] message, optionally after <level>
-_DMESG_RAW_RE = re.compile(r"^(?:<\d+>)?\[\s*(\d+)\.(\d+)\]\s?(.*)$")
-_UPTIME_PREFIX_RE = re.compile(r"^\[\s*\d+\.\d+\]\s?")
-_JOURNAL_MARKER_RE = re.compile(r"^-- .* --$|^-- No entries --$")
+from ansible.module_utils.weibao_inspection.parsers.errlog_tally import (
+    EventCounter,
+    SourceStats,
+    iter_lines,
+    scan,
+    to_data,
+)
+
+# registry key -> the name the source is shown with
+KEYS = ("journal", "dmesg", "syslog")
+HEADER_PROBE_LINES = 5
+_NOT_BLANK_RE = re.compile(rb"\S")
 
 
-class ParseError(ValueError):
-    """A line or header is not in any format this module knows."""
-
-
-def decode(raw):
-    """Bytes of one log line -> str: UTF-8 with replacement, no line end, NULs removed."""
-    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
-    text = text.rstrip("\r\n")
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    return text
-
-
-def _tz_from_text(text):
-    if text is None:
+def _context_time(value):
+    if value in (None, ""):
         return None
-    if text == "Z":
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, UTC)
+    return parse_iso_timestamp(str(value), default_tz=UTC)
+
+
+def _zone(value):
+    """A tzinfo from a tzinfo or a zone name; None (this system's zone) when not given."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        return value
+    if value in ("UTC", "Etc/UTC"):
         return UTC
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    if len(digits) != 4:
-        return None
-    minutes = int(digits[:2]) * 60 + int(digits[2:])
-    if minutes > 18 * 60:
-        return None
-    return timezone(sign * timedelta(minutes=minutes))
-
-
-def _aware(naive, tz):
-    """Attach ``tz`` (None = the system's local time zone) and convert to UTC."""
-    if tz is None:
-        # A naive datetime's astimezone() interprets it as system local time (DST-aware).
-        return naive.astimezone(UTC)
-    return naive.replace(tzinfo=tz).astimezone(UTC)
-
-
-def parse_iso_timestamp(text, default_tz=UTC):
-    """'2026-11-20T10:00:00.5+08:00' / '...Z' / '2026-11-20' -> aware UTC datetime.
-
-    A timestamp without offset is taken in ``default_tz`` (None = local time).
-    Raises ParseError on anything else.
-    """
-    text = (text or "").strip()
-    match = re.match(r"^(\d{4})-(\d\d)-(\d\d)$", text)
-    if match:
-        text = text + "T00:00:00"
-    match = _ISO_RE.match(text)
-    if not match or match.group(9):
-        raise ParseError(f"not an ISO-8601 timestamp: {text[:60]!r}")
-    return _iso_match_to_datetime(match, default_tz, strict=True)
-
-
-def _iso_match_to_datetime(match, default_tz, strict=False):
-    year, month, day, hour, minute, second, frac, tztext = match.groups()[:8]
-    micro = int((frac or "0")[:6].ljust(6, "0"))
     try:
-        naive = datetime(int(year), int(month), int(day), int(hour), int(minute),
-                         int(second), micro)
-    except ValueError as exc:
-        if strict:
-            raise ParseError(f"invalid date or time: {exc}") from None
+        from zoneinfo import ZoneInfo  # Python 3.9+; the controller always has it
+    except ImportError:  # pragma: no cover - Python 3.8 hosts: their own zone
         return None
-    if tztext is None:
-        return _aware(naive, default_tz)
-    tz = _tz_from_text(tztext)
-    if tz is None:
-        if strict:
-            raise ParseError(f"invalid UTC offset: {tztext!r}")
-        return None
-    return naive.replace(tzinfo=tz).astimezone(UTC)
+    return ZoneInfo(value)
 
 
-def _split_host_tag(rest):
-    """'host tag[pid]: message' -> (host, tag, message); tag '' when there is none."""
-    if rest is None:
-        return "", "", ""
-    match = _HOST_TAG_RE.match(rest)
-    if match:
-        host, tag, message = match.group(1), match.group(2), match.group(3) or ""
-    else:
-        match = _HOST_ONLY_RE.match(rest)
-        if not match:
-            return "", "", rest
-        host, tag, message = match.group(1), "", match.group(2) or ""
-    if tag == "kernel" and message.startswith("["):
-        message = _UPTIME_PREFIX_RE.sub("", message, count=1)
-    return host, tag, message
+def _as_bytes(text):
+    return text if isinstance(text, bytes) else str(text).encode("utf-8", "replace")
 
 
-def is_journal_marker(line):
-    """True for journalctl's '-- Boot ... --', '-- Reboot --', '-- No entries --' lines."""
-    return bool(_JOURNAL_MARKER_RE.match(line))
+def _journal_reference(data, tz, now):
+    """The end time of the journal's header (first lines), else ``now``."""
+    for raw in io.BytesIO(data).readlines(4096)[:HEADER_PROBE_LINES]:
+        end = journal_header_end(decode(raw), tz)
+        if end is not None:
+            return end
+    return now
 
 
-def parse_iso_line(line, default_tz=None):
-    """journalctl -o short-iso / rsyslog RFC 3339 line -> LogRecord, or None."""
-    match = _ISO_RE.match(line)
-    if not match:
-        return None
-    when = _iso_match_to_datetime(match, default_tz)
-    if when is None:
-        return None
-    host, tag, message = _split_host_tag(match.group(9))
-    return LogRecord(when, host, tag, message)
+def _parser(key, data, context, now, tz):
+    if key == "dmesg":
+        return partial(parse_dmesg_line, boot_time=_context_time(context.get("boot_time")),
+                       default_tz=tz)
+    reference = _journal_reference(data, tz, now) if key == "journal" else now
+    return partial(parse_syslog_line, reference=reference, tz=tz)
 
 
-def infer_year(month, day, reference):
-    """Year of a 'Mon DD' syslog date, given a time no line of the file is after.
+def read_source(key, value, context, since=None, now=None, tz=None):
+    """One raw output -> (SourceStats, EventCounter)."""
+    stats = SourceStats(key, key)
+    counter = EventCounter(context.get("max_samples", 3))
+    if isinstance(value, dict):
+        stats.fail("failed", value.get("error") or msg("reason.not_collected"),
+                   value.get("cause") or "source_unreadable")
+        return stats, counter
+    data = _as_bytes(value)
+    if not _NOT_BLANK_RE.search(data):
+        stats.fail("failed", msg("reason.empty", source=key), "incomplete")
+        return stats, counter
+    parse = _parser(key, data, context, now, tz)
+    scan(iter_lines(io.BytesIO(data)), parse, counter, stats, since=since,
+         max_lines=context.get("max_lines"))
+    if stats.first_time is None:
+        if key != "dmesg":
+            # not one line in a known format among the first ones
+            return stats.fail("failed", msg("errlog.reason.unknown_format", files=[key]),
+                              "not_understood"), EventCounter()
+        stats.timeless = True
+    return stats, counter
 
-    The line is in ``reference``'s year unless that would put it more than a day after the
-    reference (e.g. 'Dec 31' read from a file last written on Jan 2): then the year before.
-    Returns None when no such date exists (Feb 30, Feb 29 in neither year).
-    """
-    ref_date = reference.date()
-    for year in (reference.year, reference.year - 1, reference.year - 2, reference.year - 3):
-        try:
-            candidate = datetime(year, month, day).date()
-        except ValueError:
+
+def parse_sources(raw, context=None):
+    """{registry key: text or {"error": message}} -> the area's data (see errlog_tally)."""
+    context = context or {}
+    since = _context_time(context.get("since"))
+    now = _context_time(context.get("now")) or datetime.now(timezone.utc)
+    tz = _zone(context.get("tz"))
+    sources, counters, starts = [], [], []
+    for key in KEYS:
+        if key not in raw:
             continue
-        if candidate <= ref_date + timedelta(days=1):
-            return year
-    return None
-
-
-def parse_classic_line(line, reference, tz=None):
-    """'Nov 20 10:00:00 host tag: message' -> LogRecord, or None.
-
-    ``reference``: aware datetime no line is after (file mtime); ``tz``: the zone the
-    timestamps were written in (None = this system's local zone).
-    """
-    match = _CLASSIC_RE.match(line)
-    if not match:
-        return None
-    month = MONTHS.get(match.group(1))
-    if month is None:
-        return None
-    day = int(match.group(2))
-    hour, minute, second = int(match.group(3)), int(match.group(4)), int(match.group(5))
-    if hour > 23 or minute > 59 or second > 60:
-        return None
-    local_ref = reference.astimezone(tz) if tz is not None else reference.astimezone()
-    year = infer_year(month, day, local_ref)
-    if year is None:
-        return None
-    try:
-        naive = datetime(year, month, day, hour, minute, min(second, 59))
-    except ValueError:
-        return None
-    host, tag, message = _split_host_tag(match.group(6))
-    return LogRecord(_aware(naive, tz), host, tag, message)
-
-
-def parse_syslog_line(line, reference=None, tz=None):
-    """A syslog file or journal line in any supported format -> LogRecord, or None."""
-    if not line:
-        return None
-    first = line[0]
-    if first.isdigit():
-        return parse_iso_line(line, default_tz=tz)
-    if reference is not None and first.isupper():
-        return parse_classic_line(line, reference, tz)
-    return None
-
-
-def parse_dmesg_line(line, boot_time=None, default_tz=None):
-    """One line of dmesg output -> LogRecord (host '', tag 'kernel').
-
-    Raw uptime stamps become absolute with ``boot_time`` (aware datetime), else time None.
-    A line without any timestamp gives time None. Empty lines give None.
-    """
-    if not line or not line.strip():
-        return None
-    if line[0] == "[" or line[0] == "<":
-        match = _DMESG_RAW_RE.match(line)
-        if match:
-            when = None
-            if boot_time is not None:
-                seconds = int(match.group(1))
-                micros = int(match.group(2)[:6].ljust(6, "0"))
-                when = boot_time + timedelta(seconds=seconds, microseconds=micros)
-            return LogRecord(when, "", "kernel", match.group(3))
-    elif line[0].isdigit():
-        match = _ISO_RE.match(line)
-        if match:
-            when = _iso_match_to_datetime(match, default_tz)
-            if when is not None:
-                return LogRecord(when, "", "kernel", match.group(9) or "")
-    return LogRecord(None, "", "kernel", line)
-
-
-def format_time(when):
-    """Aware datetime -> '2026-11-20T02:00:00Z' (UTC, seconds); None -> ''."""
-    if when is None:
-        return ""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stats, counter = read_source(key, raw[key], context, since, now, tz)
+        sources.append(stats)
+        if stats.status == "read":
+            counters.append(counter)
+            if stats.first_time is not None:
+                starts.append(stats.first_time)
+    # Saved outputs of one host overlap (dmesg repeats the journal's and syslog's kernel
+    # lines): merged by maximum, an event is not counted twice.
+    merged = EventCounter(context.get("max_samples", 3)).merge(counters, "max")
+    return to_data(merged, sources, since=since,
+                   coverage_start=min(starts) if starts else None)
