@@ -51,16 +51,13 @@ options:
     default: 5
   thresholds:
     description:
-      - Warning and critical levels per check; only the keys given override the defaults.
-        A level set to null is disabled.
-      - "C(load): 15-minute load average per CPU, default warning 1.5, critical 3.0."
-      - "C(cpu_utilisation): percent busy, default 85 / 95."
-      - "C(io_wait): percent of CPU time in iowait, default 20 / 40."
-      - "C(memory): percent used excluding cache, default 90 / 97."
-      - "C(swap): percent of swap used, default 50 / 80."
-      - "C(filesystem_usage): percent used per filesystem (as df's Use%), default 85 / 95."
-      - "C(filesystem_inodes): percent of inodes used per filesystem, default 85 / 95."
-      - "C(zombie_processes): number of zombie processes, default 5 / 50."
+      - "Overrides of the check catalogue's thresholds, C({check: {level: value}}) (for
+        example C({filesystem_usage: {warning: 80}})); they are merged with the catalogue's
+        defaults, so one level can be changed without repeating the others. A level set to
+        null is disabled."
+      - The checks, their levels and defaults are in the check table of the inspect_system
+        role's README (generated from the catalogue, C(catalogue/system.py)). An unknown check
+        or level, or a value that is not a number, fails the module before anything is read.
     type: dict
     default: {}
   ignore_fstypes:
@@ -134,7 +131,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 findings:
-  description: The findings, one dict per check and component (schema in docs/findings.md).
+  description:
+    - The findings, one dict per check and component (schema in docs/findings.md). Each
+      carries its text in English (C(summary)) and Chinese (C(translations)) and the message
+      it was made from (C(message)).
   returned: always
   type: list
   elements: dict
@@ -148,18 +148,24 @@ findings:
       recommendation: "Free space on /var: ..."
       values: {used_pct: 88.0, size_bytes: 51539607552}
       thresholds: {warning: 85, critical: 95}
+not_applicable:
+  description: Checks that do not apply to this host (none of this area's so far).
+  returned: always
+  type: list
+  elements: dict
+  sample: []
 data:
   description:
-    - The parsed values the findings were made from (for debugging and the monthly
-      performance report).
-    - "A section that could not be read is C({error: reason})."
+    - The parsed values the findings were made from (parsers/linux_system.py
+      C(parse_sources)), for debugging and the monthly performance report.
+    - "A section that could not be read is C({error: message, cause: cause}); a message is
+      C({key, params}), its text in catalogue/system.py."
   returned: always
   type: dict
   sample:
     collected_at: "2025-11-25T06:30:00Z"
-    since: "2025-10-31T02:00:00Z"
     boot_time: "2025-11-20T19:47:13Z"
-    uptime: {uptime_seconds: 470000.1, idle_seconds: 900000.5}
+    boot_time_epoch: 1763668033.0
     loadavg: {load1: 0.1, load5: 0.14, load15: 0.08}
     cpu_count: 2
     cpu: {busy_pct: 3.5, iowait_pct: 0.2, steal_pct: 0.0, idle_pct: 96.3, sample_seconds: 5.0}
@@ -178,74 +184,65 @@ data:
     fstab: {path: /etc/fstab, entries: [], bad_lines: []}
     processes: {count: 90, zombie_count: 0, zombies: [], top_cpu: [], top_memory: []}
     systemd: {running: false, pid1: init}
-    time_sync: {answers: [], errors: []}
+    time_sync:
+      answers: []
+      errors:
+        - {tool: chronyc, cause: tool_missing,
+           reason: {key: reason.not_installed, params: {command: chronyc}}}
     reboots: {records: [], begins: "2025-10-01T00:00:00+00:00"}
 """
 
+import errno
 import os
 import stat
 import threading
 import time
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.weibao_inspection import catalogue
+from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.findings import bound_evidence
+from ansible.module_utils.weibao_inspection.messages import msg
 from ansible.module_utils.weibao_inspection.parsers.linux_system import (
+    TIME_SYNC_TOOLS,
     ParseError,
-    cpu_usage_between,
     epoch_to_iso,
     iso_to_epoch,
-    last_time_to_epoch,
-    parse_chronyc_tracking,
-    parse_fstab,
-    parse_is_system_running,
-    parse_last_reboot,
-    parse_loadavg,
-    parse_meminfo,
     parse_mounts,
-    parse_ntpq_peers,
-    parse_pid_stat,
     parse_proc_stat,
+    parse_sources,
     parse_systemctl_failed,
-    parse_systemctl_show,
-    parse_timedatectl_show,
-    parse_timedatectl_status,
     parse_uptime,
+    statvfs_entry,
+    time_answer,
 )
 from ansible.module_utils.weibao_inspection.rules.system import (
     DEFAULT_IGNORE_FSTYPES,
     DEFAULT_IGNORE_MOUNTPOINTS,
-    ThresholdError,
     evaluate,
-    merge_thresholds,
+    ignored_by,
     select_mounts,
 )
 
-TIME_SYNC_TOOLS = ["timedatectl", "chronyc", "ntpq"]
 C_LOCALE = {"LC_ALL": "C", "LANG": "C"}
 MAX_ARGS_CHARS = 120
-MAX_ZOMBIES_LISTED = 200
 MAX_FAILED_UNITS_DETAILED = 50
-HIDEPID_VALUES = ("hidepid=1", "hidepid=2", "hidepid=invisible", "hidepid=noaccess")
+
+
+def os_failure(exc, reason):
+    """An OSError as a raw source's error: the reason, and root's lack as its cause."""
+    cause = "no_permission" if exc.errno in (errno.EACCES, errno.EPERM) else "source_unreadable"
+    return {"error": reason, "cause": cause}
 
 
 def read_text(path):
-    """(text, None) or (None, reason)."""
+    """(text, None) or (None, {"error": message, "cause": cause})."""
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             return handle.read(), None
     except OSError as exc:
-        return None, f"cannot read {path}: {exc.strerror or exc}"
-
-
-def parsed(path, parser):
-    """Read ``path`` and parse it: the parser's result or {"error": reason}."""
-    text, error = read_text(path)
-    if error:
-        return {"error": error}
-    try:
-        return parser(text)
-    except ParseError as exc:
-        return {"error": f"{path}: {exc}"}
+        return None, os_failure(exc, msg("reason.cannot_read", path=path,
+                                         why=errno_message(exc)))
 
 
 def first_line(*texts):
@@ -256,20 +253,36 @@ def first_line(*texts):
     return ""
 
 
+def exited(command, rc, err, out):
+    """A command that failed, as a raw source's error (its first line of output quoted)."""
+    line = first_line(err, out)
+    if line:
+        return {"error": msg("reason.exited", command=command, rc=rc, output=line),
+                "cause": "source_unreadable"}
+    return {"error": msg("reason.exited_silent", command=command, rc=rc),
+            "cause": "source_unreadable"}
+
+
+def not_installed(command):
+    return {"error": msg("reason.not_installed", command=command), "cause": "tool_missing"}
+
+
 class Collector:
-    """Reads everything for one inspection; each method fills one section of ``data``."""
+    """Gathers the raw outputs of one inspection into ``raw`` ({source key: text, or
+    {"error": message, "cause": cause}}, see parsers/linux_system.py parse_sources). It
+    reads and runs commands; it neither parses for findings nor judges."""
 
     def __init__(self, module):
         self.module = module
         self.params = module.params
-        self.data = {}
+        self.raw = {}
 
     def run(self, args):
         return self.module.run_command(args, environ_update=C_LOCALE)
 
     @staticmethod
     def guard(func, *args):
-        """Run one section; an unexpected error becomes that section's unknown, not a crash.
+        """Run one step; an unexpected error becomes that source's error, not a crash.
 
         One odd host must not cost the whole area its findings: the affected checks report
         unknown with the error, the others still judge.
@@ -277,36 +290,38 @@ class Collector:
         try:
             return func(*args)
         except Exception as exc:
-            return {"error": f"internal error in {func.__name__}: {type(exc).__name__}: {exc}"}
+            return {"error": msg("reason.internal", where=func.__name__,
+                                 error=f"{type(exc).__name__}: {exc}"),
+                    "cause": "source_unreadable"}
+
+    def read(self, key, path):
+        text, error = read_text(path)
+        self.raw[key] = error or text
+        return text
 
     # ------------------------------------------------------------------ processes
 
-    def snapshot_processes(self):
-        """{pid: parsed /proc/<pid>/stat}, plus the number of unreadable entries."""
-        procs = {}
-        bad = 0
+    @staticmethod
+    def snapshot_processes():
+        """(every readable /proc/<pid>/stat line, None) or (None, error)."""
         try:
             names = os.listdir("/proc")
         except OSError as exc:
-            return None, f"cannot list /proc: {exc.strerror}"
+            return None, os_failure(exc, msg("reason.cannot_list", path="/proc",
+                                             why=errno_message(exc)))
+        lines = []
         for name in names:
             if not name.isdigit():
                 continue
             try:
                 with open(f"/proc/{name}/stat", "rb") as handle:
-                    raw = handle.read()
+                    lines.append(handle.read().decode("utf-8", "replace").strip())
             except OSError:
                 continue  # the process exited meanwhile
-            try:
-                proc = parse_pid_stat(raw.decode("utf-8", "replace"))
-            except ParseError:
-                bad += 1
-                continue
-            procs[proc["pid"]] = proc
-        return procs, bad
+        return lines, None
 
     @staticmethod
-    def cmdline(pid, comm):
+    def cmdline(pid):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as handle:
                 raw = handle.read(4096)
@@ -314,61 +329,27 @@ class Collector:
             return ""
         args = raw.replace(b"\0", b" ").decode("utf-8", "replace").strip()
         if not args:
-            return f"[{comm}]"
+            return ""
         if len(args) > MAX_ARGS_CHARS:
             args = args[:MAX_ARGS_CHARS - 3] + "..."
         # command lines can carry passwords: the shared evidence masking applies here too
         return bound_evidence([args])[0]
 
-    def processes(self, first, second, interval, mem_total_kb, mounts):
-        procs2, bad = second
-        procs1 = first[0]
-        if procs2 is None:
-            return {"error": bad}  # the reason /proc could not be listed
-        if not procs2:
-            return {"error": "no process readable in /proc"}
-        section = {"count": len(procs2), "unreadable": bad, "sample_seconds": round(interval, 2),
-                   "complete": True}
-        if os.geteuid() != 0:
-            for mount in mounts:
-                if mount["mountpoint"] == "/proc" and any(
-                        opt in HIDEPID_VALUES for opt in mount["options"]):
-                    section["complete"] = False
-                    section["incomplete_reason"] = (
-                        "/proc is mounted with hidepid and the module does not run as root "
-                        "(use become)")
-        tick = float(os.sysconf("SC_CLK_TCK"))
-        page_kb = os.sysconf("SC_PAGE_SIZE") // 1024
-        rows = []
-        for pid, proc in procs2.items():
-            before = (procs1 or {}).get(pid)
-            ticks = proc["utime"] + proc["stime"]
-            if before is not None and before["starttime"] == proc["starttime"]:
-                ticks -= before["utime"] + before["stime"]
-            cpu_pct = 100.0 * max(ticks, 0) / tick / interval if interval > 0 else 0.0
-            rss_kb = proc["rss_pages"] * page_kb
-            rows.append((pid, proc, round(cpu_pct, 1), rss_kb))
-        top_n = self.params["top_n"]
-
-        def describe(row):
-            pid, proc, cpu_pct, rss_kb = row
-            return {"pid": pid, "comm": proc["comm"], "cpu_pct": cpu_pct, "rss_kb": rss_kb,
-                    "mem_pct": round(100.0 * rss_kb / mem_total_kb, 1) if mem_total_kb else None,
-                    "args": self.cmdline(pid, proc["comm"])}
-
-        by_cpu = sorted(rows, key=lambda r: (-r[2], r[0]))[:top_n]
-        by_mem = sorted(rows, key=lambda r: (-r[3], r[0]))[:top_n]
-        section["top_cpu"] = [describe(r) for r in by_cpu]
-        section["top_memory"] = [describe(r) for r in by_mem]
-        zombies = []
-        for pid, proc in sorted(procs2.items()):
-            if proc["state"] == "Z":
-                parent = procs2.get(proc["ppid"])
-                zombies.append({"pid": pid, "comm": proc["comm"], "ppid": proc["ppid"],
-                                "parent_comm": parent["comm"] if parent else None})
-        section["zombie_count"] = len(zombies)
-        section["zombies"] = zombies[:MAX_ZOMBIES_LISTED]
-        return section
+    def processes(self, first, second, interval):
+        """The raw ``processes`` source: both snapshots and what turns ticks into %."""
+        lines, error = second
+        if error:
+            return error
+        cmdlines = {}
+        for line in lines:
+            pid = line.split(" ", 1)[0]
+            args = self.cmdline(pid) if pid.isdigit() else ""
+            if not args and "(" in line:  # a kernel thread: its [comm], as ps shows it
+                args = "[" + line[line.find("(") + 1:line.rfind(")")] + "]"
+            cmdlines[pid] = args
+        return {"first": first[0] or [], "second": lines, "interval": interval,
+                "clk_tck": os.sysconf("SC_CLK_TCK"), "page_size": os.sysconf("SC_PAGE_SIZE"),
+                "euid": os.geteuid(), "cmdlines": cmdlines}
 
     # ------------------------------------------------------------------ filesystems
 
@@ -388,7 +369,7 @@ class Collector:
                     return
                 results[path] = ("dir", os.statvfs(path), st.st_dev)
             except OSError as exc:
-                results[path] = ("error", exc.strerror or str(exc), None)
+                results[path] = ("error", errno_message(exc), None)
 
         threads = []
         for path in paths:
@@ -399,18 +380,16 @@ class Collector:
         for thread in threads:
             thread.join(max(0.0, deadline - time.monotonic()))
         for path in paths:
-            results.setdefault(path, (
-                "error", f"statvfs did not answer within {self.params['statvfs_timeout']} s "
-                "(hung network filesystem?)", None))
+            results.setdefault(path, ("error", msg("system.reason.statvfs_timeout",
+                                                   seconds=self.params["statvfs_timeout"]),
+                                      None))
         return results
 
     def filesystems(self, mounts):
-        """Judged filesystems with their statvfs numbers; marks every mount in ``mounts``.
+        """The raw ``statvfs`` source: statvfs numbers of the mounts to judge.
 
-        Each mount gets ``ignored`` (the ignore-list rule that matched, or None: the read-only
-        check looks at every mount not ignored) and ``skipped`` (why its space is not judged:
-        ignored, hidden by a later mount on the same mount point, a bind-mounted file, or the
-        same filesystem as an earlier mount point).
+        Marks every mount in ``mounts`` with ``ignored`` and ``skipped`` (rules.select_mounts),
+        and skips a bind-mounted file and a mount of the same filesystem as an earlier one.
         """
         candidates = select_mounts(mounts, self.params["ignore_fstypes"],
                                    self.params["ignore_mountpoints"])
@@ -419,258 +398,212 @@ class Collector:
         seen = {}
         for mount in candidates:
             kind, result, st_dev = looked[mount["mountpoint"]]
-            base = {"mountpoint": mount["mountpoint"], "device": mount["device"],
-                    "fstype": mount["fstype"]}
             if kind == "file":
-                mount["skipped"] = "a bind-mounted file, not a filesystem"
+                mount["skipped"] = msg("system.skip.file")
                 continue
             if kind == "error":
-                base["error"] = result
-                entries.append(base)
+                entries.append({"mountpoint": mount["mountpoint"], "device": mount["device"],
+                                "fstype": mount["fstype"], "error": result,
+                                "cause": "source_unreadable"})
                 continue
             key = mount["device"] if mount["device"].startswith("/") else st_dev
             if key in seen:
-                mount["skipped"] = f"same filesystem as {seen[key]}"
+                mount["skipped"] = msg("system.skip.same", mountpoint=seen[key])
                 continue
             seen[key] = mount["mountpoint"]
-            frsize = result.f_frsize or result.f_bsize
-            base.update({
-                "size_bytes": result.f_blocks * frsize,
-                "used_bytes": (result.f_blocks - result.f_bfree) * frsize,
-                "avail_bytes": result.f_bavail * frsize,
-                "inodes_total": result.f_files,
-                "inodes_free": result.f_ffree,
-            })
-            entries.append(base)
+            entries.append(statvfs_entry(mount, result.f_frsize or result.f_bsize,
+                                         result.f_blocks, result.f_bfree, result.f_bavail,
+                                         result.f_files, result.f_ffree))
         skipped = sum(1 for m in mounts if m["skipped"])
         return {"entries": entries, "skipped_count": skipped}
 
     def fstab(self):
         path = self.params["fstab_path"]
         if not os.path.exists(path):
-            return {"path": path, "error": f"{path} does not exist", "missing": True,
-                    "entries": [], "bad_lines": []}
+            return {"error": msg("reason.does_not_exist", path=path),
+                    "cause": "source_unreadable", "missing": True}
         text, error = read_text(path)
-        if error:
-            return {"path": path, "error": error}
-        result = parse_fstab(text)
-        result["path"] = path
-        return result
+        return error or text
 
     # ------------------------------------------------------------------ systemd
 
     def systemd(self):
+        """``pid1``, ``failed_units``, ``system_state``, ``unit_details``."""
         pid1, _error = read_text("/proc/1/comm")
         pid1 = pid1.strip() if pid1 else None
         booted = os.path.isdir("/run/systemd/system")
-        if pid1 is not None and pid1 != "systemd" and not booted:
-            return {"running": False, "pid1": pid1}
-        section = {"running": True, "pid1": pid1}
+        running = not (pid1 is not None and pid1 != "systemd" and not booted)
+        self.raw["pid1"] = {"comm": pid1, "running": running}
+        if not running:
+            return
         systemctl = self.module.get_bin_path("systemctl")
         if not systemctl:
-            section["error"] = f"systemctl not found although systemd runs (PID 1: {pid1})"
-            return section
+            self.raw["failed_units"] = {"error": msg("system.reason.no_systemctl",
+                                                     pid1=pid1 or "?"),
+                                        "cause": "tool_missing"}
+            return
         rc, out, err = self.run([systemctl, "--failed", "--no-legend", "--plain", "--no-pager"])
         if rc != 0:
-            section["error"] = (f"systemctl --failed exited {rc}: "
-                                f"{first_line(err, out) or 'no output'}")
-            return section
+            self.raw["failed_units"] = exited("systemctl --failed", rc, err, out)
+            return
+        self.raw["failed_units"] = out
         try:
-            section["failed_units"] = parse_systemctl_failed(out)
-        except ParseError as exc:
-            section["error"] = str(exc)
-            return section
-        rc, out, err = self.run([systemctl, "is-system-running"])
-        try:
-            section["state"] = parse_is_system_running(out)
-        except ParseError as exc:
-            section["state"] = None
-            section["state_error"] = f"{exc} (exit {rc}, {first_line(err)})"
-        units = [u["unit"] for u in section["failed_units"]][:MAX_FAILED_UNITS_DETAILED]
-        section["details"] = {}
-        if units:
-            rc, out, err = self.run([
+            units = parse_systemctl_failed(out)
+        except ParseError:
+            return  # parse_sources says why
+        _rc, out, _err = self.run([systemctl, "is-system-running"])  # exit 1 when degraded
+        self.raw["system_state"] = out
+        names = [u["unit"] for u in units][:MAX_FAILED_UNITS_DETAILED]
+        if names:
+            rc, out, _err = self.run([
                 systemctl, "show", "--no-pager",
                 "-p", "Id,Result,ExecMainStatus,StateChangeTimestamp,InactiveEnterTimestamp",
-            ] + units)
+            ] + names)
             if rc == 0:
-                try:
-                    for block in parse_systemctl_show(out):
-                        if block.get("Id"):
-                            section["details"][block["Id"]] = block
-                except ParseError as exc:
-                    section["details_error"] = str(exc)
-        return section
+                self.raw["unit_details"] = out
 
     # ------------------------------------------------------------------ time sync
 
     def ask_timedatectl(self, path):
         rc, out, err = self.run([path, "show", "-p", "NTPSynchronized"])
         if rc == 0:
-            synced = parse_timedatectl_show(out)["synchronized"]
-            return synced, f"NTPSynchronized={'yes' if synced else 'no'}", {}
+            return out
         # systemd before 239 has no "show": ask "status"
         rc2, out2, err2 = self.run([path, "status"])
         if rc2 != 0:
-            raise ParseError(f"exit {rc2}: {first_line(err2, out2, err, out) or 'no output'}")
-        result = parse_timedatectl_status(out2)
-        text = f"synchronized: {'yes' if result['synchronized'] else 'no'}"
-        if result.get("ntp_service"):
-            text += f" (NTP service: {result['ntp_service']})"
-        return result["synchronized"], text, {}
+            return exited("timedatectl status", rc2, err2 or err, out2 or out)
+        return out2
 
     def ask_chronyc(self, path):
         rc, out, err = self.run([path, "-n", "tracking"])
-        if rc != 0:
-            raise ParseError(f"exit {rc}: {first_line(err, out) or 'no output'}")
-        result = parse_chronyc_tracking(out)
-        text = f"Leap status {result['leap_status']}"
-        if result["offset_seconds"] is not None:
-            text += f", offset {result['offset_seconds']:+.6f} s"
-        if result["stratum"] is not None:
-            text += f", stratum {result['stratum']}"
-        return result["synchronized"], text, {
-            "offset_seconds": result["offset_seconds"], "stratum": result["stratum"],
-            "reference": result["reference"]}
+        return out if rc == 0 else exited("chronyc tracking", rc, err, out)
 
     def ask_ntpq(self, path):
         rc, out, err = self.run([path, "-pn"])
-        if rc != 0:
-            raise ParseError(f"exit {rc}: {first_line(err, out) or 'no output'}")
-        result = parse_ntpq_peers(out)
-        if result["synchronized"]:
-            peer = next(p for p in result["peers"] if p["remote"] == result["sys_peer"])
-            text = (f"system peer {peer['remote']} (stratum {peer['stratum']}, "
-                    f"offset {peer['offset_ms']} ms)")
-            return True, text, {"sys_peer": peer["remote"], "offset_ms": peer["offset_ms"]}
-        return False, f"no system peer among {len(result['peers'])} peers", {}
+        return out if rc == 0 else exited("ntpq -pn", rc, err, out)
 
     def time_sync(self):
-        answers = []
-        errors = []
+        """One raw source per tool asked, in order, until one says synchronised."""
         for tool in self.params["time_sync_tools"]:
             path = self.module.get_bin_path(tool)
             if not path:
-                errors.append({"tool": tool, "reason": "not installed"})
+                self.raw[tool] = not_installed(tool)
                 continue
-            try:
-                synced, text, values = getattr(self, f"ask_{tool}")(path)
-            except ParseError as exc:
-                errors.append({"tool": tool, "reason": str(exc)})
-                continue
-            answers.append({"tool": tool, "synchronized": synced, "text": text,
-                            "values": values})
-            if synced:
-                break
-        return {"answers": answers, "errors": errors}
+            self.raw[tool] = self.guard(getattr(self, f"ask_{tool}"), path)
+            if isinstance(self.raw[tool], str):
+                try:
+                    if time_answer(tool, self.raw[tool])[0]:
+                        break
+                except ParseError:
+                    continue
 
     # ------------------------------------------------------------------ reboots
 
     def reboots(self):
         last = self.module.get_bin_path("last")
         if not last:
-            return {"error": "last is not installed"}
+            return not_installed("last")
         rc, out, err = self.run([last, "-x", "reboot", "--time-format", "iso"])
         command = "last -x reboot --time-format iso"
         if rc != 0:
             # sysvinit-tools' last (RHEL 7) has no --time-format
             rc, out, err = self.run([last, "-x", "reboot", "-F"])
             command = "last -x reboot -F"
-        if rc != 0:
-            return {"error": f"{command} exited {rc}: {first_line(err, out) or 'no output'}"}
+        return out if rc == 0 else exited(command, rc, err, out)
+
+    @staticmethod
+    def boot_epoch(stat_text, uptime_text, now):
+        """When the host booted, to know whether ``last`` is worth asking (None: unknown)."""
         try:
-            result = parse_last_reboot(out)
-            for record in result["records"]:
-                record["start_epoch"] = last_time_to_epoch(record["start"])
-            result["begins_epoch"] = (last_time_to_epoch(result["begins"])
-                                      if result["begins"] else None)
-        except ParseError as exc:
-            return {"error": f"{command}: {exc}"}
-        result["command"] = command
-        return result
+            btime = parse_proc_stat(stat_text)["btime"] if stat_text else None
+            if btime:
+                return float(btime)
+            return now - parse_uptime(uptime_text)["uptime_seconds"] if uptime_text else None
+        except ParseError:
+            return None
 
     # ------------------------------------------------------------------ all
 
-    def collect(self):
-        data = self.data
-        now = time.time()
-        data["collected_at"] = epoch_to_iso(now)
-        data["collected_at_epoch"] = now
-        since = (self.params["since"] or "").strip()
-        data["since"] = since
-        data["since_epoch"] = None
-        if since:
-            try:
-                data["since_epoch"] = iso_to_epoch(since)
-            except ParseError as exc:
-                data["since_error"] = str(exc)
-
+    def collect(self, now):
+        """Every raw source; CPU and processes sampled ``sample_seconds`` apart."""
+        raw = self.raw
         # first sample
-        stat1 = parsed("/proc/stat", parse_proc_stat)
+        stat1, stat1_error = read_text("/proc/stat")
         procs1 = self.snapshot_processes()
         t1 = time.monotonic()
 
         # everything else, during the sampling interval
-        data["uptime"] = parsed("/proc/uptime", parse_uptime)
-        data["loadavg"] = parsed("/proc/loadavg", parse_loadavg)
-        data["memory"] = parsed("/proc/meminfo", parse_meminfo)
-        mounts = parsed("/proc/mounts", parse_mounts)
-        if isinstance(mounts, dict):
-            data["mounts"] = mounts
-            data["filesystems"] = {"error": mounts["error"]}
-            mount_list = []
+        uptime = self.read("uptime", "/proc/uptime")
+        self.read("loadavg", "/proc/loadavg")
+        self.read("meminfo", "/proc/meminfo")
+        mounts_text = self.read("mounts", "/proc/mounts")
+        if mounts_text is None:
+            raw["statvfs"] = raw["mounts"]
         else:
-            mount_list = mounts
-            data["filesystems"] = self.guard(self.filesystems, mount_list)
-            if "error" in data["filesystems"]:
-                data["mounts"] = {"error": data["filesystems"]["error"]}
+            try:
+                mount_list = parse_mounts(mounts_text)
+            except ParseError as exc:
+                raw["statvfs"] = {"error": exc.message, "cause": "not_understood"}
             else:
-                # mounts an ignore list matched are only counted: k8s nodes have hundreds
-                data["mounts"] = {
-                    "entries": [dict(m, options=",".join(m["options"]))
-                                for m in mount_list if not m["ignored"]],
-                    "ignored_count": sum(1 for m in mount_list if m["ignored"]),
-                }
-        data["fstab"] = self.guard(self.fstab)
-        data["systemd"] = self.guard(self.systemd)
-        data["time_sync"] = self.guard(self.time_sync)
-
-        boot = None
-        if "error" not in stat1 and stat1.get("btime"):
-            boot = float(stat1["btime"])
-            data["boot_time_source"] = "btime in /proc/stat"
-        elif "error" not in data["uptime"]:
-            boot = now - data["uptime"]["uptime_seconds"]
-            data["boot_time_source"] = "now minus /proc/uptime"
-        data["boot_time_epoch"] = boot
-        data["boot_time"] = epoch_to_iso(boot) if boot is not None else None
-        if boot is not None and data["since_epoch"] is not None and boot > data["since_epoch"]:
-            data["reboots"] = self.guard(self.reboots)
-        else:
-            data["reboots"] = {"records": [], "note": "not read: no reboot since `since`"}
+                raw["statvfs"] = self.guard(self.filesystems, mount_list)
+        raw["fstab"] = self.guard(self.fstab)
+        failed = self.guard(self.systemd)
+        if failed:
+            raw["failed_units"] = failed
+        failed = self.guard(self.time_sync)
+        if failed:
+            raw[self.params["time_sync_tools"][0]] = failed
+        boot = self.boot_epoch(stat1, uptime, now)
+        since = (self.params["since"] or "").strip()
+        try:
+            since_epoch = iso_to_epoch(since) if since else None
+        except ParseError:
+            since_epoch = None  # the rules say why
+        if boot is not None and since_epoch is not None and boot > since_epoch:
+            raw["last_reboot"] = self.guard(self.reboots)
 
         # second sample
         remaining = self.params["sample_seconds"] - (time.monotonic() - t1)
         if remaining > 0:
             time.sleep(remaining)
-        stat2 = parsed("/proc/stat", parse_proc_stat)
+        stat2, stat2_error = read_text("/proc/stat")
         procs2 = self.snapshot_processes()
         interval = time.monotonic() - t1
-
-        if "error" in stat1 or "error" in stat2:
-            data["cpu"] = {"error": stat1.get("error") or stat2.get("error")}
-            data["cpu_count"] = os.sysconf("SC_NPROCESSORS_ONLN") or None
+        if stat1_error or stat2_error:
+            raw["stat"] = stat1_error or stat2_error
         else:
-            data["cpu_count"] = stat2["cpu_count"]
-            try:
-                data["cpu"] = cpu_usage_between(stat1, stat2)
-                data["cpu"]["sample_seconds"] = round(interval, 2)
-            except ParseError as exc:
-                data["cpu"] = {"error": str(exc)}
-        mem_total = data["memory"].get("mem_total_kb") if "error" not in data["memory"] else None
-        data["processes"] = self.guard(self.processes, procs1, procs2, interval, mem_total,
-                                       mount_list)
-        return data
+            raw["stat"] = {"samples": [stat1, stat2], "interval": interval}
+        raw["processes"] = self.guard(self.processes, procs1, procs2, interval)
+        return raw
+
+
+def context_of(params, now):
+    """The context parse_sources and the rules get: the time, the host's previous inspection
+    and the area's options."""
+    return {"now": now, "since": (params["since"] or "").strip() or None,
+            "fstab_path": params["fstab_path"], "top_n": params["top_n"],
+            "time_sync_tools": params["time_sync_tools"],
+            "ignore_fstypes": params["ignore_fstypes"],
+            "ignore_mountpoints": params["ignore_mountpoints"],
+            "cpu_count": os.sysconf("SC_NPROCESSORS_ONLN") or None}
+
+
+def inspect(module, thresholds):
+    """Collect, read, judge: (findings, not_applicable, data)."""
+    now = time.time()
+    context = context_of(module.params, now)
+    raw = Collector(module).collect(now)
+    data = parse_sources(raw, context)
+    findings = evaluate(data, thresholds, context)
+    data["collected_at"] = epoch_to_iso(now)
+    # mounts the ignore lists leave out are only counted: k8s nodes have hundreds
+    mounts = data.get("mounts")
+    if isinstance(mounts, dict) and "entries" in mounts:
+        lists = (context["ignore_fstypes"], context["ignore_mountpoints"])
+        kept = [dict(m, options=",".join(m["options"])) for m in mounts["entries"]
+                if ignored_by(m, *lists) is None]
+        data["mounts"] = {"entries": kept, "ignored_count": len(mounts["entries"]) - len(kept)}
+    return findings, [], data
 
 
 def main():
@@ -684,8 +617,8 @@ def main():
                                     default=DEFAULT_IGNORE_MOUNTPOINTS),
             top_n=dict(type="int", default=5),
             fstab_path=dict(type="path", default="/etc/fstab"),
-            time_sync_tools=dict(type="list", elements="str", choices=TIME_SYNC_TOOLS,
-                                 default=TIME_SYNC_TOOLS),
+            time_sync_tools=dict(type="list", elements="str", choices=list(TIME_SYNC_TOOLS),
+                                 default=list(TIME_SYNC_TOOLS)),
             statvfs_timeout=dict(type="int", default=10),
         ),
         supports_check_mode=True,
@@ -698,13 +631,12 @@ def main():
     if not 1 <= params["statvfs_timeout"] <= 120:
         module.fail_json(msg="statvfs_timeout must be between 1 and 120")
     try:
-        thresholds = merge_thresholds(params["thresholds"])
-    except ThresholdError as exc:
+        thresholds = catalogue.merge_thresholds("system", params["thresholds"])
+    except catalogue.CatalogueError as exc:
         module.fail_json(msg=str(exc))
 
-    data = Collector(module).collect()
-    findings = evaluate(data, thresholds)
-    module.exit_json(changed=False, findings=findings, data=data)
+    findings, not_applicable, data = inspect(module, thresholds)
+    module.exit_json(changed=False, findings=findings, not_applicable=not_applicable, data=data)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
 """Parsers of the Linux host-state inspection (parsers/linux_system.py).
 
-Data-driven part: every ``tests/unit/fixtures/<source>/<case>.raw`` of the sources below is
-raw output whose first line says where the format comes from; ``<case>.yml`` holds either
-``expected`` (the parser's result) or ``error`` (a substring of the ParseError message), and
-optionally ``parser`` when the folder holds several commands' output.
+Data-driven part: every ``tests/unit/fixtures/linux/<command>/<case>.raw`` of the folders
+below is raw output whose first line (``# ...``, stripped before parsing) says where the
+format comes from; ``<case>.yml`` holds either ``expected`` (the parser's result) or
+``error`` (a substring of the ParseError's English text), and optionally ``parser`` when the
+folder holds several formats' output. A folder is named after its command, every run of
+non-alphanumerics replaced by ``_`` (``df -P`` -> ``df_P``); the registry's sources of the
+area each have one, and ``parse_sources`` + ``evaluate`` are run over each of their cases
+(``test_every_source_judged``).
 """
 
 import time
@@ -11,29 +15,40 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible.module_utils.weibao_inspection import catalogue, registry
+from ansible.module_utils.weibao_inspection.findings import validate_finding
+from ansible.module_utils.weibao_inspection.messages import render
 from ansible.module_utils.weibao_inspection.parsers import linux_system as ls
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures" / "linux"
 
 # folder -> parser used unless the case's yml names another one
 SOURCES = {
-    "proc_uptime": "parse_uptime",
-    "proc_loadavg": "parse_loadavg",
-    "proc_stat": "parse_proc_stat",
-    "proc_meminfo": "parse_meminfo",
-    "proc_mounts": "parse_mounts",
-    "fstab": "parse_fstab",
-    "proc_pid_stat": "parse_pid_stats",
-    "systemctl_failed": "parse_systemctl_failed",
+    "cat_proc_uptime": "parse_uptime",
+    "cat_proc_loadavg": "parse_loadavg",
+    "cat_proc_stat": "parse_proc_stat",
+    "cat_proc_meminfo": "parse_meminfo",
+    "cat_proc_mounts": "parse_mounts",
+    "cat_etc_fstab": "parse_fstab",
+    "cat_proc_pid_stat": "parse_pid_stats",
+    "df_P": "parse_df",
+    "df_Pi": "parse_df_inodes",
+    "ps_eo_pid_ppid_stat_pcpu_rss_comm": "parse_ps",
+    "systemctl_list_units_failed": "parse_systemctl_failed",
     "systemctl_show": "parse_systemctl_show",
     "systemctl_is_system_running": "parse_is_system_running",
-    "timedatectl": None,  # every case names parse_timedatectl_show or _status
+    "timedatectl_show": None,  # every case names parse_timedatectl_show or _status
     "chronyc_tracking": "parse_chronyc_tracking",
-    "ntpq": "parse_ntpq_peers",
-    "last_reboot": "parse_last_reboot",
+    "ntpq_pn": "parse_ntpq_peers",
+    "last_x_F_reboot": "parse_last_reboot",
 }
-# parse_fstab never raises: a bad line is returned in bad_lines (see fstab/rhel8_lvm)
-NEVER_RAISES = {"fstab"}
+# parse_fstab never raises: a bad line is returned in bad_lines (see cat_etc_fstab/rhel8_lvm)
+NEVER_RAISES = {"cat_etc_fstab"}
+
+
+def slug(command):
+    return "_".join(part for part in "".join(
+        c if c.isalnum() else " " for c in command).split())
 
 
 def read_raw(path):
@@ -85,15 +100,55 @@ def test_every_source_has_pairs_and_bad_input(folder):
     if folder not in NEVER_RAISES:
         assert any("error" in k for k in kinds), f"{folder}: no truncated/garbled/empty case"
     assert any("empty" in stem for stem in raws) or folder in (
-        "systemctl_failed",  # empty output is "no failed unit": debian12_systemd252_none
+        "systemctl_list_units_failed",  # empty output is "no failed unit": ..._none
     ), f"{folder}: no empty-input case"
+
+
+SYSTEM_SOURCES = [s for s in registry.sources("linux") if s.area == "system"]
+
+
+def test_every_system_source_has_a_fixture_folder_and_checks():
+    for source in SYSTEM_SOURCES:
+        assert slug(source.name) in SOURCES, f"{source.name}: no fixture folder {slug(source.name)}"
+        assert source.checks(), f"{source.name}: no catalogue check lists it"
+    # every command a check lists is a registry source of the area
+    names = {s.name for s in SYSTEM_SOURCES}
+    for check in catalogue.area_checks("system"):
+        assert set(check.sources) <= names, check.id
+
+
+def _judged(source, raw_path):
+    body = raw_path.read_text(encoding="utf-8").partition("\n")[2]
+    parse, evaluate = registry.area_functions("system")
+    context = {"now": 1764000000.0, "since": "2025-10-24T16:00:00Z"}
+    data = parse({source.key: body}, context)
+    findings = evaluate(data, catalogue.merge_thresholds("system"), context)
+    wanted = {c.id for c in source.checks()}
+    kept = [f for f in findings if f["check_id"] in wanted]
+    for finding in kept:
+        validate_finding(finding)
+        render(finding["message"]["summary"], "zh-CN")
+    return kept
+
+
+@pytest.mark.parametrize("source,raw", [
+    pytest.param(s, raw, id=f"{slug(s.name)}/{raw.stem}")
+    for s in SYSTEM_SOURCES for raw in sorted((FIXTURES / slug(s.name)).glob("*.raw"))])
+def test_every_source_judged(source, raw, utc):
+    """What ``weibao judge`` does with one saved output: each case gives findings for the
+    checks that read it; a case the parser rejects gives unknown (not understood)."""
+    kept = _judged(source, raw)
+    assert kept, f"{raw}: no finding of {[c.id for c in source.checks()]}"
+    case = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))
+    if "error" in case:
+        assert {f["status"] for f in kept} == {"unknown"}, kept
 
 
 # --------------------------------------------------------------------------- CPU sampling
 
 
 def _stat(name):
-    return ls.parse_proc_stat(read_raw(FIXTURES / "proc_stat" / f"{name}.raw")[1])
+    return ls.parse_proc_stat(read_raw(FIXTURES / "cat_proc_stat" / f"{name}.raw")[1])
 
 
 @pytest.mark.parametrize("pair,busy,iowait", [
@@ -189,7 +244,7 @@ def test_decode_octal_escapes(field, decoded):
 
 
 def test_pid_stat_name_with_parentheses_and_spaces():
-    raw = (FIXTURES / "proc_pid_stat" / "zombie_and_odd_name.raw").read_text().splitlines()[-1]
+    raw = (FIXTURES / "cat_proc_pid_stat" / "zombie_and_odd_name.raw").read_text().splitlines()[-1]
     proc = ls.parse_pid_stat(raw)
     assert proc["comm"] == "my (odd) name"
     assert proc["state"] == "S"
@@ -197,7 +252,7 @@ def test_pid_stat_name_with_parentheses_and_spaces():
 
 
 def test_meminfo_estimate_is_labelled_on_old_kernels():
-    body = read_raw(FIXTURES / "proc_meminfo" / "rhel6_2.6.32_no_memavailable.raw")[1]
+    body = read_raw(FIXTURES / "cat_proc_meminfo" / "rhel6_2.6.32_no_memavailable.raw")[1]
     mem = ls.parse_meminfo(body)
     assert mem["available_source"] == "MemFree+Buffers+Cached"
     assert mem["mem_available_kb"] == 312452 + 201284 + 5873140

@@ -6,6 +6,10 @@ Data comes from the parser fixtures where they exist, so the rules are judged on
 input. The last section runs the module's collector on this machine and on prepared
 conditions (a hung statvfs, a bind-mounted file, a missing time-sync tool).
 
+Rules write no text: every summary and recommendation is a message of the catalogue
+(catalogue/system.py); ``test_every_message_key_in_the_catalogue`` checks that every key the
+area's code names is there.
+
 Every finding any of these tests makes the rules produce is also checked for its Chinese
 text (the autouse fixture ``every_finding_has_chinese``), so each test input doubles as a
 translation test of the branch it reaches.
@@ -22,13 +26,16 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible.module_utils.weibao_inspection import catalogue
 from ansible.module_utils.weibao_inspection import findings as findings_module
+from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.findings import validate_finding
+from ansible.module_utils.weibao_inspection.messages import msg, render
 from ansible.module_utils.weibao_inspection.parsers import linux_system as ls
 from ansible.module_utils.weibao_inspection.rules import system as rules
 from chinese_text import check_every_finding, chinese_problems
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parent / "fixtures" / "linux"
 NOW = 1764000000.0  # 2025-11-24T16:00:00Z
 ALL_CHECKS = {
     "system.uptime", "system.load", "system.cpu_utilisation", "system.io_wait",
@@ -37,6 +44,18 @@ ALL_CHECKS = {
     "system.failed_units", "system.time_sync",
 }
 GIB = 1024 ** 3
+THRESHOLDS = catalogue.merge_thresholds("system")
+CONTEXT = {"now": NOW, "since": "2025-10-24T16:00:00Z"}
+ROOT = Path(__file__).parents[2]
+
+
+def error(key, cause="source_unreadable", **params):
+    """A section that could not be read, as the parsers make it."""
+    return {"error": msg(key, **params), "cause": cause}
+
+
+def zh(finding):
+    return finding["translations"]["zh-CN"]["summary"]
 
 
 @pytest.fixture(autouse=True)
@@ -64,27 +83,23 @@ def fs(mountpoint, used_pct=50.0, inodes_pct=10.0, size=100 * GIB, inodes=100000
 
 
 def healthy():
-    """The data of a healthy host, as the module returns it."""
-    mounts = parse("proc_mounts", "debian12_host", "parse_mounts")
-    rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, rules.DEFAULT_IGNORE_MOUNTPOINTS)
-    cpu = ls.cpu_usage_between(parse("proc_stat", "debian12_idle_a", "parse_proc_stat"),
-                               parse("proc_stat", "debian12_idle_b", "parse_proc_stat"))
+    """The data of a healthy host, as parse_sources makes it (judged with CONTEXT)."""
+    mounts = parse("cat_proc_mounts", "debian12_host", "parse_mounts")
+    cpu = ls.cpu_usage_between(parse("cat_proc_stat", "debian12_idle_a", "parse_proc_stat"),
+                               parse("cat_proc_stat", "debian12_idle_b", "parse_proc_stat"))
     cpu["sample_seconds"] = 2.0
     return {
-        "collected_at_epoch": NOW,
-        "since": "2025-10-24T16:00:00Z",
-        "since_epoch": NOW - 31 * 86400,
-        "uptime": {"uptime_seconds": 90 * 86400.0, "idle_seconds": 1.0},
         "boot_time_epoch": NOW - 90 * 86400,
         "boot_time_source": "btime in /proc/stat",
         "reboots": {"records": []},
-        "loadavg": parse("proc_loadavg", "debian12", "parse_loadavg"),
+        "loadavg": parse("cat_proc_loadavg", "debian12", "parse_loadavg"),
         "cpu_count": 2,
         "cpu": cpu,
-        "memory": parse("proc_meminfo", "debian12", "parse_meminfo"),
+        "memory": parse("cat_proc_meminfo", "debian12", "parse_meminfo"),
         "filesystems": {"entries": [fs("/"), fs("/var", 70.0)], "skipped_count": 30},
         "mounts": {"entries": mounts},
-        "fstab": dict(parse("fstab", "debian12_unconfigured", "parse_fstab"), path="/etc/fstab"),
+        "fstab": dict(parse("cat_etc_fstab", "debian12_unconfigured", "parse_fstab"),
+                      path="/etc/fstab"),
         "processes": {
             "count": 120, "complete": True, "sample_seconds": 2.0, "zombies": [],
             "top_cpu": [{"pid": 812, "comm": "java", "cpu_pct": 35.0, "rss_kb": 2097152,
@@ -95,7 +110,9 @@ def healthy():
         "systemd": {"running": True, "pid1": "systemd", "state": "running",
                     "failed_units": [], "details": {}},
         "time_sync": {"answers": [{"tool": "chronyc", "synchronized": True,
-                                   "text": "Leap status Normal", "values": {"stratum": 3}}],
+                                   "answer": msg("system.time.chronyc", leap="Normal",
+                                                 offset="", stratum=""),
+                                   "values": {"stratum": 3}}],
                       "errors": []},
     }
 
@@ -116,7 +133,7 @@ def one(findings, check_id):
 
 
 def test_healthy_host_all_ok_and_valid():
-    findings = rules.evaluate(healthy())
+    findings = rules.evaluate(healthy(), THRESHOLDS, CONTEXT)
     assert {f["check_id"] for f in findings} == ALL_CHECKS
     for finding in findings:
         validate_finding(finding)
@@ -125,14 +142,26 @@ def test_healthy_host_all_ok_and_valid():
 
 
 def test_broken_host_every_check_unknown():
-    data = {"collected_at_epoch": NOW, "since": "", "since_epoch": None,
-            "uptime": {"error": "cannot read /proc/uptime: Permission denied"},
-            "boot_time_epoch": None}
+    denied = msg("errno.EACCES")
+    data = {"boot_error": error("reason.cannot_read", "no_permission", path="/proc/stat",
+                                why=denied)}
     for name in ("loadavg", "cpu", "memory", "filesystems", "mounts", "processes", "systemd"):
-        data[name] = {"error": f"cannot read {name}"}
-    data["time_sync"] = {"answers": [], "errors": [{"tool": "timedatectl",
-                                                    "reason": "not installed"}]}
-    findings = rules.evaluate(data)
+        data[name] = error("reason.cannot_read", path=f"/proc/{name}", why=denied)
+    data["time_sync"] = {"answers": [], "errors": [{
+        "tool": "timedatectl", "reason": msg("reason.not_installed", command="timedatectl"),
+        "cause": "tool_missing"}]}
+    findings = rules.evaluate(data, THRESHOLDS, {"now": NOW})
+    assert {f["check_id"] for f in findings} == ALL_CHECKS
+    assert {f["status"] for f in findings} == {"unknown"}
+    causes = {f["check_id"]: f["cause"] for f in findings}
+    assert causes["system.uptime"] == "no_permission"
+    assert causes["system.time_sync"] == "tool_missing"
+    assert causes["system.load"] == "source_unreadable"
+
+
+def test_nothing_collected_every_check_unknown_not_collected():
+    """What judge sees for the checks a source does not feed: unknown, never ok."""
+    findings = rules.evaluate({}, THRESHOLDS, {"now": NOW})
     assert {f["check_id"] for f in findings} == ALL_CHECKS
     assert {f["status"] for f in findings} == {"unknown"}
 
@@ -141,22 +170,22 @@ def test_broken_host_every_check_unknown():
 
 
 def test_whole_area_findings_carry_chinese(every_finding_has_chinese):
-    broken = {"collected_at_epoch": NOW, "since": "", "since_epoch": None,
-              "uptime": {"error": "cannot read /proc/uptime: Permission denied"},
-              "boot_time_epoch": None, "time_sync": {"answers": [], "errors": []}}
+    broken = {"boot_error": error("reason.cannot_read", path="/proc/uptime",
+                                  why=msg("errno.EACCES")),
+              "time_sync": {"answers": [], "errors": []}}
     for data in (healthy(), broken):
-        findings = rules.evaluate(data)
+        findings = rules.evaluate(data, THRESHOLDS, CONTEXT)
         # each finding went through the check of the autouse fixture
         assert all(any(f is c for c in every_finding_has_chinese) for f in findings)
         for finding in findings:
             validate_finding(finding)
             assert not chinese_problems(finding)
-    zh = {f["check_id"]: f["translations"]["zh-CN"]["summary"]
-          for f in rules.evaluate(healthy())}
-    assert zh["system.readonly_mounts"] == "没有应可写的文件系统被挂载为只读（已检查 2 个挂载点）"
-    assert zh["system.swap"] == "本主机未配置交换空间"
-    assert zh["system.uptime"] == ("自上次巡检（2025-10-24T16:00:00Z）以来未重启；主机于 "
-                                   "2025-08-26T16:00:00Z 开机，已运行 90 天 0 小时")
+    texts = {f["check_id"]: zh(f) for f in rules.evaluate(healthy(), THRESHOLDS, CONTEXT)}
+    assert texts["system.readonly_mounts"] == \
+        "没有应可写的文件系统被挂载为只读（已检查 2 个挂载点）"
+    assert texts["system.swap"] == "本主机未配置交换空间"
+    assert texts["system.uptime"] == ("自上次巡检（2025-10-24 16:00:00 UTC）以来未重启；主机于 "
+                                      "2025-08-26 16:00:00 UTC 开机，已运行 90 天 0 小时")
 
 
 @pytest.mark.parametrize("translations,problem", [
@@ -172,90 +201,140 @@ def test_chinese_check_rejects_missing_text(translations, problem):
     assert any(problem in p for p in chinese_problems(finding)), chinese_problems(finding)
 
 
-def test_every_finding_call_in_the_rules_passes_chinese():
-    """Static companion of the fixture: branches no test input reaches are covered too."""
+AREA_FILES = [
+    "plugins/module_utils/weibao_inspection/rules/system.py",
+    "plugins/module_utils/weibao_inspection/parsers/linux_system.py",
+    "plugins/modules/weibao_inspect_system.py",
+]
+
+
+def _message_keys(path):
+    """Every string of ``path`` that names a message: the first argument of msg() and
+    ParseError(), and each branch of a conditional one."""
+    keys = set()
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("msg", "ParseError") and node.args:
+            first = node.args[0]
+            options = [first.body, first.orelse] if isinstance(first, ast.IfExp) else [first]
+            if isinstance(first, ast.Name) and first.id == "key":
+                continue  # ParseError(key, **params) itself
+            for option in options:
+                assert isinstance(option, ast.Constant), \
+                    f"{path}:{node.lineno}: a message key must be written out"
+                keys.add((option.value, f"{path}:{node.lineno}"))
+    return keys
+
+
+def test_every_message_key_in_the_catalogue():
+    """Every key the area's rules, parsers and collector name exists in the catalogue."""
+    keys = set()
+    for path in AREA_FILES:
+        keys |= _message_keys(path)
+    assert len(keys) > 100
+    missing = sorted(f"{key} ({where})" for key, where in keys
+                     if key not in catalogue.MESSAGES)
+    assert not missing, missing
+
+
+def test_rules_write_no_text():
+    """Every finding the rules make is built from messages (nothing English-only)."""
     tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
     calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
              and isinstance(node.func, ast.Name) and node.func.id in ("make_finding", "unknown")]
-    assert len(calls) > 30
+    assert len(calls) > 25
     for call in calls:
         keywords = {k.arg for k in call.keywords}
+        assert not keywords & {"summary_zh", "reason_zh", "recommendation_zh"}, call.lineno
+        summary = call.args[2] if call.func.id == "make_finding" else call.args[1]
+        assert isinstance(summary, ast.Call) and summary.func.id == "msg", \
+            f"line {call.lineno}: the summary is not a message"
         if call.func.id == "unknown":
-            assert "reason_zh" in keywords, f"unknown() without reason_zh at line {call.lineno}"
-        else:
-            assert "summary_zh" in keywords, f"make_finding() without summary_zh at line " \
-                                             f"{call.lineno}"
-            if "recommendation" in keywords:
-                assert "recommendation_zh" in keywords, \
-                    f"make_finding() without recommendation_zh at line {call.lineno}"
+            assert "cause" in keywords, f"line {call.lineno}: unknown() without a cause"
 
 
-@pytest.mark.parametrize("reason,chinese", [
-    ("/proc/stat: the CPU counters did not advance between the two samples",
+@pytest.mark.parametrize("message,english,chinese", [
+    (msg("system.reason.counters_still"),
+     "/proc/stat: the CPU counters did not advance between the two samples",
      "/proc/stat：两次采样之间 CPU 计数器没有增加"),
-    ("/proc/uptime: /proc/uptime: expected one line, got 2",
-     "/proc/uptime：应为 1 行，实际为 2 行"),
-    ("/proc is mounted with hidepid and the module does not run as root (use become)",
+    (msg("system.reason.one_line", source="/proc/uptime", count=2),
+     "/proc/uptime: expected one line, got 2", "/proc/uptime：应为 1 行，实际为 2 行"),
+    (msg("system.reason.hidepid"),
+     "/proc is mounted with hidepid and the module does not run as root (use become)",
      "/proc 以 hidepid 选项挂载，而模块未以 root 身份运行（请使用 become）"),
-    ("statvfs did not answer within 10 s (hung network filesystem?)",
+    (msg("system.reason.statvfs_timeout", seconds=10),
+     "statvfs did not answer within 10 s (hung network filesystem?)",
      "statvfs 在 10 秒内没有响应（网络文件系统可能已挂起）"),
-    ("cannot read /proc/loadavg: Permission denied", "无法读取 /proc/loadavg：权限不足"),
-    ("systemctl --failed exited 1: Failed to connect to bus",
+    (msg("reason.cannot_read", path="/proc/loadavg", why=errno_message(PermissionError(13, "x"))),
+     "cannot read /proc/loadavg: permission denied", "无法读取 /proc/loadavg：权限不足"),
+    (msg("reason.exited", command="systemctl --failed", rc=1, output="Failed to connect to bus"),
+     'systemctl --failed exited 1: "Failed to connect to bus"',
      "systemctl --failed 退出码 1：“Failed to connect to bus”"),
-    ("last -x reboot -F exited 1: no output", "last -x reboot -F 退出码 1，没有输出"),
-    ("internal error in broken: KeyError: 'Result'", "broken 中发生内部错误：KeyError：“'Result'”"),
-    ("chronyc tracking: no 'Leap status' in '506 Cannot talk to daemon'",
+    (msg("reason.exited_silent", command="last -x reboot -F", rc=1),
+     "last -x reboot -F exited 1 with no output", "last -x reboot -F 退出码 1，没有输出"),
+    (msg("system.reason.no_leap_status", text="506 Cannot talk to daemon"),
+     'chronyc tracking: no \'Leap status\' in "506 Cannot talk to daemon"',
      "chronyc tracking：输出中没有 'Leap status' 字段：“506 Cannot talk to daemon”"),
-    ("not an ISO-8601 time: 'last tuesday'", "不是 ISO-8601 时间：“last tuesday”"),
-    ("Some message no rule knows", "“Some message no rule knows”"),
-])
-def test_collector_reasons_in_chinese(reason, chinese):
-    """The collector's and the parsers' reasons are translated, numbers and paths kept; a
-    tool's own message is quoted verbatim."""
-    assert rules._zh(reason) == chinese
-
-
-@pytest.mark.parametrize("answer,chinese", [
-    ("no system peer among 2 peers", "2 个对等体中没有系统对等体（sys_peer）"),
-    ("Leap status Normal, offset +0.000012 s, stratum 3",
+    (msg("system.reason.not_iso", value="last tuesday"),
+     'not an ISO-8601 time: "last tuesday"', "不是 ISO-8601 时间：“last tuesday”"),
+    (msg("system.time.ntpq_no_peer", count=2),
+     "no system peer among 2 peers", "2 个对等体中没有系统对等体（sys_peer）"),
+    (msg("system.time.chronyc", leap="Normal",
+         offset=msg("system.time.chronyc_offset", offset="+0.000012"),
+         stratum=msg("system.time.chronyc_stratum", stratum=3)),
+     "Leap status Normal, offset +0.000012 s, stratum 3",
      "闰秒状态 Normal，偏差 +0.000012 秒，层级 3"),
-    ("system peer 10.0.0.1 (stratum 2, offset 0.123 ms)",
+    (msg("system.time.ntpq_peer", peer="10.0.0.1", stratum=2, offset=0.123),
+     "system peer 10.0.0.1 (stratum 2, offset 0.123 ms)",
      "系统对等体 10.0.0.1（层级 2，偏差 0.123 毫秒）"),
-    ("synchronized: no (NTP service: inactive)", "时钟同步：否（NTP 服务：inactive）"),
-    ("NTPSynchronized=no", "NTPSynchronized=no"),
+    (msg("system.time.status_service", synced=msg("system.word.no"), service="inactive"),
+     "synchronized: no (NTP service: inactive)", "时钟同步：否（NTP 服务：inactive）"),
 ])
-def test_time_service_answers_in_chinese(answer, chinese):
-    assert rules._answer_zh(answer) == chinese
+def test_reasons_and_answers_in_both_languages(message, english, chinese):
+    """The collector's and the parsers' reasons and the time services' answers: numbers and
+    paths kept; a tool's own message quoted verbatim."""
+    assert render(message, "en") == english
+    assert render(message, "zh-CN") == chinese
+
+
+def test_parse_error_carries_its_message():
+    with pytest.raises(ls.ParseError) as caught:
+        ls.parse_chronyc_tracking(raw("chronyc_tracking", "daemon_not_running"))
+    assert caught.value.message["key"] == "system.reason.no_leap_status"
+    assert render(caught.value.message, "zh-CN").startswith("chronyc tracking：输出中没有")
+    assert str(caught.value).startswith("chronyc tracking: no 'Leap status' in")
 
 
 # --------------------------------------------------------------------------- thresholds
 
 
-def test_merge_thresholds_partial_and_disabled():
-    merged = rules.merge_thresholds({"filesystem_usage": {"warning": "80"},
-                                     "swap": {"critical": None}})
+def test_thresholds_come_from_the_catalogue():
+    merged = catalogue.merge_thresholds("system", {"filesystem_usage": {"warning": "80"},
+                                                   "swap": {"critical": None}})
     assert merged["filesystem_usage"] == {"warning": 80, "critical": 95}
     assert merged["swap"] == {"warning": 50, "critical": None}
     assert merged["load"] == {"warning": 1.5, "critical": 3}
-    assert rules.DEFAULT_THRESHOLDS["filesystem_usage"]["warning"] == 85  # not mutated
+    assert catalogue.defaults("system")["filesystem_usage"]["warning"] == 85  # not mutated
+    assert not hasattr(rules, "DEFAULT_THRESHOLDS") and not hasattr(rules, "merge_thresholds")
 
 
 @pytest.mark.parametrize("overrides,message", [
     ({"filesystem": {"warning": 80}}, "unknown check"),
     ({"swap": {"warn": 10}}, "unknown level"),
-    ({"swap": {"warning": "lots"}}, "not a number"),
-    ({"swap": 50}, "expected a dict"),
+    ({"swap": {"warning": "lots"}}, "thresholds.swap.warning: 'lots' is not a number"),
+    ({"swap": 50}, "expected a mapping"),
 ])
-def test_merge_thresholds_rejects(overrides, message):
-    with pytest.raises(rules.ThresholdError, match=message):
-        rules.merge_thresholds(overrides)
+def test_thresholds_rejected(overrides, message):
+    with pytest.raises(catalogue.CatalogueError, match=message):
+        catalogue.merge_thresholds("system", overrides)
 
 
 def test_disabled_level_is_not_applied():
     data = healthy()
     data["filesystems"]["entries"] = [fs("/", 99.0)]
     findings = rules.check_filesystems(
-        data, rules.merge_thresholds({"filesystem_usage": {"critical": None}}))
+        data, catalogue.merge_thresholds("system", {"filesystem_usage": {"critical": None}}))
     assert one(findings, "system.filesystem_usage")["status"] == "warning"
 
 
@@ -263,46 +342,47 @@ def test_disabled_level_is_not_applied():
 
 
 def test_uptime_without_previous_inspection():
-    data = healthy()
-    data.update(since="", since_epoch=None)
-    finding = one(rules.check_uptime(data), "system.uptime")
+    finding = one(rules.check_uptime(healthy(), {"now": NOW, "since": ""}), "system.uptime")
     assert finding["status"] == "ok"
     assert "no previous inspection" in finding["summary"]
     assert finding["values"]["reboots_since"] is None
 
 
 def test_uptime_without_collection_time():
-    data = healthy()
-    data.update(since="", since_epoch=None, collected_at_epoch=None)
-    finding = one(rules.check_uptime(data), "system.uptime")
+    finding = one(rules.check_uptime(healthy(), {"now": None, "since": None}), "system.uptime")
     assert finding["status"] == "ok"
-    assert finding["summary"] == ("Booted 2025-08-26T16:00:00Z, uptime unknown; no previous "
+    assert finding["summary"] == ("Booted 2025-08-26 16:00:00 UTC, uptime unknown; no previous "
                                   "inspection to compare with")
-    assert finding["translations"]["zh-CN"]["summary"] == (
-        "主机于 2025-08-26T16:00:00Z 开机，运行时长未知；没有可比较的上次巡检")
+    assert zh(finding) == "主机于 2025-08-26 16:00:00 UTC 开机，运行时长未知；没有可比较的上次巡检"
+    # a report renders the finding's message again in the site's zone
+    assert render(finding["message"]["summary"], "zh-CN", "Asia/Shanghai") == (
+        "主机于 2025-08-27 00:00:00 CST 开机，运行时长未知；没有可比较的上次巡检")
 
 
 def test_uptime_no_reboot_since_last_inspection():
-    finding = one(rules.check_uptime(healthy()), "system.uptime")
+    finding = one(rules.check_uptime(healthy(), CONTEXT), "system.uptime")
     assert finding["status"] == "ok"
     assert finding["values"]["reboots_since"] == 0
     assert finding["values"]["boot_time"] == "2025-08-26T16:00:00Z"
 
 
 def _wtmp(name):
-    result = parse("last_reboot", name, "parse_last_reboot")
+    result = parse("last_x_F_reboot", name, "parse_last_reboot")
     for record in result["records"]:
         record["start_epoch"] = ls.last_time_to_epoch(record["start"])
     result["begins_epoch"] = ls.last_time_to_epoch(result["begins"])
     return result
 
 
+def _since(when):
+    return {"now": NOW, "since": when}
+
+
 def test_uptime_rebooted_twice_counted_from_wtmp():
     data = healthy()
-    data.update(since="2025-11-01T00:00:00Z", since_epoch=ls.iso_to_epoch("2025-11-01T00:00:00Z"),
-                boot_time_epoch=ls.iso_to_epoch("2025-11-20T19:47:13Z"),
+    data.update(boot_time_epoch=ls.iso_to_epoch("2025-11-20T19:47:13Z"),
                 reboots=_wtmp("debian12_iso_utc"))
-    finding = one(rules.check_uptime(data), "system.uptime")
+    finding = one(rules.check_uptime(data, _since("2025-11-01T00:00:00Z")), "system.uptime")
     assert finding["status"] == "warning"
     assert finding["values"]["reboots_since"] == 2
     assert finding["values"]["reboots_since_complete"] is True
@@ -313,10 +393,9 @@ def test_uptime_rebooted_twice_counted_from_wtmp():
 
 def test_uptime_reboot_count_is_a_lower_bound_when_wtmp_starts_later():
     data = healthy()
-    data.update(since="2025-09-01T00:00:00Z", since_epoch=ls.iso_to_epoch("2025-09-01T00:00:00Z"),
-                boot_time_epoch=ls.iso_to_epoch("2025-11-20T19:47:13Z"),
+    data.update(boot_time_epoch=ls.iso_to_epoch("2025-11-20T19:47:13Z"),
                 reboots=_wtmp("debian12_iso_shanghai"))
-    finding = one(rules.check_uptime(data), "system.uptime")
+    finding = one(rules.check_uptime(data, _since("2025-09-01T00:00:00Z")), "system.uptime")
     assert finding["status"] == "warning"
     assert finding["values"]["reboots_since"] == 4
     assert finding["values"]["reboots_since_complete"] is False
@@ -326,8 +405,9 @@ def test_uptime_reboot_count_is_a_lower_bound_when_wtmp_starts_later():
 def test_uptime_reboot_without_wtmp_reports_unknown_count():
     data = healthy()
     data.update(boot_time_epoch=NOW - 3600,
-                reboots={"error": "last -x reboot exited 1: last: cannot open /var/log/wtmp"})
-    finding = one(rules.check_uptime(data), "system.uptime")
+                reboots=error("reason.exited", command="last -x reboot -F", rc=1,
+                              output="last: cannot open /var/log/wtmp"))
+    finding = one(rules.check_uptime(data, CONTEXT), "system.uptime")
     assert finding["status"] == "warning"
     assert finding["values"]["reboots_since"] is None
     assert finding["values"]["boot_time"] == "2025-11-24T15:00:00Z"
@@ -337,24 +417,27 @@ def test_uptime_reboot_without_wtmp_reports_unknown_count():
 def test_uptime_wtmp_missing_the_current_boot_still_counts_one():
     data = healthy()
     data.update(boot_time_epoch=NOW - 3600, reboots=_wtmp("debian12_empty_wtmp"))
-    finding = one(rules.check_uptime(data), "system.uptime")
+    finding = one(rules.check_uptime(data, CONTEXT), "system.uptime")
     assert finding["status"] == "warning"
     assert finding["values"]["reboots_since"] == 1
     assert finding["values"]["reboots_since_complete"] is False
 
 
-@pytest.mark.parametrize("change,reason", [
-    ({"boot_time_epoch": None, "uptime": {"error": "cannot read /proc/uptime"}},
-     "cannot read /proc/uptime"),
-    ({"since_error": "not an ISO-8601 time: 'last month'"}, "not an ISO-8601 time"),
-    ({"since_epoch": NOW + 86400, "since": "2025-11-25T16:00:00Z"}, "later than this host"),
+@pytest.mark.parametrize("change,context,reason,cause", [
+    ({"boot_time_epoch": None,
+      "boot_error": error("reason.cannot_read", path="/proc/uptime", why=msg("errno.EIO"))},
+     CONTEXT, "cannot read /proc/uptime", "source_unreadable"),
+    ({"boot_time_epoch": None}, CONTEXT, "booted: not collected", "incomplete"),
+    ({}, _since("last month"), 'not an ISO-8601 time: "last month"', "not_understood"),
+    ({}, _since("2025-11-25T16:00:00Z"), "later than this host", "stale"),
 ])
-def test_uptime_unknown(change, reason):
+def test_uptime_unknown(change, context, reason, cause):
     data = healthy()
     data.update(change)
-    finding = one(rules.check_uptime(data), "system.uptime")
+    finding = one(rules.check_uptime(data, context), "system.uptime")
     assert finding["status"] == "unknown"
     assert reason in finding["summary"]
+    assert finding["cause"] == cause
 
 
 # --------------------------------------------------------------------------- load, CPU
@@ -363,25 +446,27 @@ def test_uptime_unknown(change, reason):
 @pytest.mark.parametrize("cpus,status", [(64, "ok"), (48, "warning"), (30, "critical")])
 def test_load_per_cpu(cpus, status):
     data = healthy()
-    data.update(loadavg=parse("proc_loadavg", "rhel8_busy", "parse_loadavg"), cpu_count=cpus)
-    finding = one(rules.check_load(data, rules.merge_thresholds()), "system.load")
+    data.update(loadavg=parse("cat_proc_loadavg", "rhel8_busy", "parse_loadavg"), cpu_count=cpus)
+    finding = one(rules.check_load(data, THRESHOLDS), "system.load")
     assert finding["status"] == status
     assert finding["values"]["load15_per_cpu"] == round(90.12 / cpus, 2)
     assert finding["thresholds"] == {"warning": 1.5, "critical": 3}
 
 
-@pytest.mark.parametrize("change", [{"loadavg": {"error": "/proc/loadavg: unexpected"}},
-                                    {"cpu_count": None}])
+@pytest.mark.parametrize("change", [
+    {"loadavg": error("system.reason.unexpected_format", "not_understood",
+                      source="/proc/loadavg", line="0.1 0.2")},
+    {"cpu_count": None}])
 def test_load_unknown(change):
     data = healthy()
     data.update(change)
-    assert one(rules.check_load(data, rules.merge_thresholds()), "system.load")["status"] \
+    assert one(rules.check_load(data, THRESHOLDS), "system.load")["status"] \
         == "unknown"
 
 
 def _cpu(pair):
-    cpu = ls.cpu_usage_between(parse("proc_stat", f"{pair}_a", "parse_proc_stat"),
-                               parse("proc_stat", f"{pair}_b", "parse_proc_stat"))
+    cpu = ls.cpu_usage_between(parse("cat_proc_stat", f"{pair}_a", "parse_proc_stat"),
+                               parse("cat_proc_stat", f"{pair}_b", "parse_proc_stat"))
     cpu["sample_seconds"] = 2.0
     return cpu
 
@@ -389,7 +474,7 @@ def _cpu(pair):
 def test_cpu_busy_is_critical():
     data = healthy()
     data["cpu"] = _cpu("debian12_busy")
-    findings = rules.check_cpu(data, rules.merge_thresholds())
+    findings = rules.check_cpu(data, THRESHOLDS)
     assert one(findings, "system.cpu_utilisation")["status"] == "critical"
     assert one(findings, "system.io_wait")["status"] == "ok"
     assert "2-second sample" in one(findings, "system.cpu_utilisation")["summary"]
@@ -398,7 +483,7 @@ def test_cpu_busy_is_critical():
 def test_io_wait_warning_from_captured_dd():
     data = healthy()
     data["cpu"] = _cpu("debian12_io")
-    findings = rules.check_cpu(data, rules.merge_thresholds())
+    findings = rules.check_cpu(data, THRESHOLDS)
     assert one(findings, "system.io_wait")["status"] == "warning"
     assert one(findings, "system.io_wait")["values"]["iowait_pct"] == 25.54
     assert one(findings, "system.cpu_utilisation")["status"] == "ok"
@@ -408,25 +493,25 @@ def test_cpu_warning_and_io_wait_critical():
     data = healthy()
     data["cpu"] = {"busy_pct": 88.0, "iowait_pct": 41.0, "steal_pct": 0.0, "idle_pct": 0.0,
                    "sample_seconds": 5.0}
-    findings = rules.check_cpu(data, rules.merge_thresholds())
+    findings = rules.check_cpu(data, THRESHOLDS)
     assert one(findings, "system.cpu_utilisation")["status"] == "warning"
     assert one(findings, "system.io_wait")["status"] == "critical"
 
 
 def test_cpu_unknown():
     data = healthy()
-    data["cpu"] = {"error": "/proc/stat: the CPU counters did not advance"}
-    findings = rules.check_cpu(data, rules.merge_thresholds())
+    data["cpu"] = error("system.reason.counters_still", "not_understood")
+    findings = rules.check_cpu(data, THRESHOLDS)
     assert [f["status"] for f in findings] == ["unknown", "unknown"]
 
 
 def test_io_wait_unknown_without_iowait_counter():
     data = healthy()
-    first = parse("proc_stat", "kernel24_four_counters", "parse_proc_stat")
+    first = parse("cat_proc_stat", "kernel24_four_counters", "parse_proc_stat")
     second = copy.deepcopy(first)
     second["cpu"]["idle"] += 100
     data["cpu"] = dict(ls.cpu_usage_between(first, second), sample_seconds=5.0)
-    findings = rules.check_cpu(data, rules.merge_thresholds())
+    findings = rules.check_cpu(data, THRESHOLDS)
     assert one(findings, "system.cpu_utilisation")["status"] == "ok"
     assert one(findings, "system.io_wait")["status"] == "unknown"
 
@@ -436,11 +521,11 @@ def test_io_wait_unknown_without_iowait_counter():
 
 def test_memory_pressure_critical_and_swap_critical():
     data = healthy()
-    data["memory"] = parse("proc_meminfo", "rhel8_memory_pressure", "parse_meminfo")
-    memory = one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")
+    data["memory"] = parse("cat_proc_meminfo", "rhel8_memory_pressure", "parse_meminfo")
+    memory = one(rules.check_memory(data, THRESHOLDS), "system.memory")
     assert memory["status"] == "critical"
     assert memory["values"]["used_pct"] == 98.4
-    swap = one(rules.check_swap(data, rules.merge_thresholds()), "system.swap")
+    swap = one(rules.check_swap(data, THRESHOLDS), "system.swap")
     assert swap["status"] == "critical"
     assert swap["values"]["used_pct"] == 89.1
 
@@ -450,33 +535,34 @@ def test_memory_and_swap_warning():
     data["memory"] = {"mem_total_kb": 1000000, "mem_free_kb": 50000, "mem_available_kb": 80000,
                       "available_source": "MemAvailable", "buffers_kb": 0, "cached_kb": 0,
                       "swap_total_kb": 1000000, "swap_free_kb": 400000}
-    assert one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")["status"] \
+    assert one(rules.check_memory(data, THRESHOLDS), "system.memory")["status"] \
         == "warning"
-    assert one(rules.check_swap(data, rules.merge_thresholds()), "system.swap")["status"] \
+    assert one(rules.check_swap(data, THRESHOLDS), "system.swap")["status"] \
         == "warning"
 
 
 def test_memory_estimated_on_old_kernel():
     data = healthy()
-    data["memory"] = parse("proc_meminfo", "rhel6_2.6.32_no_memavailable", "parse_meminfo")
-    memory = one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")
+    data["memory"] = parse("cat_proc_meminfo", "rhel6_2.6.32_no_memavailable", "parse_meminfo")
+    memory = one(rules.check_memory(data, THRESHOLDS), "system.memory")
     assert memory["status"] == "ok"
     assert "estimated" in memory["summary"]
     assert memory["values"]["available_source"] == "MemFree+Buffers+Cached"
 
 
 def test_no_swap_configured_is_ok_and_said():
-    swap = one(rules.check_swap(healthy(), rules.merge_thresholds()), "system.swap")
+    swap = one(rules.check_swap(healthy(), THRESHOLDS), "system.swap")
     assert swap["status"] == "ok"
     assert "No swap space is configured" in swap["summary"]
 
 
 def test_memory_and_swap_unknown():
     data = healthy()
-    data["memory"] = {"error": "/proc/meminfo: SwapTotal missing (truncated?)"}
-    assert one(rules.check_memory(data, rules.merge_thresholds()), "system.memory")["status"] \
+    data["memory"] = error("system.reason.missing", "not_understood", source="/proc/meminfo",
+                           field="SwapTotal")
+    assert one(rules.check_memory(data, THRESHOLDS), "system.memory")["status"] \
         == "unknown"
-    assert one(rules.check_swap(data, rules.merge_thresholds()), "system.swap")["status"] \
+    assert one(rules.check_swap(data, THRESHOLDS), "system.swap")["status"] \
         == "unknown"
 
 
@@ -490,7 +576,7 @@ def test_filesystem_one_finding_per_mount():
         fs("/srv/btrfs", 20.0, inodes=0, fstype="btrfs"),
         fs("/mnt/weibao-full", 100.0, size=1024 * 1024, device="tmpfs", fstype="tmpfs"),
     ]
-    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    findings = rules.check_filesystems(data, THRESHOLDS)
     usage = {f["component"]: f["status"] for f in only(findings, "system.filesystem_usage")}
     inodes = {f["component"]: f["status"] for f in only(findings, "system.filesystem_inodes")}
     assert usage == {"/": "ok", "/var": "warning", "/data": "critical", "/srv/btrfs": "ok",
@@ -506,7 +592,7 @@ def test_filesystem_one_finding_per_mount():
 def test_filesystem_inodes_critical():
     data = healthy()
     data["filesystems"]["entries"] = [fs("/var/spool", 30.0, inodes_pct=99.0)]
-    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    findings = rules.check_filesystems(data, THRESHOLDS)
     assert one(findings, "system.filesystem_inodes")["status"] == "critical"
 
 
@@ -515,7 +601,7 @@ def test_filesystem_usage_like_df_excludes_reserved_blocks():
     # ext4 with 5 % reserved: 95 used + 0 available of 100 -> df says 100 %
     data["filesystems"]["entries"] = [dict(fs("/"), size_bytes=100, used_bytes=95,
                                            avail_bytes=0)]
-    finding = one(rules.check_filesystems(data, rules.merge_thresholds()),
+    finding = one(rules.check_filesystems(data, THRESHOLDS),
                   "system.filesystem_usage")
     assert finding["values"]["used_pct"] == 100.0
     assert finding["status"] == "critical"
@@ -525,10 +611,10 @@ def test_filesystem_unknown_cases():
     data = healthy()
     data["filesystems"]["entries"] = [
         {"mountpoint": "/mnt/archive", "device": "nas01:/export/archive", "fstype": "nfs4",
-         "error": "statvfs did not answer within 10 s (hung network filesystem?)"},
+         "error": msg("system.reason.statvfs_timeout", seconds=10)},
         fs("/weird", size=0, inodes=0, fstype="fuse.something"),
     ]
-    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    findings = rules.check_filesystems(data, THRESHOLDS)
     statuses = [(f["check_id"], f["component"], f["status"]) for f in findings]
     assert statuses == [
         ("system.filesystem_usage", "/mnt/archive", "unknown"),
@@ -541,7 +627,7 @@ def test_filesystem_unknown_cases():
 def test_filesystem_nothing_left_to_judge_is_unknown():
     data = healthy()
     data["filesystems"] = {"entries": [], "skipped_count": 12}
-    finding = one(rules.check_filesystems(data, rules.merge_thresholds()),
+    finding = one(rules.check_filesystems(data, THRESHOLDS),
                   "system.filesystem_usage")
     assert finding["status"] == "unknown"
     assert "12 mounts skipped" in finding["summary"]
@@ -549,8 +635,8 @@ def test_filesystem_nothing_left_to_judge_is_unknown():
 
 def test_filesystems_unknown_when_mounts_unreadable():
     data = healthy()
-    data["filesystems"] = {"error": "/proc/mounts: empty"}
-    findings = rules.check_filesystems(data, rules.merge_thresholds())
+    data["filesystems"] = error("reason.empty", "not_understood", source="/proc/mounts")
+    findings = rules.check_filesystems(data, THRESHOLDS)
     assert {(f["check_id"], f["status"]) for f in findings} == {
         ("system.filesystem_usage", "unknown"), ("system.filesystem_inodes", "unknown")}
 
@@ -564,7 +650,7 @@ def test_filesystems_unknown_when_mounts_unreadable():
                                  "/mnt/archive"]),
 ])
 def test_select_mounts_defaults(fixture, judged):
-    mounts = parse("proc_mounts", fixture, "parse_mounts")
+    mounts = parse("cat_proc_mounts", fixture, "parse_mounts")
     selected = rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES,
                                    rules.DEFAULT_IGNORE_MOUNTPOINTS)
     assert [m["mountpoint"] for m in selected] == judged
@@ -585,8 +671,8 @@ def test_select_mounts_tmpfs_judged_outside_runtime_trees():
     assert [(m["mountpoint"], m["device"]) for m in selected] == [
         ("/mnt/weibao-full", "tmpfs"), ("/var/lib/docker", "/dev/sdb1"), ("/data", "/dev/sdd1")]
     hidden = [m for m in mounts if m["device"] == "/dev/sdc1"][0]
-    assert hidden["ignored"] is None and "hidden by a later mount" in hidden["skipped"]
-    assert "ignore_fstypes" in mounts[-1]["ignored"]
+    assert hidden["ignored"] is None and "hidden by a later mount" in render(hidden["skipped"])
+    assert "ignore_fstypes" in render(mounts[-1]["ignored"])
     # a user who wants /dev/shm judged narrows the mount point list
     selected = rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, ["/run/*"])
     assert "/dev/shm" in [m["mountpoint"] for m in selected]
@@ -597,14 +683,14 @@ def test_select_mounts_tmpfs_judged_outside_runtime_trees():
 
 def _rhel8_ro(fstab="rhel8_lvm"):
     data = healthy()
-    mounts = parse("proc_mounts", "rhel8_root_remounted_ro", "parse_mounts")
+    mounts = parse("cat_proc_mounts", "rhel8_root_remounted_ro", "parse_mounts")
     rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, rules.DEFAULT_IGNORE_MOUNTPOINTS)
     data["mounts"] = {"entries": mounts}
     if fstab:
-        data["fstab"] = dict(parse("fstab", fstab, "parse_fstab"), path="/etc/fstab")
+        data["fstab"] = dict(parse("cat_etc_fstab", fstab, "parse_fstab"), path="/etc/fstab")
     else:
-        data["fstab"] = {"path": "/etc/fstab", "error": "/etc/fstab does not exist",
-                         "missing": True, "entries": [], "bad_lines": []}
+        data["fstab"] = {"path": "/etc/fstab", "missing": True, "entries": [], "bad_lines": [],
+                         **error("reason.does_not_exist", path="/etc/fstab")}
     return data
 
 
@@ -640,7 +726,7 @@ def test_readonly_ok_on_debian_host_and_container():
     finding = one(rules.check_readonly_mounts(healthy()), "system.readonly_mounts")
     assert finding["status"] == "ok"
     data = healthy()
-    mounts = parse("proc_mounts", "debian12_podman_container", "parse_mounts")
+    mounts = parse("cat_proc_mounts", "debian12_podman_container", "parse_mounts")
     rules.select_mounts(mounts, rules.DEFAULT_IGNORE_FSTYPES, rules.DEFAULT_IGNORE_MOUNTPOINTS)
     data["mounts"] = {"entries": mounts}
     # ro /sys, /proc/* and cgroup mounts of a container are ignored, not reported
@@ -661,7 +747,7 @@ def test_readonly_mount_whose_fstab_line_cannot_be_read_is_not_judged():
             entry["options"] = ["ro"]
             entry["readonly"] = True
     # /srv/old is what the broken line "/dev/mapper/datavg-old  /srv/old" meant to mount
-    data["mounts"] = _mounts(raw("proc_mounts", "rhel8_root_remounted_ro")
+    data["mounts"] = _mounts(raw("cat_proc_mounts", "rhel8_root_remounted_ro")
                              + "/dev/mapper/datavg-old /srv/old xfs ro,relatime 0 0\n")
     finding = one(rules.check_readonly_mounts(data), "system.readonly_mounts")
     assert finding["status"] == "unknown"
@@ -692,8 +778,9 @@ def test_readonly_with_unreadable_fstab_lines_judges_what_it_can():
 
 
 @pytest.mark.parametrize("change", [
-    {"mounts": {"error": "/proc/mounts: empty"}},
-    {"fstab": {"path": "/etc/fstab", "error": "cannot read /etc/fstab: Permission denied"}},
+    {"mounts": error("reason.empty", "not_understood", source="/proc/mounts")},
+    {"fstab": {"path": "/etc/fstab", **error("reason.cannot_read", "no_permission",
+                                             path="/etc/fstab", why=msg("errno.EACCES"))}},
 ])
 def test_readonly_unknown(change):
     data = healthy()
@@ -715,7 +802,7 @@ def _zombies(count):
 def test_zombies(count, status):
     data = healthy()
     data["processes"]["zombies"] = _zombies(count)
-    finding = one(rules.check_zombies(data, rules.merge_thresholds()),
+    finding = one(rules.check_zombies(data, THRESHOLDS),
                   "system.zombie_processes")
     assert finding["status"] == status
     assert finding["values"]["zombie_count"] == count
@@ -725,7 +812,7 @@ def test_zombies(count, status):
 
 
 def test_zombies_from_captured_process_table():
-    procs = {p["pid"]: p for p in parse("proc_pid_stat", "zombie_and_odd_name",
+    procs = {p["pid"]: p for p in parse("cat_proc_pid_stat", "zombie_and_odd_name",
                                         "parse_pid_stats")}
     zombies = [{"pid": p["pid"], "comm": p["comm"], "ppid": p["ppid"],
                 "parent_comm": procs.get(p["ppid"], {}).get("comm")}
@@ -734,15 +821,15 @@ def test_zombies_from_captured_process_table():
 
 
 @pytest.mark.parametrize("processes", [
-    {"error": "cannot list /proc: Permission denied"},
-    {"count": 12, "complete": False, "incomplete_reason": "/proc is mounted with hidepid",
+    error("reason.cannot_list", "no_permission", path="/proc", why=msg("errno.EACCES")),
+    {"count": 12, "complete": False, "incomplete_reason": msg("system.reason.hidepid"),
      "zombies": [], "top_cpu": [], "top_memory": []},
     {"count": 0, "complete": True, "zombies": [], "top_cpu": [], "top_memory": []},
 ])
 def test_process_checks_unknown(processes):
     data = healthy()
     data["processes"] = processes
-    assert one(rules.check_zombies(data, rules.merge_thresholds()),
+    assert one(rules.check_zombies(data, THRESHOLDS),
                "system.zombie_processes")["status"] == "unknown"
     assert one(rules.check_top_processes(data), "system.top_processes")["status"] == "unknown"
 
@@ -770,7 +857,7 @@ def test_failed_units_warning_per_unit_with_details():
                                          "parse_systemctl_show")}
     data["systemd"].update(
         state=parse("systemctl_is_system_running", "degraded", "parse_is_system_running"),
-        failed_units=parse("systemctl_failed", "debian12_systemd252_bullet_utf8",
+        failed_units=parse("systemctl_list_units_failed", "debian12_systemd252_bullet_utf8",
                            "parse_systemctl_failed"),
         details=details)
     findings = rules.check_failed_units(data)
@@ -783,7 +870,7 @@ def test_failed_units_warning_per_unit_with_details():
 
 def test_failed_units_rhel7_not_found_unit():
     data = healthy()
-    data["systemd"]["failed_units"] = parse("systemctl_failed", "rhel7_systemd219",
+    data["systemd"]["failed_units"] = parse("systemctl_list_units_failed", "rhel7_systemd219",
                                             "parse_systemctl_failed")
     findings = rules.check_failed_units(data)
     assert [f["component"] for f in findings] == ["network.service", "rhnsd.service"]
@@ -801,10 +888,11 @@ def test_no_systemd_is_ok_and_says_so():
 
 @pytest.mark.parametrize("systemd,reason", [
     ({"running": True, "pid1": "systemd",
-      "error": "systemctl --failed exited 1: Failed to connect to bus"}, "Failed to connect"),
+      **error("reason.exited", command="systemctl --failed", rc=1,
+              output="Failed to connect to bus")}, "Failed to connect"),
     ({"running": True, "pid1": "systemd", "state": "degraded", "failed_units": []},
      "degraded but lists no failed unit"),
-    ({"error": "not collected"}, "not collected"),
+    (None, "not collected"),
 ])
 def test_failed_units_unknown(systemd, reason):
     data = healthy()
@@ -817,39 +905,60 @@ def test_failed_units_unknown(systemd, reason):
 # --------------------------------------------------------------------------- time sync
 
 
+def _time(**sources):
+    """The time_sync section parse_sources makes of these tools' captured outputs."""
+    raw_sources = {tool: raw(folder, case) if isinstance(case, str) else case
+                   for tool, (folder, case) in sources.items()}
+    return ls.parse_sources(raw_sources)["time_sync"]
+
+
 def test_time_sync_first_synchronised_tool_decides():
     data = healthy()
-    data["time_sync"] = {"answers": [
-        {"tool": "timedatectl", "synchronized": False, "text": "NTPSynchronized=no"},
-        {"tool": "chronyc", "synchronized": True, "text": "Leap status Normal",
-         "values": {"offset_seconds": 1e-06, "stratum": 9}}], "errors": []}
+    data["time_sync"] = _time(timedatectl=("timedatectl_show", "show_debian12_not_synced"),
+                              chronyc=("chronyc_tracking", "debian12_chrony43_normal"))
     finding = one(rules.check_time_sync(data), "system.time_sync")
     assert finding["status"] == "ok"
     assert finding["values"]["source"] == "chronyc"
     assert finding["values"]["stratum"] == 9
+    assert finding["summary"].startswith("Clock synchronised (chronyc: Leap status Normal")
 
 
 def test_time_sync_warning_when_no_tool_synchronised():
     data = healthy()
-    data["time_sync"] = {"answers": [
-        {"tool": "timedatectl", "synchronized": False, "text": "NTPSynchronized=no"},
-        {"tool": "ntpq", "synchronized": False, "text": "no system peer among 2 peers"}],
-        "errors": [{"tool": "chronyc", "reason": "not installed"}]}
+    data["time_sync"] = _time(
+        timedatectl=("timedatectl_show", "show_debian12_not_synced"),
+        chronyc=("", {"error": msg("reason.not_installed", command="chronyc"),
+                      "cause": "tool_missing"}),
+        ntpq=("ntpq_pn", "debian12_ntpsec_not_synced"))
     finding = one(rules.check_time_sync(data), "system.time_sync")
     assert finding["status"] == "warning"
     assert "timedatectl: NTPSynchronized=no; ntpq: no system peer" in finding["summary"]
-    assert "chronyc: not installed" in finding["evidence"]
+    assert zh(finding).startswith("时钟未同步：timedatectl：NTPSynchronized=no；ntpq：")
+    assert "chronyc: chronyc is not installed" in finding["evidence"]
 
 
 def test_time_sync_unknown_when_nothing_answers():
     data = healthy()
-    data["time_sync"] = {"answers": [], "errors": [
-        {"tool": "timedatectl", "reason": "exit 1: System has not been booted with systemd"},
-        {"tool": "chronyc", "reason": "chronyc tracking: no 'Leap status' in '506 Cannot talk"},
-        {"tool": "ntpq", "reason": "not installed"}]}
+    data["time_sync"] = _time(
+        timedatectl=("", {"error": msg("reason.exited", command="timedatectl status", rc=1,
+                                       output="System has not been booted with systemd"),
+                          "cause": "source_unreadable"}),
+        chronyc=("chronyc_tracking", "daemon_not_running"),
+        ntpq=("", {"error": msg("reason.not_installed", command="ntpq"),
+                   "cause": "tool_missing"}))
     finding = one(rules.check_time_sync(data), "system.time_sync")
     assert finding["status"] == "unknown"
     assert "No time service tool answered" in finding["summary"]
+    assert "chronyc: chronyc tracking: no 'Leap status'" in finding["summary"]
+    assert "chronyc：chronyc tracking：输出中没有 'Leap status' 字段" in zh(finding)
+    assert finding["cause"] == "source_unreadable"
+
+
+def test_time_sync_tool_missing_everywhere_is_its_cause():
+    missing = {"error": msg("reason.not_installed", command="x"), "cause": "tool_missing"}
+    data = {"time_sync": _time(chronyc=("", missing), ntpq=("", missing))}
+    finding = one(rules.check_time_sync(data), "system.time_sync")
+    assert (finding["status"], finding["cause"]) == ("unknown", "tool_missing")
 
 
 # --------------------------------------------------------------------------- the module
@@ -895,12 +1004,14 @@ def inspect_module():
 def test_module_collects_this_machine(inspect_module):
     fake = FakeAnsibleModule(inspect_module, since="2000-01-01T00:00:00Z")
     started = time.monotonic()
-    data = inspect_module.Collector(fake).collect()
+    findings, not_applicable, data = inspect_module.inspect(fake, THRESHOLDS)
     assert time.monotonic() - started >= 1.0  # the CPU sample spans sample_seconds
-    findings = rules.evaluate(data)
     for finding in findings:
         validate_finding(finding)
     assert {f["check_id"] for f in findings} == ALL_CHECKS
+    assert not_applicable == []
+    assert data["collected_at"].endswith("Z")
+    assert "ignored_count" in data["mounts"]
     assert 0.0 <= data["cpu"]["busy_pct"] <= 100.0
     assert data["cpu"]["sample_seconds"] >= 1.0
     assert "/" in [e["mountpoint"] for e in data["filesystems"]["entries"]]
@@ -920,9 +1031,47 @@ def test_module_skips_bind_mounted_files_and_duplicates(inspect_module, tmp_path
         f"/dev/vda {tmp_path} ext4 rw 0 0\nproc /proc proc rw 0 0\n")
     result = inspect_module.Collector(fake).filesystems(mounts)
     assert [e["mountpoint"] for e in result["entries"]] == ["/"]
-    assert mounts[1]["skipped"] == "a bind-mounted file, not a filesystem"
-    assert mounts[2]["skipped"] == "same filesystem as /"
+    assert render(mounts[1]["skipped"]) == "a bind-mounted file, not a filesystem"
+    assert render(mounts[2]["skipped"]) == "same filesystem as /"
     assert result["skipped_count"] == 3
+
+
+def test_statvfs_and_df_give_the_same_findings():
+    """The collector's statvfs numbers and an engineer's df -P / df -Pi of the same
+    filesystems are judged alike."""
+    mounts = ls.parse_mounts("/dev/vda / ext4 rw 0 0\ntmpfs /mnt/weibao-full tmpfs rw 0 0\n")
+    statvfs = {"entries": [
+        ls.statvfs_entry(mounts[0], 4096, 66053021, 60123555, 20668262, 16777216, 16310116),
+        ls.statvfs_entry(mounts[1], 4096, 256, 7, 7, 100, 3)], "skipped_count": 0}
+    df = ("Filesystem 1024-blocks Used Available Capacity Mounted on\n"
+          "/dev/vda 264212084 23717864 82673048 23% /\n"
+          "tmpfs 1024 996 28 98% /mnt/weibao-full\n")
+    df_inodes = ("Filesystem Inodes IUsed IFree IUse% Mounted on\n"
+                 "/dev/vda 16777216 467100 16310116 3% /\n"
+                 "tmpfs 100 97 3 97% /mnt/weibao-full\n")
+
+    def judged(raw_sources):
+        data = ls.parse_sources(raw_sources)
+        return [(f["check_id"], f["component"], f["status"], f["summary"], f["values"]["used_pct"])
+                for f in rules.check_filesystems(data, THRESHOLDS)]
+
+    from_statvfs = judged({"statvfs": statvfs})
+    from_df = judged({"df": df, "df_inodes": df_inodes})
+    assert from_statvfs == from_df
+    assert [(c, m, st) for c, m, st, _, _ in from_df] == [
+        ("system.filesystem_usage", "/", "ok"), ("system.filesystem_inodes", "/", "ok"),
+        ("system.filesystem_usage", "/mnt/weibao-full", "critical"),
+        ("system.filesystem_inodes", "/mnt/weibao-full", "critical")]
+
+
+def test_df_alone_judges_usage_and_says_inodes_were_not_collected():
+    data = ls.parse_sources({"df": raw("df_P", "debian12_vm")})
+    findings = rules.check_filesystems(data, THRESHOLDS)
+    # /dev, /dev/shm and /sys/fs/cgroup are below the ignored runtime trees
+    assert [(f["check_id"], f["component"], f["status"]) for f in findings] == [
+        ("system.filesystem_inodes", "", "unknown"), ("system.filesystem_usage", "/", "ok")]
+    assert findings[0]["cause"] == "incomplete"
+    assert "df -Pi" in findings[0]["summary"]
 
 
 def test_module_statvfs_timeout_gives_unknown(inspect_module, monkeypatch):
@@ -938,21 +1087,23 @@ def test_module_statvfs_timeout_gives_unknown(inspect_module, monkeypatch):
     started = time.monotonic()
     result = inspect_module.Collector(fake).statvfs_all(["/", "/proc"])
     assert time.monotonic() - started < 3
-    assert result["/"][0] == "error" and "did not answer within 1 s" in result["/"][1]
+    assert result["/"][0] == "error" and "did not answer within 1 s" in render(result["/"][1])
     assert result["/proc"][0] == "dir"
 
 
 def test_module_time_sync_without_tools(inspect_module, monkeypatch):
     fake = FakeAnsibleModule(inspect_module)
     monkeypatch.setattr(fake, "get_bin_path", lambda name: None)
-    section = inspect_module.Collector(fake).time_sync()
+    collector = inspect_module.Collector(fake)
+    collector.time_sync()
+    section = ls.parse_sources(collector.raw)["time_sync"]
     assert section == {"answers": [], "errors": [
-        {"tool": "timedatectl", "reason": "not installed"},
-        {"tool": "chronyc", "reason": "not installed"},
-        {"tool": "ntpq", "reason": "not installed"}]}
+        {"tool": tool, "reason": msg("reason.not_installed", command=tool),
+         "cause": "tool_missing"} for tool in ("timedatectl", "chronyc", "ntpq")]}
     data = healthy()
     data["time_sync"] = section
-    assert one(rules.check_time_sync(data), "system.time_sync")["status"] == "unknown"
+    finding = one(rules.check_time_sync(data), "system.time_sync")
+    assert (finding["status"], finding["cause"]) == ("unknown", "tool_missing")
 
 
 def test_module_process_table(inspect_module):
@@ -963,14 +1114,16 @@ def test_module_process_table(inspect_module):
     while time.monotonic() < busy_until:
         pass
     second = collector.snapshot_processes()
-    section = collector.processes(first, second, 0.3, 24000000, [])
+    sample = collector.processes(first, second, 0.3)
+    section = ls.sampled_processes(sample, 24000000, top_n=3)
     assert section["complete"] is True and section["count"] > 1
     assert len(section["top_cpu"]) == 3 and len(section["top_memory"]) == 3
     assert os.getpid() in [p["pid"] for p in section["top_cpu"]]
 
 
 def test_documented_defaults_match_everywhere(inspect_module):
-    """Module DOCUMENTATION, role defaults and argument_specs state the rules' defaults."""
+    """Module DOCUMENTATION, role defaults and argument_specs state the same defaults; the
+    thresholds are the catalogue's alone (the role passes overrides only)."""
     doc = yaml.safe_load(inspect_module.DOCUMENTATION)["options"]
     for key in ("EXAMPLES", "RETURN"):
         assert yaml.safe_load(getattr(inspect_module, key))
@@ -978,7 +1131,8 @@ def test_documented_defaults_match_everywhere(inspect_module):
     assert doc["ignore_mountpoints"]["default"] == rules.DEFAULT_IGNORE_MOUNTPOINTS
     role = Path(__file__).parents[2] / "roles" / "inspect_system"
     defaults = yaml.safe_load((role / "defaults" / "main.yml").read_text())
-    assert defaults["inspect_system_thresholds"] == rules.DEFAULT_THRESHOLDS
+    assert defaults["inspect_system_thresholds"] == {}
+    assert doc["thresholds"]["default"] == {}
     assert defaults["inspect_system_ignore_fstypes"] == rules.DEFAULT_IGNORE_FSTYPES
     assert defaults["inspect_system_ignore_mountpoints"] == rules.DEFAULT_IGNORE_MOUNTPOINTS
     assert defaults["inspect_system_sample_seconds"] == doc["sample_seconds"]["default"]
@@ -988,17 +1142,16 @@ def test_documented_defaults_match_everywhere(inspect_module):
     assert set(options) == {k for k in defaults}
     for name, value in defaults.items():
         assert options[name]["default"] == value, name
-    for check, levels in rules.DEFAULT_THRESHOLDS.items():
-        sub = options["inspect_system_thresholds"]["options"][check]["options"]
-        assert {level: sub[level]["default"] for level in levels} == levels
-        assert f"| `{check}` |" in (role / "README.md").read_text()
+    thresholds = options["inspect_system_thresholds"]
+    assert thresholds["type"] == "dict" and "options" not in thresholds
+    assert "README" in " ".join(thresholds["description"])
 
 
 def test_zombie_count_beyond_the_listed_ones():
     data = healthy()
     data["processes"]["zombies"] = _zombies(200)
     data["processes"]["zombie_count"] = 3000
-    finding = one(rules.check_zombies(data, rules.merge_thresholds()), "system.zombie_processes")
+    finding = one(rules.check_zombies(data, THRESHOLDS), "system.zombie_processes")
     assert finding["status"] == "critical"
     assert finding["values"]["zombie_count"] == 3000
     assert finding["evidence"][-1] == "... (180 more lines not shown)"
@@ -1009,7 +1162,9 @@ def test_module_guard_turns_a_crash_into_that_sections_unknown(inspect_module):
         raise KeyError("Result")
 
     section = inspect_module.Collector.guard(broken)
-    assert section == {"error": "internal error in broken: KeyError: 'Result'"}
+    assert section == {"error": msg("reason.internal", where="broken",
+                                    error="KeyError: 'Result'"), "cause": "source_unreadable"}
+    assert render(section["error"], "zh-CN") == "broken 中发生内部错误：“KeyError: 'Result'”"
     data = healthy()
     data["time_sync"] = section
     finding = one(rules.check_time_sync(data), "system.time_sync")

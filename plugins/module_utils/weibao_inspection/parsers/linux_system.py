@@ -3,9 +3,11 @@
 """Pure parsers for the Linux host-state inspection (``weibao_inspect_system``).
 
 Each ``parse_*`` function turns the text of one file or one command's output into plain data
-and raises :class:`ParseError` (with a reason a person can read) when the text is empty,
-truncated or not in a format it knows. Nothing here reads files, runs commands or judges:
-the module collects, ``rules/system.py`` judges.
+and raises :class:`ParseError` (carrying its reason as a message of catalogue/system.py) when
+the text is empty, truncated or not in a format it knows. :func:`parse_sources` turns all the
+raw outputs of the area (the collector's, or one output an engineer saved, for ``weibao
+judge``) into the data ``rules/system.py`` judges. Nothing here reads files, runs commands or
+judges.
 
 Sources and the formats accepted:
 
@@ -19,7 +21,9 @@ Sources and the formats accepted:
   "System clock synchronized:" and the older "NTP synchronized:"), ``chronyc tracking``,
   ``ntpq -pn`` (classic ntp 4.2 and NTPsec);
 - ``last -x reboot --time-format iso`` (util-linux 2.24+) and ``last -x reboot -F``
-  (sysvinit-tools on RHEL 7, times in the host's local time zone).
+  (sysvinit-tools on RHEL 7, times in the host's local time zone);
+- ``df -P`` / ``df -PT`` and ``df -Pi`` (GNU coreutils; 1024- or 512-byte blocks as the header
+  says), ``ps -eo pid,ppid,stat,pcpu,rss,comm`` (procps).
 """
 
 from __future__ import annotations
@@ -28,9 +32,19 @@ import calendar
 import re
 import time
 
+from ansible.module_utils.weibao_inspection.messages import msg, render
+
 
 class ParseError(ValueError):
-    """The text is empty, truncated or in a format this parser does not know."""
+    """The text is empty, truncated or in a format this parser does not know.
+
+    ``message`` says why, as a message (key + parameters, both languages in the catalogue);
+    ``str(exc)`` is its English text.
+    """
+
+    def __init__(self, key, **params):
+        self.message = msg(key, **params)
+        super().__init__(render(self.message, "en"))
 
 
 # --------------------------------------------------------------------------- helpers
@@ -38,7 +52,7 @@ class ParseError(ValueError):
 
 def _lines(text):
     if text is None:
-        raise ParseError("no output")
+        raise ParseError("system.reason.no_output")
     return [line for line in text.splitlines() if line.strip()]
 
 
@@ -51,14 +65,14 @@ def _number(token, what):
     try:
         return float(token)
     except ValueError:
-        raise ParseError(f"{what}: {token!r} is not a number") from None
+        raise ParseError("reason.not_a_number", what=what, value=token) from None
 
 
 def _integer(token, what):
     try:
         return int(token)
     except ValueError:
-        raise ParseError(f"{what}: {token!r} is not an integer") from None
+        raise ParseError("system.reason.not_an_integer", what=what, value=token) from None
 
 
 _OCTAL_ESCAPE_RE = re.compile(r"\\([0-7]{3})")
@@ -76,14 +90,14 @@ def parse_uptime(text):
     """``/proc/uptime``: ``"476.74 892.14"`` -> seconds since boot and idle seconds."""
     lines = _lines(text)
     if len(lines) != 1:
-        raise ParseError(f"/proc/uptime: expected one line, got {len(lines)}")
+        raise ParseError("system.reason.one_line", source="/proc/uptime", count=len(lines))
     fields = lines[0].split()
     if len(fields) != 2:
-        raise ParseError(f"/proc/uptime: expected two numbers, got {lines[0]!r}")
+        raise ParseError("system.reason.two_numbers", source="/proc/uptime", line=lines[0])
     uptime = _number(fields[0], "/proc/uptime")
     idle = _number(fields[1], "/proc/uptime")
     if uptime < 0 or idle < 0:
-        raise ParseError(f"/proc/uptime: negative value in {lines[0]!r}")
+        raise ParseError("system.reason.negative", source="/proc/uptime", line=lines[0])
     return {"uptime_seconds": uptime, "idle_seconds": idle}
 
 
@@ -96,10 +110,11 @@ def parse_loadavg(text):
     """``/proc/loadavg``: ``"0.10 0.14 0.08 1/86 3957"``."""
     lines = _lines(text)
     if len(lines) != 1:
-        raise ParseError(f"/proc/loadavg: expected one line, got {len(lines)}")
+        raise ParseError("system.reason.one_line", source="/proc/loadavg", count=len(lines))
     match = _LOADAVG_RE.match(lines[0].strip())
     if not match:
-        raise ParseError(f"/proc/loadavg: unexpected format {lines[0]!r}")
+        raise ParseError("system.reason.unexpected_format", source="/proc/loadavg",
+                         line=lines[0])
     return {
         "load1": float(match.group(1)),
         "load5": float(match.group(2)),
@@ -133,9 +148,7 @@ def parse_proc_stat(text):
         if key == "cpu":
             values = fields[1:]
             if len(values) < 4:
-                raise ParseError(
-                    f"/proc/stat: the cpu line has {len(values)} counters, expected at least 4"
-                )
+                raise ParseError("system.reason.cpu_counters", count=len(values))
             if len(values) > len(CPU_FIELDS):
                 values = values[: len(CPU_FIELDS)]
             numbers = [_integer(v, "/proc/stat cpu line") for v in values]
@@ -147,12 +160,12 @@ def parse_proc_stat(text):
             cpu_count += 1
         elif key == "btime":
             if len(fields) != 2:
-                raise ParseError(f"/proc/stat: unexpected btime line {line!r}")
+                raise ParseError("system.reason.btime_line", line=line)
             btime = _integer(fields[1], "/proc/stat btime")
     if cpu is None:
-        raise ParseError("/proc/stat: no aggregate cpu line")
+        raise ParseError("system.reason.no_cpu_line")
     if cpu_count == 0:
-        raise ParseError("/proc/stat: no per-CPU lines (truncated?)")
+        raise ParseError("system.reason.no_percpu_lines")
     return {"cpu": cpu, "cpu_count": cpu_count, "btime": btime}
 
 
@@ -172,7 +185,7 @@ def cpu_usage_between(first, second):
             deltas[name] = max(0, b[name] - a[name])
     total = sum(v for v in deltas.values() if v is not None)
     if total <= 0:
-        raise ParseError("/proc/stat: the CPU counters did not advance between the two samples")
+        raise ParseError("system.reason.counters_still")
     idle = deltas["idle"]
     iowait = deltas["iowait"]
     busy = total - idle - (iowait or 0)
@@ -202,20 +215,20 @@ def parse_meminfo(text):
     for line in _lines(text):
         match = _MEMINFO_RE.match(line.strip())
         if not match:
-            raise ParseError(f"/proc/meminfo: unexpected line {line!r}")
+            raise ParseError("system.reason.unexpected_line", source="/proc/meminfo", line=line)
         fields[match.group(1)] = int(match.group(2))
     for name in ("MemTotal", "MemFree", "SwapTotal", "SwapFree"):
         if name not in fields:
-            raise ParseError(f"/proc/meminfo: {name} missing (truncated?)")
+            raise ParseError("system.reason.missing", source="/proc/meminfo", field=name)
     if fields["MemTotal"] <= 0:
-        raise ParseError("/proc/meminfo: MemTotal is 0")
+        raise ParseError("system.reason.memtotal_zero")
     if "MemAvailable" in fields:
         available = fields["MemAvailable"]
         source = "MemAvailable"
     else:
         missing = [n for n in ("Buffers", "Cached") if n not in fields]
         if missing:
-            raise ParseError("/proc/meminfo: neither MemAvailable nor " + ", ".join(missing))
+            raise ParseError("system.reason.no_memavailable", fields=missing)
         available = fields["MemFree"] + fields["Buffers"] + fields["Cached"]
         source = "MemFree+Buffers+Cached"
     return {
@@ -236,7 +249,8 @@ def parse_mounts(text):
     for line in _lines(text):
         fields = line.split()
         if len(fields) != 6:
-            raise ParseError(f"/proc/mounts: expected 6 fields, got {len(fields)} in {line!r}")
+            raise ParseError("system.reason.field_count", source="/proc/mounts", expected=6,
+                             count=len(fields), line=line)
         options = fields[3].split(",")
         mounts.append({
             "device": decode_octal_escapes(fields[0]),
@@ -246,7 +260,7 @@ def parse_mounts(text):
             "readonly": "ro" in options,
         })
     if not mounts:
-        raise ParseError("/proc/mounts: empty")
+        raise ParseError("reason.empty", source="/proc/mounts")
     return mounts
 
 
@@ -288,17 +302,15 @@ def parse_pid_stat(text):
     open_paren = line.find("(")
     close_paren = line.rfind(")")
     if open_paren < 1 or close_paren < open_paren:
-        raise ParseError(f"/proc/<pid>/stat: no (comm) in {line[:80]!r}")
+        raise ParseError("system.reason.no_comm", line=line[:80])
     pid = _integer(line[:open_paren].strip(), "/proc/<pid>/stat pid")
     rest = line[close_paren + 1:].split()
     # state is field 3 of proc(5); rest[0] is field 3, so field N is rest[N - 3]
     if len(rest) < 22:
-        raise ParseError(
-            f"/proc/<pid>/stat: {len(rest)} fields after comm, expected at least 22 (pid {pid})"
-        )
+        raise ParseError("system.reason.pid_fields", count=len(rest), pid=pid)
     state = rest[0]
     if len(state) != 1 or not state.isalpha():
-        raise ParseError(f"/proc/<pid>/stat: bad state {state!r} (pid {pid})")
+        raise ParseError("system.reason.pid_state", state=state, pid=pid)
     return {
         "pid": pid,
         "comm": line[open_paren + 1:close_paren],
@@ -316,7 +328,7 @@ def parse_pid_stats(text):
     """Several ``/proc/<pid>/stat`` lines (one per process) -> list, for tests and tools."""
     lines = _lines(text)
     if not lines:
-        raise ParseError("/proc/<pid>/stat: no processes")
+        raise ParseError("reason.empty", source="/proc/<pid>/stat")
     return [parse_pid_stat(line) for line in lines]
 
 
@@ -345,7 +357,7 @@ def parse_systemctl_failed(text):
     that is not UNIT LOAD ACTIVE SUB DESCRIPTION raises ParseError.
     """
     if text is None:
-        raise ParseError("no output")
+        raise ParseError("system.reason.no_output")
     units = []
     for line in text.splitlines():
         stripped = line.strip()
@@ -355,10 +367,12 @@ def parse_systemctl_failed(text):
         if fields[0] in _BULLETS:
             fields = fields[1:]
         if len(fields) < 4:
-            raise ParseError(f"systemctl --failed: unexpected line {line!r}")
+            raise ParseError("system.reason.unexpected_line", source="systemctl --failed",
+                             line=line)
         unit, load, active, sub = fields[:4]
         if load not in _LOAD_STATES or active not in _ACTIVE_STATES:
-            raise ParseError(f"systemctl --failed: unexpected line {line!r}")
+            raise ParseError("system.reason.unexpected_line", source="systemctl --failed",
+                             line=line)
         units.append({
             "unit": unit,
             "load": load,
@@ -379,14 +393,15 @@ def parse_is_system_running(text):
     """``systemctl is-system-running`` -> one of the states in systemctl(1)."""
     lines = _lines(text)
     if len(lines) != 1 or lines[0].strip() not in _SYSTEM_STATES:
-        raise ParseError(f"systemctl is-system-running: unexpected output {_head(text)!r}")
+        raise ParseError("system.reason.unexpected_output", source="systemctl is-system-running",
+                         text=_head(text))
     return lines[0].strip()
 
 
 def parse_systemctl_show(text):
     """``systemctl show -p A,B unit1 unit2`` -> one dict per unit (blocks split by blank lines)."""
     if text is None:
-        raise ParseError("no output")
+        raise ParseError("system.reason.no_output")
     blocks = []
     current = {}
     for line in text.splitlines():
@@ -396,7 +411,7 @@ def parse_systemctl_show(text):
                 current = {}
             continue
         if "=" not in line:
-            raise ParseError(f"systemctl show: unexpected line {line!r}")
+            raise ParseError("system.reason.unexpected_line", source="systemctl show", line=line)
         key, value = line.split("=", 1)
         current[key.strip()] = value.strip()
     if current:
@@ -415,9 +430,10 @@ def parse_timedatectl_show(text):
         key, sep, value = line.strip().partition("=")
         if sep and key == "NTPSynchronized":
             if value not in _YES_NO:
-                raise ParseError(f"timedatectl show: NTPSynchronized={value!r}")
+                raise ParseError("reason.unexpected_value",
+                                 what="timedatectl show: NTPSynchronized", value=value)
             return {"synchronized": _YES_NO[value]}
-    raise ParseError(f"timedatectl show: no NTPSynchronized property in {_head(text)!r}")
+    raise ParseError("system.reason.no_ntp_synchronized", text=_head(text))
 
 
 def parse_timedatectl_status(text):
@@ -436,14 +452,15 @@ def parse_timedatectl_status(text):
         if key in fields:
             value = fields[key]
             if value not in _YES_NO:
-                raise ParseError(f"timedatectl status: {key}: {value!r}")
+                raise ParseError("reason.unexpected_value", what=f"timedatectl status: {key}",
+                                 value=value)
             service = fields.get("NTP service", fields.get("NTP enabled"))
             return {
                 "synchronized": _YES_NO[value],
                 "ntp_service": service,
                 "time_zone": fields.get("Time zone"),
             }
-    raise ParseError(f"timedatectl status: no 'synchronized' line in {_head(text)!r}")
+    raise ParseError("system.reason.no_synchronized_line", text=_head(text))
 
 
 _CHRONY_OFFSET_RE = re.compile(r"^([0-9.]+) seconds (fast|slow) of NTP time$")
@@ -464,9 +481,9 @@ def parse_chronyc_tracking(text):
             fields[key.strip()] = value.strip()
     leap = fields.get("Leap status")
     if leap is None:
-        raise ParseError(f"chronyc tracking: no 'Leap status' in {_head(text)!r}")
+        raise ParseError("system.reason.no_leap_status", text=_head(text))
     if leap not in _LEAP_SYNCED:
-        raise ParseError(f"chronyc tracking: unknown leap status {leap!r}")
+        raise ParseError("system.reason.unknown_leap", value=leap)
     offset = None
     match = _CHRONY_OFFSET_RE.match(fields.get("System time", ""))
     if match:
@@ -501,7 +518,7 @@ def parse_ntpq_peers(text):
             header = index
             break
     if header is None:
-        raise ParseError(f"ntpq -p: no peers header in {_head(text)!r}")
+        raise ParseError("system.reason.no_peers_header", text=_head(text))
     body = [line for line in lines[header + 1:] if not set(line.strip()) <= {"="}]
     peers = []
     pending = None
@@ -511,18 +528,19 @@ def parse_ntpq_peers(text):
             pending = None
         tally = line[0]
         if tally not in _NTPQ_TALLY:
-            raise ParseError(f"ntpq -p: unexpected tally code in {line!r}")
+            raise ParseError("system.reason.tally", line=line)
         fields = line[1:].split()
         if len(fields) == 1:
             # a long remote (IPv6, long host name) wraps onto the next line
             pending = line
             continue
         if len(fields) != 10:
-            raise ParseError(f"ntpq -p: expected 10 columns, got {len(fields)} in {line!r}")
+            raise ParseError("system.reason.column_count", source="ntpq -p", expected=10,
+                             count=len(fields), line=line)
         stratum = _integer(fields[2], "ntpq stratum")
         reach = fields[6]
         if not re.match(r"^[0-7]{1,3}$", reach):
-            raise ParseError(f"ntpq -p: reach {reach!r} is not octal")
+            raise ParseError("system.reason.reach", value=reach)
         peers.append({
             "tally": tally.strip(),
             "remote": fields[0],
@@ -532,7 +550,7 @@ def parse_ntpq_peers(text):
             "offset_ms": _number(fields[8], "ntpq offset"),
         })
     if pending is not None:
-        raise ParseError(f"ntpq -p: truncated after {pending.strip()!r}")
+        raise ParseError("system.reason.truncated_after", line=pending.strip())
     sys_peer = next((p["remote"] for p in peers if p["tally"] in ("*", "o")), None)
     return {"peers": peers, "sys_peer": sys_peer, "synchronized": sys_peer is not None}
 
@@ -573,13 +591,13 @@ def parse_last_reboot(text):
         if match:
             begins, _end = _last_time(match.group(1))
             if begins is None:
-                raise ParseError(f"last: unreadable time in {stripped!r}")
+                raise ParseError("system.reason.last_time", line=stripped)
             continue
         if not stripped.startswith("reboot "):
-            raise ParseError(f"last: unexpected line {stripped[:120]!r}")
+            raise ParseError("system.reason.unexpected_line", source="last", line=stripped[:120])
         start, end = _last_time(stripped)
         if start is None:
-            raise ParseError(f"last: no -F or ISO time in {stripped[:120]!r}")
+            raise ParseError("system.reason.last_no_time", line=stripped[:120])
         head = stripped[: stripped.find(start)].split()
         # "reboot system boot <kernel>"; sysvinit's last cuts the kernel at 16 characters
         kernel = head[3] if len(head) > 3 else ""
@@ -590,7 +608,7 @@ def parse_last_reboot(text):
             "line": stripped,
         })
     if not records and begins is None:
-        raise ParseError("last: no reboot records and no 'begins' line")
+        raise ParseError("system.reason.last_empty")
     return {"records": records, "begins": begins}
 
 
@@ -606,7 +624,7 @@ def last_time_to_epoch(value):
     if _FULL_TIME_RE.fullmatch(value):
         parsed = time.strptime(" ".join(value.split()), "%a %b %d %H:%M:%S %Y")
         return float(time.mktime(parsed))
-    raise ParseError(f"unreadable time {value!r}")
+    raise ParseError("system.reason.unreadable_time", value=value)
 
 
 _ISO_PARTS_RE = re.compile(
@@ -623,13 +641,13 @@ def iso_to_epoch(value):
     """
     match = _ISO_PARTS_RE.match((value or "").strip())
     if not match:
-        raise ParseError(f"not an ISO-8601 time: {value!r}")
+        raise ParseError("system.reason.not_iso", value=value)
     year, month, day, hour, minute, second, fraction, offset = match.groups()
     parts = (int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0))
     epoch = calendar.timegm(parts + (0, 0, 0))
     # timegm accepts 2025-02-30 and 25:00: a valid time survives the round trip
     if tuple(time.gmtime(epoch))[:6] != parts:
-        raise ParseError(f"not a valid time: {value!r}")
+        raise ParseError("system.reason.invalid_time", value=value)
     if fraction:
         epoch += float("0." + fraction)
     if offset and offset != "Z":
@@ -643,3 +661,551 @@ def epoch_to_iso(epoch):
     """Seconds since the epoch -> ``2025-11-20T19:47:13Z`` (UTC, whole seconds)."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(round(epoch))))
 
+
+
+# --------------------------------------------------------------------------- df
+
+# "Filesystem 1024-blocks Used Available Capacity Mounted on" (-P), with "Type" after the
+# first column (-PT); 512-blocks when POSIXLY_CORRECT is set.
+_DF_HEADER_RE = re.compile(r"^Filesystem\s+(?P<type>Type\s+)?(?P<unit>\d+)-blocks\s+Used\s+"
+                           r"Available\s+Capacity\s+Mounted on$")
+_DF_INODES_HEADER_RE = re.compile(r"^Filesystem\s+(?P<type>Type\s+)?Inodes\s+IUsed\s+IFree\s+"
+                                  r"IUse%\s+Mounted on$")
+
+
+def _df_rows(text, header_re, source, numbers):
+    """The rows of ``df -P``-style output: (header match, [(device, fstype, ints, mountpoint)]).
+
+    POSIX output keeps each filesystem on one line; the mount point is the rest of the line
+    (it may hold spaces). ``numbers`` columns follow the device (and type).
+    """
+    lines = _lines(text)
+    header = header_re.match(lines[0].strip()) if lines else None
+    if header is None:
+        raise ParseError("system.reason.no_header", source=source, text=_head(text))
+    typed = bool(header.group("type"))
+    rows = []
+    for line in lines[1:]:
+        fields = line.split()
+        need = 1 + typed + numbers + 2
+        if len(fields) < need:
+            raise ParseError("system.reason.field_count", source=source, expected=need,
+                             count=len(fields), line=line)
+        device = fields[0]
+        fstype = fields[1] if typed else None
+        values = fields[1 + typed:1 + typed + numbers]
+        percent = fields[1 + typed + numbers]
+        if not re.match(r"^(\d+%|-)$", percent):
+            raise ParseError("system.reason.unexpected_line", source=source, line=line)
+        ints = [_integer(v, source) for v in values]
+        # the mount point is the rest of the line after the percent column
+        rest = line.split(None, 1 + typed + numbers + 1)[-1]
+        rows.append((device, fstype, ints, rest.strip()))
+    return header, rows
+
+
+def parse_df(text):
+    """``df -P`` (or ``df -PT``) -> one entry per filesystem, sizes in bytes.
+
+    ``used_bytes`` and ``avail_bytes`` are df's Used and Available: the statvfs numbers
+    ``(f_blocks - f_bfree) * f_frsize`` and ``f_bavail * f_frsize``, so the rules judge both
+    alike. ``fstype`` is None without ``-T``.
+    """
+    header, rows = _df_rows(text, _DF_HEADER_RE, "df -P", 3)
+    unit = int(header.group("unit"))
+    return [{"device": device, "fstype": fstype, "mountpoint": mountpoint,
+             "size_bytes": blocks * unit, "used_bytes": used * unit,
+             "avail_bytes": avail * unit}
+            for device, fstype, (blocks, used, avail), mountpoint in rows]
+
+
+def parse_df_inodes(text):
+    """``df -Pi`` (or ``df -PiT``) -> one entry per filesystem: inodes total and free."""
+    _header, rows = _df_rows(text, _DF_INODES_HEADER_RE, "df -Pi", 3)
+    return [{"device": device, "fstype": fstype, "mountpoint": mountpoint,
+             "inodes_total": total, "inodes_free": free}
+            for device, fstype, (total, _used, free), mountpoint in rows]
+
+
+def statvfs_entry(mount, frsize, blocks, bfree, bavail, files, ffree):
+    """A filesystem entry from statvfs numbers, the same shape and numbers as :func:`parse_df`
+    and :func:`parse_df_inodes` give for the same filesystem."""
+    return {"device": mount["device"], "fstype": mount["fstype"],
+            "mountpoint": mount["mountpoint"], "size_bytes": blocks * frsize,
+            "used_bytes": (blocks - bfree) * frsize, "avail_bytes": bavail * frsize,
+            "inodes_total": files, "inodes_free": ffree}
+
+
+# --------------------------------------------------------------------------- processes
+
+_PS_HEADER_RE = re.compile(r"^PID\s+PPID\s+STAT\s+%CPU\s+RSS\s+COMMAND$")
+
+
+def parse_ps(text):
+    """``ps -eo pid,ppid,stat,pcpu,rss,comm`` (procps) -> processes.
+
+    ``%CPU`` is ps's: CPU time over the process's whole life, not over a sample.
+    """
+    lines = _lines(text)
+    if not lines or not _PS_HEADER_RE.match(lines[0].strip()):
+        raise ParseError("system.reason.no_header", source="ps", text=_head(text))
+    procs = []
+    for line in lines[1:]:
+        fields = line.split(None, 5)
+        if len(fields) != 6 or not fields[2][:1].isalpha():
+            raise ParseError("system.reason.unexpected_line", source="ps", line=line)
+        procs.append({"pid": _integer(fields[0], "ps pid"), "ppid": _integer(fields[1], "ps ppid"),
+                      "state": fields[2][0], "cpu_pct": _number(fields[3], "ps %CPU"),
+                      "rss_kb": _integer(fields[4], "ps rss"), "comm": fields[5].strip()})
+    if not procs:
+        raise ParseError("reason.empty", source="ps")
+    return procs
+
+
+def _zombies(procs):
+    """Zombies (state Z) with their parents' names, in pid order."""
+    by_pid = {p["pid"]: p for p in procs}
+    zombies = []
+    for proc in sorted(procs, key=lambda p: p["pid"]):
+        if proc["state"] == "Z":
+            parent = by_pid.get(proc["ppid"])
+            zombies.append({"pid": proc["pid"], "comm": proc["comm"], "ppid": proc["ppid"],
+                            "parent_comm": parent["comm"] if parent else None})
+    return zombies
+
+
+MAX_ZOMBIES_LISTED = 200
+
+
+def process_section(rows, top_n, mem_total_kb=None, cmdlines=None):
+    """The process table's summary from rows {pid, ppid, state, comm, cpu_pct, rss_kb}."""
+    cmdlines = cmdlines or {}
+
+    def describe(row):
+        return {"pid": row["pid"], "comm": row["comm"], "cpu_pct": row["cpu_pct"],
+                "rss_kb": row["rss_kb"],
+                "mem_pct": round(100.0 * row["rss_kb"] / mem_total_kb, 1)
+                if mem_total_kb else None,
+                "args": cmdlines.get(str(row["pid"]), "")}
+
+    by_cpu = sorted(rows, key=lambda r: (-r["cpu_pct"], r["pid"]))[:top_n]
+    by_mem = sorted(rows, key=lambda r: (-r["rss_kb"], r["pid"]))[:top_n]
+    zombies = _zombies(rows)
+    return {"count": len(rows), "complete": True,
+            "top_cpu": [describe(r) for r in by_cpu], "top_memory": [describe(r) for r in by_mem],
+            "zombie_count": len(zombies), "zombies": zombies[:MAX_ZOMBIES_LISTED]}
+
+
+def sampled_processes(sample, mem_total_kb=None, top_n=5):
+    """The collector's two snapshots of every ``/proc/<pid>/stat`` -> the process section.
+
+    ``sample``: {"first": [stat lines], "second": [stat lines], "interval": seconds,
+    "clk_tck": ticks per second, "page_size": bytes, "cmdlines": {pid: args}}. CPU % is the
+    process's user + system ticks between the snapshots (a process started meanwhile counts
+    from its start), in percent of one CPU.
+    """
+    def table(lines):
+        procs, bad = {}, 0
+        for line in lines or []:
+            try:
+                proc = parse_pid_stat(line)
+            except ParseError:
+                bad += 1
+                continue
+            procs[proc["pid"]] = proc
+        return procs, bad
+
+    first, _ = table(sample.get("first"))
+    second, bad = table(sample.get("second"))
+    if not second:
+        raise ParseError("system.reason.no_process")
+    interval = float(sample.get("interval") or 0)
+    tick = float(sample.get("clk_tck") or 100)
+    page_kb = int(sample.get("page_size") or 4096) // 1024
+    rows = []
+    for pid, proc in second.items():
+        before = first.get(pid)
+        ticks = proc["utime"] + proc["stime"]
+        if before is not None and before["starttime"] == proc["starttime"]:
+            ticks -= before["utime"] + before["stime"]
+        cpu_pct = 100.0 * max(ticks, 0) / tick / interval if interval > 0 else 0.0
+        rows.append({"pid": pid, "ppid": proc["ppid"], "state": proc["state"],
+                     "comm": proc["comm"], "cpu_pct": round(cpu_pct, 1),
+                     "rss_kb": proc["rss_pages"] * page_kb})
+    section = process_section(rows, top_n, mem_total_kb, sample.get("cmdlines"))
+    section.update(unreadable=bad, sample_seconds=round(interval, 2))
+    return section
+
+
+# --------------------------------------------------------------------------- all sources
+
+
+def split_stat_samples(text):
+    """One or more ``/proc/stat`` dumps one after the other -> the text of each.
+
+    Each dump starts with its aggregate ``cpu`` line; an engineer who ran ``cat /proc/stat;
+    sleep 5; cat /proc/stat`` gave two samples.
+    """
+    samples = []
+    current = []
+    for line in (text or "").splitlines():
+        if line.split()[:1] == ["cpu"] and any(
+                part.split()[:1] == ["cpu"] for part in current):
+            samples.append("\n".join(current))
+            current = []
+        current.append(line)
+    samples.append("\n".join(current))
+    return samples
+
+
+def parse_timedatectl(text):
+    """``timedatectl show`` (systemd 239+) or ``timedatectl``/``timedatectl status`` output
+    -> {"synchronized": bool, "format": "show" | "status", "ntp_service": ...}."""
+    lines = _lines(text)
+    if any(line.strip().startswith("NTPSynchronized=") for line in lines) or not any(
+            "synchronized:" in line for line in lines):
+        result = parse_timedatectl_show(text)
+        result["format"] = "show"
+        return result
+    result = parse_timedatectl_status(text)
+    result["format"] = "status"
+    return result
+
+
+def failure(value, cause="source_unreadable"):
+    """A raw source that could not be gathered, or a ParseError, as a section:
+    ``{"error": message, "cause": cause}`` (cause: one of findings.CAUSES)."""
+    if isinstance(value, ParseError):
+        return {"error": value.message, "cause": "not_understood"}
+    section = {"error": value["error"], "cause": value.get("cause") or cause}
+    for name in ("missing", "path"):
+        if name in value:
+            section[name] = value[name]
+    return section
+
+
+def is_failure(value):
+    return isinstance(value, dict) and "error" in value
+
+
+def _parse(raw, key, parser):
+    """The parsed source ``key`` of ``raw``, a failure section, or None when absent."""
+    value = raw.get(key)
+    if value is None:
+        return None
+    if is_failure(value):
+        return failure(value)
+    try:
+        return parser(value)
+    except ParseError as exc:
+        return failure(exc)
+
+
+def _stat(raw, data, context):
+    value = raw.get("stat")
+    if value is None:
+        return None
+    if is_failure(value):
+        section = failure(value)
+        data["cpu"] = section
+        return section
+    if isinstance(value, dict):  # the collector's two timed samples
+        texts, interval = value.get("samples") or [], value.get("interval")
+    else:  # an engineer's capture: one dump, or several one after the other
+        texts, interval = split_stat_samples(value), None
+    try:
+        samples = [parse_proc_stat(t) for t in texts]
+        if not samples:
+            raise ParseError("system.reason.no_cpu_line")
+    except ParseError as exc:
+        data["cpu"] = failure(exc)
+        return data["cpu"]
+    data["cpu_count"] = samples[-1]["cpu_count"]
+    if len(samples) < 2:
+        data["cpu"] = {"error": msg("system.reason.one_sample"), "cause": "incomplete"}
+    else:
+        try:
+            data["cpu"] = cpu_usage_between(samples[0], samples[-1])
+            data["cpu"]["sample_seconds"] = round(interval, 2) if interval else None
+        except ParseError as exc:
+            data["cpu"] = failure(exc)
+    return samples[0]
+
+
+def _boot(raw, data, context, first_stat):
+    """When the host booted: btime, else now minus /proc/uptime, else the running boot's
+    record in ``last`` (whichever source there is)."""
+    now = context.get("now")
+    reasons = []
+    if first_stat is not None and not is_failure(first_stat) and first_stat.get("btime"):
+        data["boot_time_epoch"] = float(first_stat["btime"])
+        data["boot_time_source"] = "btime in /proc/stat"
+    elif is_failure(first_stat):
+        reasons.append(first_stat)
+    uptime = _parse(raw, "uptime", parse_uptime)
+    if uptime is not None:
+        data["uptime"] = uptime
+        if is_failure(uptime):
+            reasons.append(uptime)
+        elif "boot_time_epoch" not in data and now is not None:
+            data["boot_time_epoch"] = now - uptime["uptime_seconds"]
+            data["boot_time_source"] = "now minus /proc/uptime"
+    reboots = data.get("reboots")
+    if "boot_time_epoch" not in data and reboots and not is_failure(reboots):
+        running = [r for r in reboots["records"] if r["still_running"]]
+        if running:
+            data["boot_time_epoch"] = running[0]["start_epoch"]
+            data["boot_time_source"] = "the running boot in last -x -F reboot"
+    if "boot_time_epoch" in data:
+        data["boot_time"] = epoch_to_iso(data["boot_time_epoch"])
+    elif first_stat is not None or uptime is not None or reboots is not None:
+        data["boot_error"] = reasons[0] if reasons else {
+            "error": msg("system.reason.no_boot_time"), "cause": "incomplete"}
+
+
+def _reboots(raw):
+    def parse(text):
+        result = parse_last_reboot(text)
+        for record in result["records"]:
+            record["start_epoch"] = last_time_to_epoch(record["start"])
+        result["begins_epoch"] = (last_time_to_epoch(result["begins"])
+                                  if result["begins"] else None)
+        return result
+
+    return _parse(raw, "last_reboot", parse)
+
+
+def _filesystems(raw, data):
+    """data["filesystems"] from the collector's statvfs numbers, or from df -P / df -Pi."""
+    looked = raw.get("statvfs")
+    if looked is not None:
+        if is_failure(looked):
+            data["filesystems"] = failure(looked)
+        else:
+            data["filesystems"] = {"entries": list(looked.get("entries", [])),
+                                   "skipped_count": looked.get("skipped_count", 0)}
+        return
+    usage = _parse(raw, "df", parse_df)
+    inodes = _parse(raw, "df_inodes", parse_df_inodes)
+    if usage is None and inodes is None:
+        return
+    if is_failure(usage) or (usage is None and is_failure(inodes)):
+        data["filesystems"] = usage if is_failure(usage) else inodes
+        return
+    entries = {}  # by mount point: df -P's numbers and df -Pi's of the same filesystem
+    for entry in (usage or []) + ([] if is_failure(inodes) else inodes or []):
+        merged = entries.setdefault(entry["mountpoint"], {})
+        for name, value in entry.items():
+            if value is not None or name not in merged:  # df -Pi without -T: keep -PT's type
+                merged[name] = value
+    section = {"entries": list(entries.values()), "skipped_count": 0}
+    if usage is None:
+        section["usage_error"] = {"error": msg("system.reason.no_usage_source"),
+                                  "cause": "incomplete"}
+    if inodes is None:
+        section["inodes_error"] = {"error": msg("system.reason.no_inode_source"),
+                                   "cause": "incomplete"}
+    elif is_failure(inodes):
+        section["inodes_error"] = inodes
+    data["filesystems"] = section
+
+
+def _fstab(raw, context):
+    path = context.get("fstab_path") or "/etc/fstab"
+    value = raw.get("fstab")
+    if value is None:
+        return None
+    if is_failure(value):
+        section = failure(value)
+        section.setdefault("path", path)
+        if section.get("missing"):
+            section.update(entries=[], bad_lines=[])
+        return section
+    result = parse_fstab(value)
+    result["path"] = path
+    return result
+
+
+HIDEPID_VALUES = ("hidepid=1", "hidepid=2", "hidepid=invisible", "hidepid=noaccess")
+
+
+def _processes(raw, data, context):
+    top_n = int(context.get("top_n") or 5)
+    memory = data.get("memory")
+    mem_total = None if memory is None or is_failure(memory) else memory["mem_total_kb"]
+    value = raw.get("processes")
+    if value is not None:
+        if is_failure(value):
+            return failure(value)
+        try:
+            section = sampled_processes(value, mem_total, top_n)
+        except ParseError as exc:
+            return failure(exc)
+        mounts = (data.get("mounts") or {}).get("entries") or []
+        if value.get("euid", 0) != 0 and any(
+                m["mountpoint"] == "/proc" and any(o in HIDEPID_VALUES for o in m["options"])
+                for m in mounts):
+            section["complete"] = False
+            section["incomplete_reason"] = msg("system.reason.hidepid")
+        return section
+    procs = _parse(raw, "ps", parse_ps)
+    if procs is None or is_failure(procs):
+        return procs
+    section = process_section(procs, top_n, mem_total)
+    section["cpu_over"] = "lifetime"  # ps's %CPU: over each process's life, not a sample
+    return section
+
+
+def _systemd(raw):
+    pid1 = raw.get("pid1")
+    failed = raw.get("failed_units")
+    if pid1 is None and failed is None:
+        return None
+    if pid1 is not None and not is_failure(pid1) and not pid1.get("running", True):
+        return {"running": False, "pid1": pid1.get("comm")}
+    section = {"running": True,
+               "pid1": pid1.get("comm") if pid1 is not None and not is_failure(pid1) else None}
+    if failed is None:
+        section.update(error=msg("reason.not_collected"), cause="incomplete")
+        return section
+    if is_failure(failed):
+        section.update(failure(failed))
+        return section
+    try:
+        section["failed_units"] = parse_systemctl_failed(failed)
+    except ParseError as exc:
+        section.update(failure(exc))
+        return section
+    state = raw.get("system_state")
+    section["state"] = None
+    if isinstance(state, str):
+        try:
+            section["state"] = parse_is_system_running(state)
+        except ParseError as exc:
+            section["state_error"] = exc.message
+    section["details"] = {}
+    details = raw.get("unit_details")
+    if isinstance(details, str):
+        try:
+            for block in parse_systemctl_show(details):
+                if block.get("Id"):
+                    section["details"][block["Id"]] = block
+        except ParseError as exc:
+            section["details_error"] = exc.message
+    return section
+
+
+def _yes_no(value):
+    return msg("system.word.yes" if value else "system.word.no")
+
+
+def time_answer(tool, text):
+    """(synchronized, answer message, values) of one time-sync tool's output (``tool``:
+    timedatectl, chronyc or ntpq); ParseError when it is not understood."""
+    if tool == "timedatectl":
+        result = parse_timedatectl(text)
+        synced = result["synchronized"]
+        if result["format"] == "show":
+            value = "yes" if synced else "no"
+            return synced, msg("system.time.ntp_synchronized", value=value), {}
+        if result.get("ntp_service"):
+            return synced, msg("system.time.status_service", synced=_yes_no(synced),
+                               service=result["ntp_service"]), {}
+        return synced, msg("system.time.status", synced=_yes_no(synced)), {}
+    if tool == "chronyc":
+        result = parse_chronyc_tracking(text)
+        offset = "" if result["offset_seconds"] is None else msg(
+            "system.time.chronyc_offset", offset=f"{result['offset_seconds']:+.6f}")
+        stratum = "" if result["stratum"] is None else msg(
+            "system.time.chronyc_stratum", stratum=result["stratum"])
+        return result["synchronized"], msg(
+            "system.time.chronyc", leap=result["leap_status"], offset=offset, stratum=stratum), {
+            "offset_seconds": result["offset_seconds"], "stratum": result["stratum"],
+            "reference": result["reference"]}
+    result = parse_ntpq_peers(text)
+    if result["synchronized"]:
+        peer = next(p for p in result["peers"] if p["remote"] == result["sys_peer"])
+        return True, msg("system.time.ntpq_peer", peer=peer["remote"], stratum=peer["stratum"],
+                         offset=peer["offset_ms"]), {
+            "sys_peer": peer["remote"], "offset_ms": peer["offset_ms"]}
+    return False, msg("system.time.ntpq_no_peer", count=len(result["peers"])), {}
+
+
+TIME_SYNC_TOOLS = ("timedatectl", "chronyc", "ntpq")
+
+
+def _time_sync(raw, context):
+    tools = [t for t in (context.get("time_sync_tools") or TIME_SYNC_TOOLS) if t in raw]
+    tools += [t for t in TIME_SYNC_TOOLS if t in raw and t not in tools]
+    if not tools:
+        return None
+    answers, errors = [], []
+    for tool in tools:
+        value = raw[tool]
+        if is_failure(value):
+            section = failure(value)
+            errors.append({"tool": tool, "reason": section["error"], "cause": section["cause"]})
+            continue
+        try:
+            synced, answer, values = time_answer(tool, value)
+        except ParseError as exc:
+            errors.append({"tool": tool, "reason": exc.message, "cause": "not_understood"})
+            continue
+        answers.append({"tool": tool, "synchronized": synced, "answer": answer,
+                        "values": values})
+    return {"answers": answers, "errors": errors}
+
+
+def parse_sources(raw, context=None):
+    """The raw outputs of the system area -> the data its rules judge (pure, never judges).
+
+    ``raw`` maps a source key (see registry.SOURCES) to its text, or to ``{"error": message,
+    "cause": cause}`` when it could not be gathered; a key that is absent was not collected,
+    and the sections it feeds are absent too. Keys:
+
+    ``loadavg``, ``meminfo``, ``mounts``, ``fstab`` (``"missing": True`` beside the error
+    when there is none), ``df`` (``df -P``/``df -PT``), ``df_inodes`` (``df -Pi``),
+    ``last_reboot`` (``last -x -F reboot`` or ``--time-format iso``), ``failed_units``
+    (``systemctl list-units --failed``), ``timedatectl`` (``timedatectl show`` or
+    ``timedatectl status``), ``chronyc`` (``chronyc tracking``), ``ntpq`` (``ntpq -pn``),
+    ``ps`` (``ps -eo pid,ppid,stat,pcpu,rss,comm``): the command's output;
+    ``stat``: ``/proc/stat`` (one dump: boot time and CPUs; several one after the other: also
+    the CPU use between the first and the last), or the collector's
+    ``{"samples": [text, text], "interval": seconds}``.
+
+    The collector also gives: ``uptime`` (``/proc/uptime``), ``statvfs`` ({"entries": [as
+    :func:`statvfs_entry`, or {mountpoint, device, fstype, error}], "skipped_count": n}),
+    ``processes`` (see :func:`sampled_processes`, plus ``euid``), ``pid1`` ({"comm",
+    "running"}), ``system_state`` (``systemctl is-system-running``), ``unit_details``
+    (``systemctl show``).
+
+    ``context``: ``now`` (epoch seconds), ``fstab_path``, ``top_n``, ``time_sync_tools``
+    (the order answers are listed in), ``cpu_count`` (used when no /proc/stat is given).
+    """
+    context = context or {}
+    data = {}
+    first_stat = _stat(raw, data, context)
+    if "cpu_count" not in data and context.get("cpu_count"):
+        data["cpu_count"] = context["cpu_count"]
+    reboots = _reboots(raw)
+    if reboots is not None:
+        data["reboots"] = reboots
+    _boot(raw, data, context, first_stat)
+    for key, name, parser in (("loadavg", "loadavg", parse_loadavg),
+                              ("meminfo", "memory", parse_meminfo)):
+        section = _parse(raw, key, parser)
+        if section is not None:
+            data[name] = section
+    mounts = _parse(raw, "mounts", parse_mounts)
+    if mounts is not None:
+        data["mounts"] = mounts if is_failure(mounts) else {"entries": mounts}
+    fstab = _fstab(raw, context)
+    if fstab is not None:
+        data["fstab"] = fstab
+    _filesystems(raw, data)
+    for name, section in (("processes", _processes(raw, data, context)),
+                          ("systemd", _systemd(raw)),
+                          ("time_sync", _time_sync(raw, context))):
+        if section is not None:
+            data[name] = section
+    return data
