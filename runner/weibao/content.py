@@ -23,6 +23,11 @@ def enable_module_utils() -> None:
     """Make ``ansible.module_utils.weibao_inspection`` importable in this process."""
     import ansible.module_utils
 
-    path = str(content_root() / "plugins" / "module_utils")
+    folder = content_root() / "plugins" / "module_utils"
+    if not (folder / "weibao_inspection").is_dir():
+        # a content folder of playbooks only (WEIBAO_CONTENT_DIR): weibao's own catalogue,
+        # registry and findings schema still come from the checkout it was installed from
+        folder = PACKAGE_DIR.parent.parent / "plugins" / "module_utils"
+    path = str(folder)
     if path not in ansible.module_utils.__path__:
         ansible.module_utils.__path__.append(path)

@@ -200,6 +200,12 @@ def _asset(path: Path, host: str, raw: Any) -> dict[str, Any]:
 def load_inventory(path: str | Path, limit: str | None = None,
                    site: str | None = None) -> Inventory:
     """Parse an inventory (file or folder) as Ansible will, and check weibao's own vars."""
+    # weibao's module_utils (catalogue, registry) before Ansible's loaders take over imports
+    from weibao.content import enable_module_utils
+
+    enable_module_utils()
+    from ansible.module_utils.weibao_inspection import catalogue, registry  # noqa: F401
+
     inv_path = Path(path).expanduser()
     if not inv_path.exists() and not inv_path.is_absolute():
         # the embedded inventories (inventories/local, inventories/example) from anywhere
