@@ -160,7 +160,7 @@ def main(argv=None):
         counter, stats, elapsed, cpu, rss0, rss1 = bench(path, reference, since)
     rate = stats.lines / elapsed
     share = 100.0 * stats.candidates / max(stats.lines, 1)
-    per_class = ", ".join(f"{c}={counter.total(c)}" for c in CLASSES)
+    per_class = ", ".join(f"{c}={counter.total(c)}" for c in (*CLASSES, "unclassified"))
     print(f"file: {args.lines} lines, {size_mb:.1f} MB, {args.format} format, "
           f"{written} event lines (generated in {gen_time:.1f} s)")
     print(f"scan: {elapsed:.2f} s wall, {cpu:.2f} s CPU, {rate:.0f} lines/s "

@@ -12,7 +12,9 @@ description:
   - Reads the host's logs since the last inspection (the journal, or dmesg plus syslog files)
     in one streaming pass and classifies kernel messages into machine checks, memory ECC
     errors, disk I/O errors, filesystem errors, storage link/transport errors (the contract's
-    "cables and connectors" check), NIC link flaps and out-of-memory kills.
+    "cables and connectors" check), NIC link flaps, out-of-memory kills and hung tasks or
+    CPU lockups. A line no class matched that carries a fault keyword (error, fail, fault,
+    panic, timeout, reset, offline, corrupt, ...) is counted and shown, never dropped.
   - Counts events per class and component (disk, interface, memory controller, process),
     keeps the first and last time and a few sample lines, and judges the counts against
     thresholds into weibao findings.
@@ -111,7 +113,8 @@ RETURN = r"""
 findings:
   description: weibao findings (see docs/findings.md); check ids errlog.sources and
     errlog.machine_check, errlog.memory_ecc, errlog.disk_io, errlog.filesystem,
-    errlog.storage_transport, errlog.nic_link, errlog.oom_kill. Each finding keeps its
+    errlog.storage_transport, errlog.nic_link, errlog.oom_kill, errlog.hung_tasks and
+    errlog.unclassified (lines with a fault keyword no class matched). Each finding keeps its
     text as messages (C(message)) and has it in English and Simplified Chinese.
   returned: always
   type: list

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible.module_utils.weibao_inspection import catalogue
+from ansible.module_utils.weibao_inspection import catalogue, registry
 from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.findings import validate_finding
 from ansible.module_utils.weibao_inspection.messages import msg, render
@@ -87,12 +87,14 @@ def fixture_lines(raw):
 
 @pytest.mark.parametrize("raw", rule_cases())
 def test_rules_fixture(raw):
+    """Each line, as the kernel prints it, gets the expected event: a class's, an
+    errlog.unclassified one (a fault keyword, no class), or none."""
     first, messages = fixture_lines(raw)
     assert first.startswith(b"# "), "first line must say where the wording comes from"
     expected = yaml.safe_load(raw.with_suffix(".yml").read_text(encoding="utf-8"))["events"]
     assert len(messages) == len(expected), "one expectation per line"
     for message, want in zip(messages, expected, strict=True):
-        event = classes.classify(message)
+        event, _ = classes.classify_record("kernel", message)
         if want is None:
             assert event is None, f"{message!r} -> {event}"
             continue
@@ -100,15 +102,20 @@ def test_rules_fixture(raw):
         weight = want[4] if len(want) > 4 else 1
         assert [event.cls, event.component, event.kind, event.severity, event.weight] == \
             [*want[:4], weight], message
-        # The prefilter must let every event through, and a whole syslog line must
+        # The scanner's prefilter must let every event through, and a whole syslog line must
         # classify like its message (the scanner relies on both).
         line = "Nov 20 10:00:00 db01 kernel: " + message
-        assert classes.PREFILTER.search(line.encode()) is not None, message
-        assert classes.classify(line) == event, message
+        assert classes.CANDIDATE.search(line.encode()) is not None, message
+        if event.cls == classes.UNCLASSIFIED:
+            assert classes.FAULT_RE.search(line) is not None, message
+            assert classes.classify(message) is None, message
+        else:
+            assert classes.PREFILTER.search(line.encode()) is not None, message
+            assert classes.classify(line) == event, message
 
 
 def test_every_class_has_a_fixture():
-    for cls in classes.CLASSES:
+    for cls in (*classes.CLASSES, classes.UNCLASSIFIED):
         assert (CLASS_FIXTURES / f"classes_{cls}.raw").exists(), cls
 
 
@@ -240,12 +247,19 @@ def test_scan_stops_at_max_lines():
     assert counter.total() == 1
 
 
-def test_scan_counts_undated_dmesg_lines_and_skips_garbage():
-    counter = tally.EventCounter()
-    stats = tally.SourceStats("dmesg", "dmesg")
+def test_scan_undated_dmesg_lines_count_without_a_window_only():
+    """dmesg without times (dmesg -t; raw seconds since boot when the boot time is not
+    known): without a window every line counts; with one, no line can be placed in it, so an
+    event line is counted apart (undatable) and its class cannot be ok."""
     lines = [b"ata1: hard resetting link\n", b"\xff\xfe garbage\n", b"\n"]
-    tally.scan(lines, parse_dmesg_line, counter, stats, since=SINCE)
+    counter, stats = tally.EventCounter(), tally.SourceStats("dmesg", "dmesg")
+    tally.scan(lines, parse_dmesg_line, counter, stats)
     assert counter.total("storage_transport") == 1 and stats.undated == 1
+    counter, stats = tally.EventCounter(), tally.SourceStats("dmesg", "dmesg")
+    tally.scan(lines, parse_dmesg_line, counter, stats, since=SINCE)
+    assert counter.total("storage_transport") == 0 and stats.undated == 0
+    assert stats.undatable == 1
+    assert counter.buckets[("storage_transport", "ata1")].undatable == 1
 
 
 def test_scan_garbled_file_fixture():
@@ -309,6 +323,7 @@ PLAIN_KIND = {
     "storage_transport": ("ata1", "ata_reset"),
     "nic_link": ("eth0", "link_down"),
     "oom_kill": ("java", "oom_kill"),
+    "hung_tasks": ("jbd2/dm-0-8", "hung_task"),
 }
 
 
@@ -388,7 +403,7 @@ def test_classes_without_events_give_one_ok_each():
 def test_no_readable_source_is_unknown_never_ok():
     sources = failed_sources()
     findings = findings_for(tally.EventCounter(), sources=sources)
-    assert len(findings) == 1 + len(classes.CLASSES)
+    assert len(findings) == 1 + len(rules.JUDGED)
     assert all(f["status"] == "unknown" for f in findings)
     assert {f["cause"] for f in findings} == {"tool_missing"}  # the first source's cause
     assert "kernel.dmesg_restrict=1" in findings[0]["translations"]["zh-CN"]["summary"]
@@ -570,7 +585,7 @@ def test_collect_files_dedups_streams_reads_rotations(tmp_path):
 def test_collect_nothing_readable_is_unknown(tmp_path):
     findings, data = collect(log_files=[str(tmp_path / "messages")])
     assert {f["status"] for f in findings} == {"unknown"}
-    assert len(findings) == 1 + len(classes.CLASSES)
+    assert len(findings) == 1 + len(rules.JUDGED)
 
 
 def test_collect_dmesg_not_permitted(tmp_path):
@@ -850,10 +865,11 @@ def test_chinese_text_scenarios_reach_every_branch():
                 kinds.add((finding["status"], bool(values.get("events")),
                            bool(values.get("undatable_lines")),
                            values.get("log_fully_read", True)))
-    for cls in classes.CLASSES:
+    for cls in (*classes.CLASSES, classes.UNCLASSIFIED):
         for status in ("ok", "warning", "unknown"):
             assert (f"errlog.{cls}", status) in seen, (cls, status)
-    for cls in ("machine_check", "memory_ecc", "filesystem", "storage_transport"):
+    for cls in ("machine_check", "memory_ecc", "filesystem", "storage_transport", "nic_link",
+                "hung_tasks"):
         assert (f"errlog.{cls}", "critical") in seen, cls
     for status in ("ok", "warning", "unknown"):
         assert ("errlog.sources", status) in seen, status
@@ -930,3 +946,120 @@ def test_every_message_key_the_area_uses_is_in_the_catalogue():
     assert seen > 40
     for cls in classes.CLASSES:
         assert f"errlog.{cls}" in catalogue.CHECKS, cls
+
+
+# --- lines no class matched, with a fault keyword (errlog.unclassified) -------------------
+
+FAULTS = """\
+Nov  2 01:00:00 db01 java[9]: ERROR [pool-1] c.e.Client - request failed: connection reset
+Nov  2 01:00:01 db01 systemd[1]: Failed to start Oracle Database Listener.
+Nov  2 01:00:02 db01 sshd[77]: error: kex_exchange_identification: Connection reset by peer
+Nov  2 01:00:03 db01 sudo: pam_unix(sudo:auth): authentication failure; logname=ops uid=1000
+Nov  2 01:00:04 db01 su[78]: FAILED SU (to root) ops on pts/0
+Nov  2 01:00:05 db01 kernel: EXT4-fs (sda1): re-mounted. Opts: errors=remount-ro
+Nov  2 01:00:06 db01 kernel: pcieport 0000:00:1c.0: AER: Corrected error received: 0000:00:1c.0
+Nov  2 01:00:07 db01 chronyd[901]: Selected source 10.0.0.1
+Nov  2 01:00:08 db01 kernel: message repeated 2 times: [ nfs: server n1 not responding, timed out]
+"""
+
+
+def test_unclassified_fault_lines_are_counted_and_shown_never_dropped():
+    counter, stats = syslog_scan(FAULTS)
+    got = {c: b.count for (cls, c), b in counter.buckets.items() if cls == "unclassified"}
+    # the auth lines (sshd, sudo's pam line, su) and the mount option are not faults
+    assert got == {"java": 1, "systemd": 1, "kernel": 3}
+    findings = findings_for(counter, sources=[stats])
+    kernel = [f for f in by_id(findings, "errlog.unclassified") if f["component"] == "kernel"][0]
+    assert kernel["status"] == "warning"
+    assert any("AER: Corrected error received" in line for line in kernel["evidence"])
+    assert "fault keyword" in kernel["summary"]
+    assert "含故障关键词" in kernel["translations"]["zh-CN"]["summary"]
+    # no fault line at all: ok, and says so
+    counter, stats = syslog_scan("Nov  2 01:00:07 db01 chronyd[901]: Selected source x\n")
+    (finding,) = by_id(findings_for(counter, sources=[stats]), "errlog.unclassified")
+    assert finding["status"] == "ok" and finding["summary"].startswith("No other line")
+
+
+def test_unclassified_keeps_more_samples_bounded():
+    text = "".join(f"Nov  2 01:{i:02d}:00 db01 app[1]: job {i} failed\n" for i in range(40))
+    counter, stats = syslog_scan(text)
+    bucket = counter.buckets[("unclassified", "app")]
+    assert bucket.count == 40 and len(bucket.samples) == tally.UNCLASSIFIED_SAMPLES
+    (finding,) = by_id(findings_for(counter, sources=[stats]), "errlog.unclassified")
+    assert len(finding["evidence"]) <= 20 and finding["values"]["events"] == 40
+
+
+def test_unclassified_fault_with_a_damaged_time_is_not_ok():
+    counter, stats = syslog_scan("Nov 2x 01:00:00 db01 app[1]: backup failed\n")
+    (finding,) = by_id(findings_for(counter, sources=[stats]), "errlog.unclassified")
+    assert finding["status"] == "unknown" and finding["values"]["undatable_lines"] == 1
+
+
+def test_auth_tags_and_benign_noise():
+    assert classes.fault_event("sshd", "error: Could not get shadow information") is None
+    assert classes.fault_event("kernel", "Kernel command line: ro panic=1") is None
+    assert classes.fault_event("kernel", "ACPI Error: AE_NOT_FOUND (20190816)") is not None
+    assert classes.fault_event("kernel", "usb 1-1: new high-speed USB device") is None
+    assert classes.fault_event("app", "failover to node2 done") is None  # word-bounded
+
+
+# --- hung tasks and lockups ---------------------------------------------------------------
+
+def test_hung_task_warns_and_a_lockup_is_critical():
+    counter, stats = syslog_scan(
+        "Nov  2 01:00:00 db01 kernel: INFO: task jbd2/dm-0-8:1234 blocked for more than 120 "
+        "seconds.\n"
+        "Nov  2 01:05:00 db01 kernel: watchdog: BUG: soft lockup - CPU#3 stuck for 23s! "
+        "[java:4321]\n")
+    findings = findings_for(counter, sources=[stats])
+    got = {f["component"]: f["status"] for f in by_id(findings, "errlog.hung_tasks")}
+    assert got == {"jbd2/dm-0-8": "warning", "cpu": "critical"}
+
+
+# --- dmesg without times ------------------------------------------------------------------
+
+RAW_DMESG = (FIXTURES / "dmesg" / "debian12_raw.raw").read_text("utf-8").split("\n", 1)[1]
+
+
+def test_dmesg_without_boot_time_and_a_window_is_unknown_incomplete():
+    """Seconds since boot with no boot time: with a window, no line can be placed in it, so
+    every check is unknown (cause incomplete), never ok; without one, every line counts."""
+    parse_sources, evaluate = registry.area_functions("errlog")
+    context = {"since": "2026-11-25T00:00:00Z", "now": "2026-11-26T00:00:00Z"}
+    data = parse_sources({"dmesg": RAW_DMESG}, context)
+    findings = evaluate(data, catalogue.merge_thresholds("errlog"), context)
+    assert {(f["status"], f.get("cause")) for f in findings} == {("unknown", "incomplete")}
+    oom = [f for f in by_id(findings, "errlog.oom_kill")][0]
+    assert oom["component"] == "pytest" and oom["values"]["undatable_lines"] == 2
+    assert "dmesg -T" in by_id(findings, "errlog.disk_io")[0]["recommendation"]
+    assert "(no time)" in " ".join(oom["evidence"])
+    # without a window: the whole output is judged
+    context = {"since": None, "now": "2026-11-26T00:00:00Z"}
+    data = parse_sources({"dmesg": RAW_DMESG}, context)
+    findings = evaluate(data, catalogue.merge_thresholds("errlog"), context)
+    assert status_of(findings, "errlog.oom_kill", "pytest") == ["warning"]
+    assert status_of(findings, "errlog.disk_io") == ["ok"]
+    # with the boot time the lines are placed: the OOM kill is after the window's start
+    context = {"since": "2026-11-25T00:00:00Z", "now": "2026-11-26T00:00:00Z",
+               "boot_time": "2026-11-25T06:01:00Z"}
+    data = parse_sources({"dmesg": RAW_DMESG}, context)
+    findings = evaluate(data, catalogue.merge_thresholds("errlog"), context)
+    assert status_of(findings, "errlog.oom_kill", "pytest") == ["warning"]
+    assert status_of(findings, "errlog.sources") == ["ok"]
+
+
+def test_saved_syslog_classifies_as_the_collector_does(tmp_path):
+    """The same lines through the collector (a file on the host) and through parse_sources
+    (saved text) give the same buckets."""
+    text = DISK_ERRORS + FAULTS + LOG
+    log = write_log(tmp_path / "messages", text)
+    findings, data = collect(log_files=[str(log)])
+    parse_sources, _ = registry.area_functions("errlog")
+    saved = parse_sources({"syslog": text}, {"since": "2026-10-20T00:00:00Z",
+                                             "now": NOW.isoformat(), "tz": "UTC"})
+
+    def buckets(d):
+        return sorted((b["class"], b["component"], tuple(sorted(b["kinds"].items())),
+                       b["undatable"]) for b in d["buckets"])
+
+    assert buckets(saved) == buckets(data)

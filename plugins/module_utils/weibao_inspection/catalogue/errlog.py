@@ -84,6 +84,8 @@ def _class_messages(cls, label, label_zh, recommendation, recommendation_zh):
             "be read: not known whether in the window since {start}{cut}",
             f"{{component}} 上有 {{count}} 行{label_zh}日志的时间无法识别，无法判断是否发生在"
             "检查时段（自 {start} 起）内{cut}"),
+        f"errlog.{cls}.none": (f"No {label} events since {{start}}",
+                               f"自 {{start}} 以来未发现{label_zh}事件"),
         f"errlog.{cls}.recommendation": (recommendation, recommendation_zh),
     }
 
@@ -106,7 +108,11 @@ MESSAGES = {
                           "{name} 读到第 {lines} 行时达到行数上限"),
     "errlog.window.time": ("{time:time}", "{time:time}"),
     "errlog.window.logs_start": ("the start of the logs", "日志开头"),
-    "errlog.none": ("No {label} events since {start}", "自 {start} 以来未发现{label}事件"),
+    "errlog.none_untimed": (
+        "No time in {names:list} (seconds since boot, and the boot time is not known): cannot "
+        "tell whether a {label} event falls in the window since {start}",
+        "{names:list} 中的日志行没有时间（开机以来的秒数，开机时间未知）：无法判断检查时段（自 "
+        "{start} 起）内是否有{label}事件"),
     "errlog.none_cut": (
         "Log not fully read ({cut:list}; newer lines not inspected): no {label} events in the "
         "part read since {start}",
@@ -124,6 +130,18 @@ MESSAGES = {
         "inspection: the newest log lines were not inspected.",
         "调大 inspect_errlog_max_lines（或查明是什么在大量刷写日志）后重新巡检：最新的日志行未被"
         "检查。"),
+    "errlog.rec.untimed": (
+        "Judge output that carries the time instead: dmesg -T, dmesg --time-format=iso or the "
+        "journal (journalctl -k -o short-iso), or give the boot time (btime in /proc/stat) "
+        "with the raw dmesg.",
+        "请改为判断带时间的输出：dmesg -T、dmesg --time-format=iso 或 journal（journalctl -k "
+        "-o short-iso），或随原始 dmesg 输出一并提供开机时间（/proc/stat 中的 btime）。"),
+    "errlog.rec.untimed_then": (
+        "The lines marked '(no time)' carry no time (dmesg's seconds since boot, and the boot "
+        "time is not known): look at them in dmesg -T or the journal, and if they are recent: "
+        "{then}",
+        "标为“(no time)”的日志行没有时间（dmesg 开机以来的秒数，开机时间未知）：请在 dmesg -T "
+        "或 journal 中查看它们；如为近期记录：{then}"),
     "errlog.rec.both": ("{first} {second}", "{first}{second}"),
     # --- errlog.sources
     "errlog.sources.read": ("Read {count:pl:log source:log sources}: {names:list}{problems}",
@@ -147,6 +165,11 @@ MESSAGES = {
     "errlog.sources.none_read": ("No log source could be read: {sources:list}",
                                  "无法读取任何日志来源：{sources:list}"),
     "errlog.sources.none_configured": ("No log source was configured", "未配置日志来源"),
+    "errlog.sources.untimed": (
+        "Read {names:list}, but no line of it carries a time (seconds since boot, and the boot "
+        "time is not known): cannot tell whether it covers the window since {start:time}",
+        "已读取 {names:list}，但其中没有任何带时间的日志行（开机以来的秒数，开机时间未知）："
+        "无法判断它是否覆盖检查时段（自 {start:time} 起）"),
     # --- one source, as errlog.sources and the evidence describe it
     "errlog.source.read": (
         "{name}: read {lines} lines, {events} events{first}{capped}{undated}{undatable}"
@@ -233,6 +256,14 @@ _CLASS_TEXTS = (
      "match planned maintenance.",
      "检查 {component} 的电缆、光模块（SFP）和交换机端口，并查看同一时段的交换机日志；"
      "链路反复抖动说明电缆、光模块或端口有故障，除非与计划内维护的时间吻合。"),
+    ("hung_tasks", "hung task or lockup", "任务挂起或 CPU 死锁",
+     "A task blocked for minutes, or a CPU stuck (soft or hard lockup, RCU stall), on "
+     "{component}: read the stack trace logged after the message (storage or NFS waits, a "
+     "driver or kernel bug), check the storage and the hypervisor's CPU contention at the same "
+     "times, and update the kernel and drivers or open a case with the vendor if it recurs.",
+     "{component} 上有任务长时间阻塞，或 CPU 卡死（软死锁、硬死锁、RCU 停顿）：阅读该消息之后"
+     "记录的调用栈（存储或 NFS 等待、驱动或内核缺陷），检查同一时段的存储和虚拟化平台的 CPU "
+     "争用；如反复出现，升级内核和驱动或向厂商报修。"),
     ("oom_kill", "out-of-memory kill", "内存不足（OOM）终止进程",
      "The kernel killed {component} because memory ran out: review the memory use and limits "
      "of that service and of the host (leaks, swap, cgroup limits) and add memory or tune the "
@@ -244,3 +275,29 @@ _CLASS_TEXTS = (
 for _entry in _CLASS_TEXTS:
     MESSAGES.update(_class_messages(*_entry))
 del _entry
+
+# errlog.unclassified: lines no class matched that carry a fault keyword, per program
+MESSAGES.update({
+    "errlog.unclassified.label": ("other fault message", "其他故障消息"),
+    "errlog.unclassified.events": (
+        "{count:pl:other fault message:other fault messages} (a fault keyword, no known class) "
+        "from {component}{when}{critical}{below}{undatable}{cut}",
+        "{component} {when}有 {count} 条其他故障消息（含故障关键词，未归入已知类别）{critical}"
+        "{below}{undatable}{cut}"),
+    "errlog.unclassified.lines": (
+        "{count:pl:other fault message:other fault messages} from {component} whose time could "
+        "not be read: not known whether in the window since {start}{cut}",
+        "{component} 上有 {count} 条其他故障消息的时间无法识别，无法判断是否发生在检查时段（自 "
+        "{start} 起）内{cut}"),
+    "errlog.unclassified.none": (
+        "No other line with a fault keyword since {start}",
+        "自 {start} 以来没有其他含故障关键词的日志行"),
+    "errlog.unclassified.recommendation": (
+        "Read these lines from {component}: they carry a fault keyword (error, fail, fault, "
+        "panic, timeout, reset, offline, corrupt, ...) but match no known hardware or system "
+        "class. Find out what they mean and act on them; tell the weibao maintainers when they "
+        "are harmless noise.",
+        "请阅读 {component} 的这些日志行：其中含有故障关键词（error、fail、fault、panic、"
+        "timeout、reset、offline、corrupt 等），但不属于任何已知的硬件或系统错误类别。查明其含义"
+        "并处理；如为无害的日志噪声，请告知 weibao 维护人员。"),
+})

@@ -28,7 +28,11 @@ CLASSES = (
     "storage_transport",
     "nic_link",
     "oom_kill",
+    "hung_tasks",
 )
+# Not a class of the rule table: a line no rule matched but that carries a fault keyword
+# (FAULT_RE) is counted under this check, so that it is shown, never dropped (fault_event).
+UNCLASSIFIED = "unclassified"
 
 Event = namedtuple("Event", "cls component kind severity weight")
 Rule = namedtuple("Rule", "cls kind severity guards regex component")
@@ -75,10 +79,10 @@ def _edac_severity(match):
     return "critical" if match.group("type") == "UE" else "warning"
 
 
-def _scsi_result_component(match):
-    if match.group("host") in ("DID_OK", "0x00"):
-        return None  # a sense error, counted by the "Sense Key" rule of disk_io
-    return match.group("dev")
+def _scsi_result_severity(match):
+    # DID_OK: a sense error, counted by the "Sense Key" rule of disk_io; the result line of
+    # the same command is shown as related
+    return "info" if match.group("host") in ("DID_OK", "0x00") else "warning"
 
 
 def _blk_component(match):
@@ -87,6 +91,11 @@ def _blk_component(match):
 
 def _ghes_severity(match):
     return "warning" if match.group("sev") == "corrected" else "critical"
+
+
+def _megaraid(name):
+    """'megasas' (the old drivers' prefix) and 'megaraid_sas' name the same driver."""
+    return "megaraid_sas" if name == "megasas" else name
 
 
 def _link_severity(match):
@@ -150,6 +159,11 @@ _RULE_SPECS = (
      ("Hardware Error]: event severity: ",),
      r"\[Hardware Error\]: event severity: (?P<sev>corrected|recoverable|fatal)\b",
      _const("apei")),
+    # the other lines of an MCE or APEI report (TSC/ADDR/PROCESSOR, "Run the above through
+    # 'mcelog --ascii'", "Hardware error from APEI Generic Hardware Error Source"): related
+    ("machine_check", "mce_detail", "info",
+     ("[Hardware Error]",),
+     r"(?P<apei>\{\d+\})?\[Hardware Error\]", lambda m: "apei" if m.group("apei") else "cpu"),
     # --- memory ECC (EDAC) --------------------------------------------------------------
     # edac_mc >= 3.6: "EDAC MC0: 1 CE memory read error on CPU_SrcID#0_Ha#0_Chan#1_DIMM#0 (..."
     # EDAC ghes:      "EDAC MC0: 1 CE Single-bit ECC on unknown memory (node:0 card:0 ..."
@@ -169,6 +183,11 @@ _RULE_SPECS = (
      ("EDAC",),
      r"EDAC (?:[\w-]+ )?MC(?P<mc>\d+): Uncorrected Error(?P<type>)(?P<label>)(?P<label2>)",
      _edac_component),
+    # sb_edac/i7core "HANDLING MCE MEMORY ERROR" before the CE/UE line: related
+    ("memory_ecc", "edac_detail", "info",
+     ("HANDLING MCE MEMORY ERROR",),
+     r"EDAC (?:[\w-]+ )?MC(?P<mc>\d+): HANDLING MCE MEMORY ERROR",
+     lambda m: "MC" + m.group("mc")),
     # --- block layer, SCSI sense, NVMe status ------------------------------------------
     # 4.x "blk_update_request: I/O error, dev sda, sector 2048"; 5.x adds " op 0x0:(READ) ...";
     # 5.14+ prints it without the caller prefix; <= 3.x "end_request: I/O error, dev sda, ..."
@@ -189,6 +208,10 @@ _RULE_SPECS = (
      ("Sense Key",),
      r"\[(?P<dev>\w+)\] (?:tag#\d+ )?\s*Sense Key ?: ?(?:Medium Error|Hardware Error)",
      _group("dev")),
+    # drivers/scsi/constants.c: the "Add. Sense:" line after the Sense Key line: related
+    ("disk_io", "sense_detail", "info",
+     ("Add. Sense",),
+     r"\[(?P<dev>\w+)\] (?:tag#\d+ )?\s*Add\. Sense: ", _group("dev")),
     ("disk_io", "nvme_status", "warning",
      ("(sct ",),
      r"(?P<dev>nvme\d+n\d+): .*\(sct 0x[0-9a-fA-F]+ / sc 0x[0-9a-fA-F]+\)",
@@ -210,6 +233,11 @@ _RULE_SPECS = (
      r"EXT[234]-fs \((?P<dev>[^)]+)\): (?:error count since last fsck"
      r"|I/O error while writing superblock|previous I/O error to superblock detected)",
      _group("dev")),
+    # fs/ext4/super.c print_daily_error_info: "initial error at time", "last error at time"
+    # after "error count since last fsck" (counted): related
+    ("filesystem", "fs_error_detail", "info",
+     ("-fs (",),
+     r"EXT[234]-fs \((?P<dev>[^)]+)\): (?:initial|last) error at time", _group("dev")),
     ("filesystem", "journal_abort", "critical",
      ("Aborting journal",),
      r"Aborting journal on device (?P<dev>[\w!./:+-]+?)(?:-\d+)?\.?\s*$", _group("dev")),
@@ -217,6 +245,28 @@ _RULE_SPECS = (
      ("JBD2: Detected IO errors",),
      r"JBD2: Detected IO errors while flushing file data on (?P<dev>[\w!./:+-]+?)(?:-\d+)?\s*$",
      _group("dev")),
+    # XFS before the xfs_message.c prefix (2.6.32, RHEL 6: cmn_err / xfs_fs_cmn_err print
+    # 'Filesystem "dm-0": ...'), fs/xfs/xfs_rw.c xfs_do_force_shutdown ("xfs_force_shutdown(
+    # %s,0x%x) called from line %d"), and xfs_alert() without a mount ("XFS: ..."): the device
+    # is named where the message names it, else the component is "xfs".
+    ("filesystem", "shutdown", "critical",
+     ('Filesystem "', "_force_shutdown(", "XFS: "),
+     r'Filesystem "(?P<dev>[^"]+)": .*Shutting down filesystem'
+     r"|xfs_force_shutdown\((?P<dev2>[^,()]+),0x[0-9a-fA-F]+\) called from line"
+     r"|XFS: .*(?:Shutting down filesystem|[Ff]ilesystem has been shut down)",
+     lambda m: m.group("dev") or m.group("dev2") or "xfs"),
+    # fs/xfs/xfs_error.c xfs_error_report: "Internal error %s at line %d of file %s" (3.x+,
+    # "XFS: " when no mount is known); 2.6.32 "XFS internal error %s at line %d of file %s"
+    ("filesystem", "corruption", "critical",
+     ('Filesystem "', "XFS internal error", "XFS: "),
+     r'(?:Filesystem "(?P<dev>[^"]+)": )?XFS:? [Ii]nternal error \w+ at line'
+     r"|XFS: (?:Corruption detected|Metadata corruption detected|Metadata CRC error detected)",
+     lambda m: m.group("dev") or "xfs"),
+    ("filesystem", "fs_error", "warning",
+     ('Filesystem "', "XFS: "),
+     r'(?:Filesystem "(?P<dev>[^"]+)"|XFS): (?:[Mm]etadata I/O [Ee]rror|[Ll]og I/O [Ee]rror'
+     r"|writeback error)",
+     lambda m: m.group("dev") or "xfs"),
     ("filesystem", "shutdown", "critical",
      ("XFS (",),
      r"XFS \((?P<dev>[^)]+)\): .*(?:Shutting down filesystem|[Ff]ilesystem has been shut down)",
@@ -248,10 +298,10 @@ _RULE_SPECS = (
      r"(?P<dev>ata\d+)(?:\.\d+)?: (?P<what>hard resetting link|soft resetting link|COMRESET "
      r"failed|failed command|limiting SATA link speed|limiting speed to|SATA link down)",
      _group("dev")),
-    ("storage_transport", "scsi_result", "warning",
+    ("storage_transport", "scsi_result", _scsi_result_severity,
      ("Result: hostbyte=",),
      r"\[(?P<dev>\w+)\] (?:tag#\d+ )?(?:FAILED )?Result: hostbyte=(?P<host>\w+)",
-     _scsi_result_component),
+     _group("dev")),
     ("storage_transport", "scsi_reset", "warning",
      (": attempting ", "Sending BDR", "Sending BRST", "Sending HRST", "Sending target reset",
       ": device reset", ": bus reset", ": host reset", ": target reset", ": Device reset",
@@ -262,6 +312,60 @@ _RULE_SPECS = (
      r"|(?:[Dd]evice|[Bb]us|[Hh]ost|[Tt]arget) reset\b(?! *:| (?:SUCCESS|FAILED|succeeded"
      r"|failed|complete)))",
      _group("dev")),
+    # --- RAID HBAs: controller resets and faults (the controller, not one disk) ---------
+    # megaraid_sas_fusion.c megasas_reset_fusion: "resetting fusion adapter scsi%d." (older
+    # "megaraid_sas: resetting fusion adapter."), "Found FW in FAULT state, will reset
+    # adapter scsi%d." (older "megasas: Found FW in FAULT state, will reset adapter."),
+    # 5.x "FW in FAULT state Fault code:0x%x", megaraid_sas_base.c "FW detected to be in
+    # faultstate, restarting it", "Diag reset adapter never cleared!"; OCR = online
+    # controller reset ("Initiating OCR", "OCR done for IO timeout case").
+    ("storage_transport", "hba_fault", "critical",
+     ("FAULT state", "FW detected to be in", ": Diag reset adapter never cleared"),
+     r"(?P<dev>megaraid_sas(?: [0-9a-fA-F:.]+)?|megasas)\b.*?: (?:Found )?FW (?:in FAULT state"
+     r"|detected to be in faultstate)|(?P<dev2>megaraid_sas(?: [0-9a-fA-F:.]+)?|megasas): Diag "
+     r"reset adapter never cleared",
+     lambda m: _megaraid(m.group("dev") or m.group("dev2"))),
+    ("storage_transport", "hba_reset", "warning",
+     (": resetting fusion adapter", "OCR"),
+     r"(?P<dev>megaraid_sas(?: [0-9a-fA-F:.]+)?|megasas)\b.*?: .*?(?:resetting fusion adapter"
+     r"|\bOCR\b)",
+     lambda m: _megaraid(m.group("dev"))),
+    # mpt3sas_base.c _base_diag_reset: "sending diag reset !!" (mpt2sas the same)
+    ("storage_transport", "hba_reset", "warning",
+     (": sending diag reset",),
+     r"(?P<dev>mpt[23]sas(?:_cm)?\d+): sending diag reset", _group("dev")),
+    # ... and its outcome "diag reset: SUCCESS" (related) or "diag reset: FAILED" (the HBA is
+    # left dead: critical)
+    ("storage_transport", lambda m: "hba_reset_" + m.group("res").lower(),
+     lambda m: "critical" if m.group("res") == "FAILED" else "info",
+     (": diag reset: ",),
+     r"(?P<dev>mpt[23]sas(?:_cm)?\d+): diag reset: (?P<res>SUCCESS|FAILED)", _group("dev")),
+    # hpsa.c hpsa_eh_device_reset_handler -> hpsa_show_dev_msg(..., "resetting") "scsi %d:%d:
+    # %d:%d: resetting %s ..."; controller_lockup_detected "Controller lockup detected: 0x%08x"
+    # (3.x), "controller lockup detected: 0x%08x after %d" (4.x+)
+    ("storage_transport", "hba_reset", "warning",
+     (": resetting",),
+     r"(?P<dev>hpsa [0-9a-fA-F:.]+): scsi \d+:\d+:\d+:\d+: resetting\b", _group("dev")),
+    ("storage_transport", "hba_fault", "critical",
+     (": Controller lockup detected", ": controller lockup detected"),
+     r"(?P<dev>hpsa [0-9a-fA-F:.]+): [Cc]ontroller lockup detected", _group("dev")),
+    # smartpqi_sis.c sis_wait_for_ctrl_ready_with_timeout "controller is offline: status code
+    # 0x%x", smartpqi_init.c pqi_take_ctrl_offline_deferred "controller offline"
+    ("storage_transport", "pqi_offline_code", "critical",
+     (": controller is offline",),
+     r"(?P<dev>smartpqi [0-9a-fA-F:.]+): controller is offline", _group("dev")),
+    ("storage_transport", "pqi_offline", "critical",
+     (": controller offline",),
+     r"(?P<dev>smartpqi [0-9a-fA-F:.]+): controller offline\s*$", _group("dev")),
+    # aacraid linit.c aac_eh_abort / aac_eh_reset: "%s: Host adapter abort request (%d,%d,%d,
+    # %llu)", "Host adapter reset request. SCSI hang ?", "Host bus reset request. SCSI hang ?";
+    # rx.c/sa.c/rkt.c "%s%d: adapter kernel panic'd.", src.c "adapter kernel panic'd %x."
+    ("storage_transport", "hba_reset", "warning",
+     ("Host adapter abort request", "Host adapter reset request", "Host bus reset request"),
+     r"(?P<dev>aacraid): Host (?:adapter abort|adapter reset|bus reset) request", _group("dev")),
+    ("storage_transport", "hba_fault", "critical",
+     (": adapter kernel panic'd",),
+     r"(?P<dev>aacraid [0-9a-fA-F:.]+|[A-Za-z]+\d+): adapter kernel panic'd", _group("dev")),
     ("storage_transport", "mpt_fault", "critical",
      (": fault_state",),
      r"(?P<dev>mpt[23]sas(?:_cm)?\d+): fault_state", _group("dev")),
@@ -285,9 +389,17 @@ _RULE_SPECS = (
     ("storage_transport", "rport_timeout", "warning",
      (": blocked FC remote port",),
      r"(?P<dev>rport-\d+:\d+-\d+): blocked FC remote port time out", _group("dev")),
-    ("storage_transport", "sas_eh", "warning",
+    ("storage_transport", "sas_eh", lambda m: "info" if m.group("n") == "0" else "warning",
      ("Enter sas_scsi_recover_host",),
-     r"sas: Enter sas_scsi_recover_host busy: \d+ failed: [1-9]", _const("libsas")),
+     r"sas: Enter sas_scsi_recover_host busy: \d+ failed: (?P<n>\d+)", _const("libsas")),
+    # scsi_error.c: the outcome of an error-handling step ("task abort: SUCCESS", "target
+    # reset: FAILED"): the attempt was counted; a failed one is counted too
+    ("storage_transport", lambda m: "scsi_eh_" + m.group("res").lower(),
+     lambda m: "warning" if m.group("res") == "FAILED" else "info",
+     (": SUCCESS", ": FAILED"),
+     r"(?P<dev>sd \d+:\d+:\d+:\d+|scsi host\d+|scsi \d+:\d+:\d+:\d+): (?:task abort|device "
+     r"reset|target reset|bus reset|host reset): (?P<res>SUCCESS|FAILED)\b",
+     _group("dev")),
     ("storage_transport", "mpath_fail", "warning",
      ("Failing path",),
      r"device-mapper: multipath: (?:\d+:\d+: )?Failing path (?P<dev>\d+:\d+)",
@@ -321,11 +433,55 @@ _RULE_SPECS = (
     # tg3 "eth0: Link is down", r8169/phylib "enp2s0: Link is Down"
     ("nic_link", _link_kind, _link_severity,
      ("Link is",),
-     _IFACE + r": (?:[\w-]+: )?Link is (?P<state>[Dd]own|[Uu]p)\b", _group("iface")),
+     # (old tg3 "tg3 0000:02:00.0: eth3: Link is down.": the interface, not the PCI address)
+     _IFACE + r": (?!\S+: Link)(?:[\w-]+: )?Link is (?P<state>[Dd]own|[Uu]p)\b",
+     _group("iface")),
     # mlx5_core "ens1f0: Link down", mlx4_en "mlx4_en: eth2: Link Down"
     ("nic_link", _link_kind, _link_severity,
      ("Link down", "Link Down", "Link up", "Link Up"),
      _IFACE + r": Link (?P<state>[Dd]own|[Uu]p)\s*$", _group("iface")),
+    # bnx2.c bnx2_report_link: "NIC %s Link is Down" with "Copper", "Remote Copper", "SerDes"
+    ("nic_link", _link_kind, _link_severity,
+     ("Link is",),
+     _IFACE + r": NIC (?:Remote )?(?:Copper|SerDes|Fiber) Link is (?P<state>[Dd]own|[Uu]p)\b",
+     _group("iface")),
+    # lower case: old r8169 (rtl8169_check_link_status "link down"/"link up"), sfc
+    # (efx_link_status_changed "link down"), hns3 ("link down"/"link up"), e100/mii and
+    # other netif_info(..., "link down") drivers; "link is not ready" is no state change
+    ("nic_link", _link_kind, _link_severity,
+     (": link down", ": link up", ": link is down", ": link is up"),
+     _IFACE + r": link (?:is )?(?P<state>down|up)\b", _group("iface")),
+    # qede DP_NOTICE "[%s:%d(%s)]Link is down" / "Link is up"
+    ("nic_link", _link_kind, _link_severity,
+     (")]Link is",),
+     r"\((?P<iface>[\w.@-]{1,15})\)\]Link is (?P<state>[Dd]own|[Uu]p)\b", _group("iface")),
+    # bonding: bond_select_active_slave "now running without any active interface!"
+    # (2.6.32: "%s: now running without any active interface !")
+    ("nic_link", "bond_no_active", "critical",
+     (": now running without any active interface",),
+     r"(?P<bond>[\w.@-]{1,15}): now running without any active interface", _group("bond")),
+    # --- hung tasks and lockups -----------------------------------------------------------
+    # kernel/hung_task.c check_hung_task: "INFO: task %s:%d blocked for more than %ld seconds."
+    # (2.6.32 to 6.x; comm may hold ':' as in kworker/u8:2)
+    ("hung_tasks", "hung_task", "warning",
+     ("INFO: task ",),
+     r"INFO: task (?P<comm>.+?):\d+ blocked for more than \d+ seconds", _group("comm")),
+    # kernel/watchdog.c watchdog_timer_fn: "BUG: soft lockup - CPU#%d stuck for %us! [%s:%d]"
+    # (4.x+ adds the pr_fmt "watchdog: " prefix)
+    ("hung_tasks", "soft_lockup", "critical",
+     ("BUG: soft lockup",),
+     r"BUG: soft lockup - CPU#\d+ stuck for \d+s!", _const("cpu")),
+    # kernel/watchdog_hld.c (4.x+) / kernel/watchdog.c (3.x, via WARN or panic):
+    # "Watchdog detected hard LOCKUP on cpu %d" (4.x pr_fmt "NMI watchdog: ")
+    ("hung_tasks", "hard_lockup", "critical",
+     ("LOCKUP on cpu",),
+     r"[Ww]atchdog detected hard LOCKUP on cpu \d+", _const("cpu")),
+    # kernel/rcu/tree_stall.h (5.x+) / kernel/rcutree.c (3.x): "INFO: %s self-detected stall
+    # on CPU", "INFO: %s detected stalls on CPUs/tasks:" (%s = rcu_sched, rcu_preempt,
+    # rcu_bh); 2.6.32: "INFO: %s detected stall on CPU %d", "INFO: RCU detected CPU %d stall"
+    ("hung_tasks", "rcu_stall", "critical",
+     ("INFO: rcu_", "INFO: RCU detected"),
+     r"INFO: (?:rcu_\w+ (?:self-)?detected stalls? on CPU|RCU detected CPU)", _const("cpu")),
     # --- OOM killer -----------------------------------------------------------------------
     # >= 5.0 "Out of memory: Killed process 1234 (java) total-vm:..."; "Memory cgroup out of
     # memory: Killed process ..."; < 5.0 "Out of memory: Kill process 1234 (java) score 912
@@ -457,3 +613,95 @@ def classify_message(message):
             return event, int(match.group(1))
     return classify(message), 1
 
+
+
+# --- lines no class matched, with a fault keyword (errlog.unclassified) ----------------------
+
+# Fault keywords, word-bounded, any case, with their usual endings ("failed", "errors",
+# "aborted", "corruption", "timed out").
+FAULT_PATTERN = (r"\b(?:errors?|fail(?:s|ed|ure|ures|ing)?|faults?|faulty|panic(?:s|ked|king)?"
+                 r"|critical|time[ -]?outs?|timed out|abort(?:s|ed|ing)?|reset(?:s|ting)?"
+                 r"|off-?line|degraded|corrupt(?:s|ed|ion)?|i/o)\b")
+FAULT_RE = re.compile(FAULT_PATTERN, re.IGNORECASE)
+# Programs whose lines record logins, sessions and privilege changes: a failed password is a
+# security matter, not a fault of the system, and an internet-facing host logs hundreds a day.
+AUTH_TAGS = frozenset((
+    "sshd", "sshd-session", "sudo", "su", "login", "systemd-logind", "polkitd", "unix_chkpwd",
+    "gdm-password", "CRON", "cron", "crond", "CROND", "atd", "vsftpd", "dovecot",
+))
+# Lines with a fault keyword that are no fault, each with where it comes from:
+_BENIGN_PATTERNS = (
+    # PAM's informational lines, whatever program logs them (pam_unix, pam_sss)
+    r"\bpam_\w+\(|authentication failure;",
+    # the kernel's command line (panic=1, reboot=..., mce=... are boot parameters)
+    r"[Cc]ommand line:",
+    # drivers/acpi/apei/erst.c, drivers/ras/cec.c: start-up notices of the error collectors
+    r"Error Record Serialization Table \(ERST\) support is initialized"
+    r"|RAS: Correctable Errors collector initialized",
+    # mount options in ext4/ext3 mount lines: "Opts: errors=remount-ro"
+    r"\berrors=(?:remount-ro|continue|panic)\b",
+    # drivers/scsi/scsi_error.c: unit attention ASC 0x29 "Power-on or device reset occurred",
+    # printed for every SCSI/SAS disk at probe (and counted on purpose nowhere)
+    r"Power-on or device reset occurred",
+    # block/blk-core.c: "operation not supported error, dev" while probing discard/write-same
+    r"operation not supported error, dev",
+    # boot-time resource descriptions: arch/x86/kernel/apic "Switch to symmetric I/O mode
+    # setup", 8250 serial "ttyS0 at I/O 0x3f8", PCI "I/O ports"/"I/O space"/"I/O window"
+    r"symmetric I/O mode|\bat I/O 0x|\bI/O (?:ports?|space|window|APIC|resource)\b",
+    # arch/x86/kernel/tsc.c: "Fast TSC calibration failed" (falls back to another method)
+    r"Fast TSC calibration failed",
+    # net/wireless: servers without Wi-Fi firmware
+    r"regulatory\.db",
+)
+BENIGN_RE = re.compile("|".join(_BENIGN_PATTERNS))
+
+
+def fault_event(tag, message):
+    """An Event of errlog.unclassified for a message no class matched, or None.
+
+    ``tag``: the program (syslog tag; ``kernel`` for dmesg). The component is the program, so
+    a report groups what each one said. None when the message has no fault keyword, is a
+    login/session line or known benign noise (BENIGN_RE).
+    """
+    if FAULT_RE.search(message) is None or tag in AUTH_TAGS or BENIGN_RE.search(message):
+        return None
+    return Event(UNCLASSIFIED, tag or "kernel", "fault_keyword", "warning", 1)
+
+
+def classify_record(tag, message):
+    """A parsed line's message -> (Event or None, repeat): a class's event, else an
+    errlog.unclassified one (fault_event); rsyslog's 'message repeated N times: [ ... ]' is
+    unwrapped (repeat = N)."""
+    repeat = 1
+    if message.startswith("message repeated "):
+        match = _REPEATED_RE.match(message)
+        if match:
+            repeat, message = int(match.group(1)), match.group(2)
+    event = classify(message)
+    if event is None:
+        event = fault_event(tag, message)
+    return event, repeat
+
+
+# The scanner's prefilters. A line that has no rule's guard (PREFILTER) and, lower-cased, no
+# fault keyword's stem (FAULT_PREFILTER, a superset of FAULT_RE without its word bounds) is
+# neither an event nor an unclassified fault: it is skipped before decoding or parsing. Both
+# are literal tries, so the regex engine tests few positions (bytes.lower() is cheap).
+FAULT_STEMS = ("error", "fail", "fault", "panic", "critical", "timeout", "time out",
+               "time-out", "timed out", "abort", "reset", "offline", "off-line", "degraded",
+               "corrupt", "i/o")
+FAULT_PREFILTER = re.compile(trie_pattern(FAULT_STEMS).encode("ascii"))
+# A login/session program's line (AUTH_TAGS) as syslog and the journal write it: " sshd[12]: "
+AUTH_LINE_RE = re.compile(
+    (r" (?:" + "|".join(re.escape(t) for t in sorted(AUTH_TAGS)) + r")(?:\[\d+\])?: ")
+    .encode("ascii"))
+
+
+def candidate(data):
+    """Whether bytes ``data`` (a line or a block of lines) may hold an event or a fault."""
+    return PREFILTER.search(data) is not None \
+        or FAULT_PREFILTER.search(data.lower()) is not None
+
+
+# For tests and tools: one regex with the same meaning as candidate() (slower).
+CANDIDATE = re.compile(PREFILTER.pattern + b"|(?i:" + FAULT_PATTERN.encode("ascii") + b")")

@@ -26,10 +26,16 @@ import re
 from itertools import chain, islice
 
 from ansible.module_utils.weibao_inspection.parsers.errlog_classes import (
+    AUTH_LINE_RE,
     CLASSES,
+    FAULT_PREFILTER,
+    FAULT_RE,
     PREFILTER,
+    UNCLASSIFIED,
+    candidate,
     classify,
-    classify_message,
+    classify_record,
+    fault_event,
 )
 from ansible.module_utils.weibao_inspection.parsers.errlog_lines import (
     decode,
@@ -45,7 +51,10 @@ HEAD_PROBE_LINES = 20
 # Lines are at most 64 KiB (the collector cuts longer ones), so a block stays a few MiB.
 SCAN_BLOCK_LINES = 64
 # The buckets kept in the data, worst first (the rules judge what the tally kept).
-MAX_BUCKETS_IN_DATA = len(CLASSES) * (MAX_COMPONENTS_PER_CLASS + 1)
+ALL_CLASSES = CLASSES + (UNCLASSIFIED,)
+MAX_BUCKETS_IN_DATA = len(ALL_CLASSES) * (MAX_COMPONENTS_PER_CLASS + 1)
+# Lines with a fault keyword are shown for a person to read: more of them than of a class.
+UNCLASSIFIED_SAMPLES = 10
 
 # Longer lines (binary garbage without newlines) are cut into pieces of this size.
 MAX_LINE_BYTES = 65536
@@ -108,7 +117,7 @@ class EventCounter:
         self.max_samples = max(int(max_samples), 1)
         self.max_components = max_components
         self.buckets = {}
-        self._per_class = dict((cls, 0) for cls in CLASSES)
+        self._per_class = dict((cls, 0) for cls in ALL_CLASSES)
 
     def _bucket(self, cls, component):
         key = (cls, component)
@@ -147,7 +156,10 @@ class EventCounter:
     def _sample(self, bucket, sample):
         if sample in bucket.samples:
             return
-        if len(bucket.samples) < self.max_samples:
+        limit = self.max_samples
+        if bucket.cls == UNCLASSIFIED:
+            limit = max(limit, UNCLASSIFIED_SAMPLES)
+        if len(bucket.samples) < limit:
             bucket.samples.append(sample)
         else:
             bucket.last_sample = sample
@@ -271,7 +283,8 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
         if record is not None and record.time is not None:
             stats.first_time = record.time
             break
-    prefilter = PREFILTER.search
+    guarded = PREFILTER.search
+    faulty = FAULT_PREFILTER.search
     lines = chain(head, iterator)
     read = 0
     last_bucket = None
@@ -294,21 +307,27 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
         first = read + 1
         read += len(block)
         # sysklogd's "last message repeated N times" right after a counted line
-        if prefilter(b"".join(block)) is None and (
+        if not candidate(b"".join(block)) and (
                 first != repeat_line or b"last message repeated" not in block[0]):
             continue
         for number, raw in enumerate(block, first):
-            if prefilter(raw) is None and (number != repeat_line
-                                           or b"last message repeated" not in raw):
-                continue
+            guard = guarded(raw) is not None
+            if not guard and (faulty(raw.lower()) is None
+                              or AUTH_LINE_RE.search(raw) is not None) and (
+                    number != repeat_line or b"last message repeated" not in raw):
+                continue  # no guard, and no fault keyword or a login/session line
             stats.candidates += 1
             line = decode(raw)
-            line_event = classify(line)
-            if line_event is None and b"last message repeated" not in raw:
-                continue  # keyword in a line that is no event: no need to parse its time
+            # no rule runs without one of its guards in the line: classify only then
+            line_event = classify(line) if guard else None
+            if line_event is None and FAULT_RE.search(line) is None \
+                    and b"last message repeated" not in raw:
+                continue  # no event, no fault: no need to parse its time
             record = parse(line)
             if record is None:
                 stats.unparsed += 1
+                if line_event is None:
+                    line_event = fault_event("(unparsed)", line)
                 if line_event is not None and line_event.severity != "info":
                     # An event whose time cannot be read: it may be in the window.
                     stats.undatable += 1
@@ -336,10 +355,17 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
                         stats.events += repeat * last_event.weight
                     repeat_line = number + 1
                     continue
-            event, repeat = classify_message(message)
+            event, repeat = classify_record(record.tag, message)
             if event is None:
                 continue
             if when is None:
+                if since is not None:
+                    # No time at all (dmesg's seconds since boot without the boot time,
+                    # dmesg -t): whether it falls in the window cannot be told.
+                    if event.severity != "info":
+                        stats.undatable += 1
+                        counter.add_undatable(event, f"{NO_TIME_MARK} {message}")
+                    continue
                 stats.undated += 1
             sample = f"{format_time(when) or NO_TIME_MARK} {message}"
             last_bucket = counter.add(event, when, sample, repeat)

@@ -28,14 +28,19 @@ from datetime import timedelta
 from ansible.module_utils.weibao_inspection import catalogue
 from ansible.module_utils.weibao_inspection.findings import make_finding, unknown
 from ansible.module_utils.weibao_inspection.messages import msg, render
-from ansible.module_utils.weibao_inspection.parsers.errlog_classes import CLASSES
+from ansible.module_utils.weibao_inspection.parsers.errlog_classes import (
+    CLASSES,
+    UNCLASSIFIED,
+)
 from ansible.module_utils.weibao_inspection.parsers.errlog_lines import (
     ParseError,
     parse_iso_timestamp,
 )
 
 AREA = "errlog"
-CHECK_IDS = {cls: "errlog." + cls for cls in CLASSES}
+# The event classes, then the lines no class matched that carry a fault keyword.
+JUDGED = CLASSES + (UNCLASSIFIED,)
+CHECK_IDS = {cls: "errlog." + cls for cls in JUDGED}
 SOURCES_CHECK_ID = "errlog.sources"
 
 # A coverage gap larger than this between `since` and the oldest log line read is reported.
@@ -107,11 +112,21 @@ def _not_read_cause(sources):
     return "source_unreadable"
 
 
+def _untimed(read, since):
+    """With a window, every read source carries no time at all: the window cannot be told."""
+    return bool(since) and bool(read) and all(s.get("timeless") for s in read)
+
+
 def sources_finding(sources, since, coverage_start):
-    """errlog.sources: which logs were read; unknown when none, warning on cap or gap."""
+    """errlog.sources: which logs were read; unknown when none (or when none carries a time
+    and a window was given), warning on cap or gap."""
     read = [s for s in sources if s["status"] == "read"]
     described = [describe_source(s) for s in sources]
     evidence = [_en(d) for d in described]
+    if _untimed(read, since):
+        return unknown(SOURCES_CHECK_ID, msg("errlog.sources.untimed",
+                                             names=[s["name"] for s in read], start=since),
+                       evidence=evidence, cause="incomplete")
     if not read:
         if sources:
             reason = msg("errlog.sources.none_read", sources=described)
@@ -160,7 +175,7 @@ def _window_start(since, coverage_start):
     return msg("errlog.window.logs_start")
 
 
-def bucket_finding(bucket, levels, start, cut):
+def bucket_finding(bucket, levels, start, cut, untimed=False):
     """One finding for a (class, component) that had events or undatable event lines.
 
     Judged by its event count. When that gives ``ok`` but some of its lines had an
@@ -201,12 +216,13 @@ def bucket_finding(bucket, levels, start, cut):
         status = "unknown"
         parts = []
         if undatable:
-            parts.append(msg("errlog.rec.undatable", then=recommendation))
+            parts.append(msg("errlog.rec.untimed_then" if untimed else "errlog.rec.undatable",
+                             then=recommendation))
         if cut:
             parts.append(msg("errlog.rec.cut"))
         recommendation = parts[0] if len(parts) == 1 else \
             msg("errlog.rec.both", first=parts[0], second=parts[1])
-        cause = "incomplete" if cut else "not_understood"
+        cause = "incomplete" if cut or untimed else "not_understood"
     evidence = list(bucket.get("samples", []))
     if bucket.get("last_sample") is not None:
         evidence.append(_en(msg("errlog.evidence.last", line=bucket["last_sample"])))
@@ -233,17 +249,25 @@ def bucket_finding(bucket, levels, start, cut):
 
 def _class_findings(cls, buckets, levels, read, since, start, cut):
     label = msg(f"errlog.{cls}.label")
+    untimed = _untimed(read, since)
     mine = sorted(
         (b for b in buckets if b["class"] == cls
          and (b.get("kinds") or b.get("undatable"))),
         key=lambda b: (-_largest(b.get("critical", {})), -_largest(b.get("kinds", {})),
                        -b.get("undatable", 0), b["component"]))
     if mine:
-        return [bucket_finding(b, levels, start, cut) for b in mine]
+        return [bucket_finding(b, levels, start, cut, untimed) for b in mine]
     related = sum(_largest(b.get("info", {})) for b in buckets if b["class"] == cls)
     values = {"events": 0, "since": since or "", "related_messages": related,
               "log_fully_read": not cut}
     evidence = [_en(msg("errlog.evidence.sources", names=[s["name"] for s in read]))]
+    if untimed:
+        # No line carries a time: how far back the log reaches is not known either.
+        return [make_finding(CHECK_IDS[cls], "unknown",
+                             msg("errlog.none_untimed", names=[s["name"] for s in read],
+                                 label=label, start=start),
+                             evidence=evidence, recommendation=msg("errlog.rec.untimed"),
+                             values=values, thresholds=levels, cause="incomplete")]
     if cut:
         # The lines after the cap are the newest: nothing can be said about them.
         evidence.append(_en(msg("errlog.evidence.cut")))
@@ -251,7 +275,7 @@ def _class_findings(cls, buckets, levels, read, since, start, cut):
                              msg("errlog.none_cut", cut=cut, label=label, start=start),
                              evidence=evidence, recommendation=msg("errlog.rec.cut"),
                              values=values, thresholds=levels, cause="incomplete")]
-    return [make_finding(CHECK_IDS[cls], "ok", msg("errlog.none", label=label, start=start),
+    return [make_finding(CHECK_IDS[cls], "ok", msg(f"errlog.{cls}.none", start=start),
                          evidence=evidence, values=values, thresholds=levels)]
 
 
@@ -282,7 +306,7 @@ def evaluate(data, thresholds=None, context=None):
             reason = msg("errlog.reason.none_configured")
         evidence = [_en(describe_source(s)) for s in sources]
         cause = _not_read_cause(sources)
-        for cls in CLASSES:
+        for cls in JUDGED:
             findings.append(unknown(CHECK_IDS[cls], msg("errlog.not_checked",
                                                         label=msg(f"errlog.{cls}.label"),
                                                         reason=reason),
@@ -290,7 +314,7 @@ def evaluate(data, thresholds=None, context=None):
         return findings
     cut = _cut(read)
     start = _window_start(since, coverage_start)
-    for cls in CLASSES:
+    for cls in JUDGED:
         findings.extend(_class_findings(cls, buckets, thresholds[cls], read, since, start,
                                         cut))
     return findings
