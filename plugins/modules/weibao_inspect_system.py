@@ -220,6 +220,7 @@ from ansible.module_utils.weibao_inspection.rules.system import (
     DEFAULT_IGNORE_FSTYPES,
     DEFAULT_IGNORE_MOUNTPOINTS,
     evaluate,
+    not_applicable,
     ignored_by,
     select_mounts,
 )
@@ -603,7 +604,7 @@ def inspect(module, thresholds):
         kept = [dict(m, options=",".join(m["options"])) for m in mounts["entries"]
                 if ignored_by(m, *lists) is None]
         data["mounts"] = {"entries": kept, "ignored_count": len(mounts["entries"]) - len(kept)}
-    return findings, [], data
+    return findings, not_applicable(data), data
 
 
 def main():

@@ -877,13 +877,16 @@ def test_failed_units_rhel7_not_found_unit():
     assert findings[1]["values"]["load"] == "not-found"
 
 
-def test_no_systemd_is_ok_and_says_so():
+def test_no_systemd_is_not_applicable_and_says_why():
     data = healthy()
     data["systemd"] = {"running": False, "pid1": "process_api"}
-    finding = one(rules.check_failed_units(data), "system.failed_units")
-    assert finding["status"] == "ok"
-    assert finding["summary"] == ("systemd is not running on this host (PID 1 is process_api); "
-                                  "no units to check")
+    assert rules.check_failed_units(data) == []
+    [entry] = rules.not_applicable(data)
+    assert entry["check_id"] == "system.failed_units"
+    assert render(entry["reason"]) == ("systemd is not running on this host (PID 1 is "
+                                       "process_api); no units to check")
+    assert "未运行 systemd" in render(entry["reason"], "zh-CN")
+    assert rules.not_applicable(healthy()) == []
 
 
 @pytest.mark.parametrize("systemd,reason", [
@@ -1008,8 +1011,10 @@ def test_module_collects_this_machine(inspect_module):
     assert time.monotonic() - started >= 1.0  # the CPU sample spans sample_seconds
     for finding in findings:
         validate_finding(finding)
-    assert {f["check_id"] for f in findings} == ALL_CHECKS
-    assert not_applicable == []
+    # every check either judged or said why it does not apply (no systemd here: a container)
+    assert {f["check_id"] for f in findings} | {n["check_id"] for n in not_applicable} \
+        == ALL_CHECKS
+    assert not ({f["check_id"] for f in findings} & {n["check_id"] for n in not_applicable})
     assert data["collected_at"].endswith("Z")
     assert "ignored_count" in data["mounts"]
     assert 0.0 <= data["cpu"]["busy_pct"] <= 100.0

@@ -40,6 +40,7 @@ import fnmatch
 
 from ansible.module_utils.weibao_inspection import catalogue
 from ansible.module_utils.weibao_inspection.findings import judge, make_finding, unknown
+from ansible.module_utils.weibao_inspection.findings import not_applicable as not_applicable_entry
 from ansible.module_utils.weibao_inspection.messages import msg, render
 from ansible.module_utils.weibao_inspection.parsers.linux_system import (
     ParseError,
@@ -669,9 +670,7 @@ def check_failed_units(data):
     check_id = "system.failed_units"
     systemd = data.get("systemd")
     if systemd is not None and systemd.get("running") is False:
-        return [make_finding(
-            check_id, "ok", msg("system.failed_units.no_systemd", pid1=systemd.get("pid1")),
-            component="systemd", values={"pid1": systemd.get("pid1"), "systemd": False})]
+        return []  # not applicable: see not_applicable()
     failed = _failure(systemd)
     if failed:
         return [unknown(check_id, msg("system.failed_units.unlisted", reason=failed[0]),
@@ -766,6 +765,18 @@ def check_time_sync(data):
 
 
 # --------------------------------------------------------------------------- all
+
+
+def not_applicable(data):
+    """The checks that do not apply to this host, with why (coverage shows them as such):
+    failed units on a host whose PID 1 is not systemd (containers, SysV init, upstart)."""
+    systemd = data.get("systemd")
+    if systemd is not None and systemd.get("running") is False:
+        return [not_applicable_entry(
+            "system.failed_units",
+            msg("system.failed_units.no_systemd", pid1=systemd.get("pid1")),
+            component="systemd")]
+    return []
 
 
 def evaluate(data, thresholds=None, context=None):
