@@ -23,7 +23,8 @@ def lines(result):
     (b"", "is empty"),
     (b"  \n\n", "is empty"),
     (b"\x7fELF\x02\x01\x01\x00\x00\x00", "is binary"),
-    (b"\xff\xfe\x00\x00garbage", "is binary"),
+    (b"\x01\x02\x03\x04\x05garbage\x06\x07", "is binary"),
+    (b"\x00" * 4096, "is empty"),
 ])
 def test_bad_files(tmp_path, data_dir, content, problem):
     path = tmp_path / "out.txt"
@@ -87,3 +88,25 @@ def test_zh_error_line(tmp_path, data_dir):
     result = invoke(["--lang", "zh-CN", "judge", "--platform", "linux", "--command", "df -P",
                      str(path)])
     assert result.exit_code == 3 and "文件为空" in result.output
+
+
+def test_a_log_with_nul_bytes_and_a_gzipped_log_are_read(tmp_path, data_dir):
+    import gzip
+
+    line = b"Nov 20 10:00:00 db01 kernel: ata2: hard resetting link\n"
+    log = tmp_path / "messages"
+    log.write_bytes(line + b"\x00" * 40 + b"\n" + line)
+    result = invoke(["judge", "--platform", "linux", "--command", "cat /var/log/messages",
+                     "--now", "2026-11-21T00:00:00Z", str(log)])
+    assert result.exit_code in (0, 1), result.output
+    assert "errlog.storage_transport" in result.output
+    packed = tmp_path / "messages.1.gz"
+    packed.write_bytes(gzip.compress(line))
+    result = invoke(["judge", "--platform", "linux", "--command", "cat /var/log/messages",
+                     "--now", "2026-11-21T00:00:00Z", str(packed)])
+    assert "errlog.storage_transport" in result.output
+    broken = tmp_path / "broken.gz"
+    broken.write_bytes(gzip.compress(line)[:12])
+    result = invoke(["judge", "--platform", "linux", "--command", "cat /var/log/messages",
+                     str(broken)])
+    assert result.exit_code == 3 and "damaged gzip" in result.output

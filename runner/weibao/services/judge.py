@@ -19,6 +19,9 @@ enable_module_utils()
 from ansible.module_utils.weibao_inspection import catalogue, registry  # noqa: E402
 
 MAX_BYTES = 64 * 1024 * 1024
+# files that are certainly not saved output: ELF, PNG, PDF, zip/docx/xlsx, bzip2, xz, 7z
+BINARY_MAGIC = (b"\x7fELF", b"\x89PNG", b"%PDF", b"PK\x03\x04", b"BZh", b"\xfd7zXZ",
+                b"7z\xbc\xaf")
 
 
 @dataclass
@@ -60,16 +63,30 @@ def read_text(path: str) -> str:
     except OSError as exc:
         raise ConfigError(N_("%(file)s: cannot be read: %(reason)s"), file=path,
                           reason=exc.strerror or str(exc)) from None
-    if not data.strip():
+    if data[:2] == b"\x1f\x8b":  # a rotated log saved as it is (messages.1.gz)
+        import gzip
+
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise ConfigError(N_("%(file)s: a damaged gzip file: %(reason)s"), file=path,
+                              reason=str(exc)) from None
+    if not data.strip(b" \t\r\n\x00"):
         raise ConfigError(N_("%(file)s: is empty"), file=path)
-    if b"\x00" in data[:65536]:
+    head = data[:65536]
+    # control bytes other than NUL (a log may hold a block of NULs, binaries hold all kinds)
+    control = sum(1 for b in head if 0 < b < 9 or 13 < b < 32)
+    if head.startswith(BINARY_MAGIC) or control > len(head) // 10:
         raise ConfigError(N_("%(file)s: is binary, not saved command output"), file=path)
+    # A log may hold a block of NUL bytes (a crash before the next line was written) and
+    # bytes of another encoding: those lines are read as they are, never the file refused.
+    data = data.replace(b"\x00", b"")
     for encoding in ("utf-8", "gb18030"):  # Chinese Windows consoles save GB18030
         try:
             return data.decode(encoding).replace("\r\n", "\n")
         except UnicodeDecodeError:
             continue
-    raise ConfigError(N_("%(file)s: is not text (neither UTF-8 nor GB18030)"), file=path)
+    return data.decode("utf-8", "replace").replace("\r\n", "\n")
 
 
 def parse_time(option: str, value: str | None) -> dt.datetime | None:

@@ -28,7 +28,7 @@ CHECKS = (
          looks_at_zh="每个 CPU 的 1/5/15 分钟平均负载（按 15 分钟判断）",
          doc="warning / critical at the 15-minute load per CPU",
          thresholds=_levels(1.5, 3.0, "per CPU", "15-minute load per CPU"),
-         sources=("cat /proc/loadavg",)),
+         sources=("cat /proc/loadavg", "cat /proc/stat")),
     dict(id="system.cpu_utilisation", name="CPU utilisation", name_zh="CPU 使用率",
          looks_at="CPU busy %, two /proc/stat samples 5 s apart",
          looks_at_zh="CPU 繁忙百分比（/proc/stat 两次采样，间隔 5 秒）",
