@@ -92,11 +92,12 @@ def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
         unknown,
         validate_finding,
     )
+    from ansible.module_utils.weibao_inspection.messages import msg
 
     out = []
     if not isinstance(findings, list):
-        return [unknown("weibao.module_output", "module returned findings that are not a list",
-                        host=host, reason_zh="模块返回的检查结果不是列表")]
+        return [unknown("weibao.module_output", msg("common.module_output.not_a_list"),
+                        host=host, cause="not_understood")]
     for item in findings:
         try:
             if isinstance(item, dict):
@@ -105,9 +106,9 @@ def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
         except FindingError as exc:
             check = item.get("check_id") if isinstance(item, dict) else None
             out.append(unknown("weibao.module_output",
-                               f"module returned an invalid finding ({check}): {exc}",
-                               host=host,
-                               reason_zh=f"模块返回了不符合格式的检查结果（{check}）：“{exc}”"))
+                               msg("common.module_output.invalid", check=str(check),
+                                   error=str(exc)),
+                               host=host, cause="not_understood"))
     return out
 
 

@@ -65,6 +65,10 @@ MESSAGES = {
     "errno.ENOMEM": ("cannot allocate memory", "无法分配内存"),
     "errno.EOVERFLOW": ("value too large for defined data type", "数值超出数据类型的范围"),
     "errno_other": ("{text:q}", "{text:q}"),
+    "common.module_output.not_a_list": ("module returned findings that are not a list",
+                                        "模块返回的检查结果不是列表"),
+    "common.module_output.invalid": ("module returned an invalid finding ({check}): {error:q}",
+                                     "模块返回了不符合格式的检查结果（{check}）：{error:q}"),
     "common.unknown_recommendation": (
         "Check why the inspection could not judge this item and re-run it.",
         "查明巡检无法判断此项的原因，排除后重新检查。"),
