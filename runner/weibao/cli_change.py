@@ -7,6 +7,7 @@ refusal is one line, ``weibao: error: refused: <reason>``, and an entry of the a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -42,7 +43,8 @@ WORDS = {
     "state": N_("state"), "people": N_("people"), "signatures": N_("signatures"),
     "targets": N_("targets"), "notice": N_("notice"), "window": N_("window"),
     "playbook": N_("playbook"), "backups": N_("backups"), "lock": N_("lock"),
-    "media": N_("media"), "audit": N_("audit"),
+    "media": N_("media"), "audit": N_("audit"), "site": N_("site rules"),
+    "ticket": N_("run ticket"), "anchor": N_("client trust anchor"),
     # run kinds
     "change": N_("change"), "change-check": N_("rehearsal"),
 }
@@ -156,9 +158,25 @@ def change_validate(app: Any, file: Path) -> None:
 def _signed(app: Any, message: str, record: Any, file: Path, **params: Any) -> None:
     from weibao.change.signoffs import signoffs_path
 
-    app.say(message, change=json.loads(record.statement)["change_id"], person=record.person,
+    data = json.loads(record.statement)
+    app.say(message, change=data["change_id"], person=record.person,
             time=record.time, role=record.role, **params)
+    _signed_for(app, data)
     app.say(N_("sign-offs: %(file)s"), file=str(signoffs_path(file)))
+
+
+def _signed_for(app: Any, data: dict[str, Any]) -> None:
+    """What a sign-off signed besides the request: the hosts its targets resolved to and the
+    site's rules (a change runs on those and under those, or not at all)."""
+    targets, site = data.get("targets") or {}, data.get("site") or {}
+    app.say(N_("  signed for hosts: %(hosts)s (inventory %(inventory)s, limit %(limit)s)"),
+            hosts=", ".join(targets.get("hosts") or []) or "-",
+            inventory=targets.get("inventory", "-"), limit=targets.get("limit") or "-")
+    app.say(N_("  under the site's rules: notice %(lead)s h, attestations from %(attest)s min "
+               "before the window, backups at most %(backup)s days old"),
+            lead=site.get("change_lead_time_hours", "-"),
+            attest=site.get("attest_before_window_minutes", "-"),
+            backup=site.get("backup_max_age_days", "-"))
 
 
 @change.command("submit")
@@ -341,6 +359,11 @@ def change_status(app: Any, file: Path, people: Path | None, clamav_db: Path | N
     app.say(N_("sign-offs (%(file)s):"), file=str(signoffs_path(file)))
     if not status.signoffs:
         app.say(N_("  none yet"))
+    else:
+        first = status.signoffs[0].record
+        # a statement that is not JSON: the sign-off's own line below says what is wrong
+        with contextlib.suppress(ValueError):
+            _signed_for(app, json.loads(first.statement))
     for item in status.signoffs:
         record = item.record
         verdict = _word(app, item.status)
@@ -368,6 +391,7 @@ def change_status(app: Any, file: Path, people: Path | None, clamav_db: Path | N
     for gate in status.gates:
         if gate.refusal is not None:
             click.echo(f"  - {_word(app, gate.rule)}: {gate.refusal.reason(app._)}")
+    sys.exit(EXIT_CRITICAL)  # a scheduler or a script sees that it cannot run now
 
 
 # ----------------------------------------------------------------------------- audit

@@ -184,6 +184,9 @@ def test_run_success_status_and_close(env):
     assert "state: closed" in status.output
     assert "run 1 (change): successful" in status.output
     assert "  - state: CR-2026-0001 is closed" in status.output
+    assert status.exit_code == 1  # change run would be refused: status says so by its exit
+    assert "  signed for hosts: web01 (inventory " in status.output
+    assert "under the site's rules: notice 24 h" in status.output
 
 
 ENGLISH_WORDS = {
@@ -200,7 +203,7 @@ def test_status_in_chinese_has_no_english_act_role_rule_or_kind_words(env):
     assert weibao(env, "change", "run", str(path), "--check").exit_code == 0
     assert weibao(env, "change", "run", str(path)).exit_code == 0
     result = weibao(env, "--lang", "zh-CN", "change", "status", str(path))
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # it has run: a run would be refused now
     out = lines(result.output)
     signoffs = [line.split() for line in out if line.lstrip().startswith("[")]
     assert len(signoffs) == 4

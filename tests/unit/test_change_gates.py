@@ -205,27 +205,63 @@ def test_attestations_are_made_for_the_execution(env, when, ok):
 
 
 def test_run_refuses_an_attestation_made_too_long_before_the_window(env):
-    """An attestation made under a longer attest_before_window_minutes (or otherwise too early)
-    does not count: run refuses, naming who attested when; attesting again puts it right."""
-    path = submitted_and_approved(env)
+    """An attestation that no longer counts (made early under a longer
+    attest_before_window_minutes, the site's setting when the change was signed) is refused
+    by run, naming who attested when; attesting again puts it right."""
     site_setting(env, "attest_before_window_minutes", 180)
+    path = submitted_and_approved(env)
     env.at(WINDOW_START - 100 * MINUTE).attest(path, "operator")
     env.at(WINDOW_START - 10 * MINUTE).attest(path, "recorder")
     env.at(IN_WINDOW)
     assert passed(env, path, "signatures")["attest_before_window_minutes"] == 180
+    # the setting is part of what was signed: changing it now is refused on its own
     site_setting(env, "attest_before_window_minutes", 60)
-    text = refused(env, path, "signatures")
-    assert ("the operator li.wei attested being present at 2026-03-07T20:20+08:00, more than "
-            "60 minutes before the window opens at 2026-03-07T22:00+08:00 "
-            "(attest_before_window_minutes)") in text
+    text = refused(env, path, "targets")
+    assert "attest_before_window_minutes 180 -> 60" in text
+    site_setting(env, "attest_before_window_minutes", 180)
+    passed(env, path, "targets")
+
+
+def test_site_settings_changed_after_signing_are_refused(env):
+    """Lowering the lead time or raising the backup age limit after approval lets nothing
+    through: every site setting a rule reads was signed with each sign-off."""
+    path = submitted_and_approved(env)
+    site_setting(env, "change_lead_time_hours", 0)
+    site_setting(env, "backup_max_age_days", 365)
+    with pytest.raises(Refusal, match=r"change_lead_time_hours 24 -> 0.*backup_max_age_days|"
+                                      r"backup_max_age_days 7 -> 365.*change_lead_time_hours"):
+        env.at(WINDOW_START - 10 * MINUTE).attest(path, "operator")
+    assert b'"action":"change.refused"' in env.audit_lines()[-1]
+    text = refused(env, path, "targets")
+    assert "weibao_site of" in text and "change_lead_time_hours 24 -> 0" in text
+    site_setting(env, "change_lead_time_hours", 24)
+    site_setting(env, "backup_max_age_days", 7)
+    env.at(WINDOW_START - 10 * MINUTE).attest(path, "operator")
+
+
+def test_a_host_added_to_the_approved_group_is_refused(env):
+    """The targets are resolved when the request is submitted and every signer signs the
+    host list: a host added to the group afterwards is never changed by the approved run."""
+    path = submitted_and_approved(env)
+    from weibao.change.signoffs import read_signoffs
+
+    statement = json.loads(read_signoffs(path, "CR-2026-0001")[0].statement)
+    assert statement["targets"] == {"inventory": str(env.inventory), "limit": "web",
+                                    "hosts": ["web01"]}
+    hosts = yaml.safe_load((env.inventory / "hosts.yml").read_text())
+    hosts["all"]["children"]["web"]["hosts"]["web02"] = None
+    (env.inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    with pytest.raises(Refusal, match="added: web02"):
+        env.at(WINDOW_START - 10 * MINUTE).attest(path, "operator")
+    hosts["all"]["children"]["web"]["hosts"].pop("web02")
+    (env.inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    env.attest(path, "operator")
+    env.attest(path, "recorder")
+    hosts["all"]["children"]["web"]["hosts"]["web02"] = None
+    (env.inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    env.at(IN_WINDOW)
     err = run_refused(env, path)
-    assert err.rule == "signatures" and "li.wei attested being present at" in err.render()
-    audited = json.loads(env.audit_lines()[-1])
-    assert "2026-03-07T20:20+08:00" in audited["detail"]["reason"]
-    env.attest(path, "operator")  # the earlier one does not count: it may be made again
-    passed(env, path, "signatures")
-    with pytest.raises(Refusal, match="already attested as operator"):
-        env.attest(path, "operator")
+    assert err.rule == "targets" and "added: web02" in err.render()
 
 
 def test_attest_before_window_minutes_must_be_whole_minutes(env):

@@ -72,7 +72,14 @@ def test_submission_is_signed_recorded_audited_and_stored(env):
                     "request_digest": request.digest, "signer": "wang.fang",
                     "time": "2026-03-06T13:00:00Z",
                     "people_sha256": hashlib.sha256(env.people.read_bytes()).hexdigest(),
-                    "playbook_digest": playbook_digest(request)}
+                    "playbook_digest": playbook_digest(request),
+                    # the targets as resolved now, and every site setting a rule reads
+                    "targets": {"inventory": str(env.inventory), "limit": "web",
+                                "hosts": ["web01"]},
+                    "site": {"name": "lab", "timezone": data["site"]["timezone"],
+                             "change_lead_time_hours": 24,
+                             "attest_before_window_minutes": 60,
+                             "backup_max_age_days": 7}}
     assert record.statement == canonical_bytes(data).decode()
     # the file, human-readable, holds exactly that
     assert read_signoffs(path, "CR-2026-0001") == [record]

@@ -108,6 +108,21 @@ def _whole(inventory: Inventory, raw: dict[str, Any], name: str, default: int,
     return value
 
 
+def site_binding(site: SiteSettings) -> dict[str, Any]:
+    """Every site setting a change rule reads, as signed with each sign-off."""
+    return {"name": site.name, "timezone": site.timezone,
+            "change_lead_time_hours": int(site.lead_time.total_seconds() // 3600),
+            "attest_before_window_minutes": int(site.attest_before_window.total_seconds()
+                                                // 60),
+            "backup_max_age_days": site.backup_max_age.days}
+
+
+def targets_binding(request: ChangeRequest, inventory: Inventory) -> dict[str, Any]:
+    """The request's targets resolved against the inventory, as signed with each sign-off."""
+    return {"inventory": str(request.targets.inventory), "limit": request.targets.limit or "",
+            "hosts": sorted(inventory.hosts)}
+
+
 def site_settings(inventory: Inventory) -> SiteSettings:
     raw = _site_vars(inventory)
     hours = _whole(inventory, raw, "change_lead_time_hours", DEFAULT_LEAD_TIME_HOURS, "hours")
@@ -410,9 +425,12 @@ def gate_targets(ctx: Context) -> dict[str, Any]:
                                     "%(inventory)s describes site %(known)s"),
                       file=str(request.path), site=request.site, inventory=str(inventory.path),
                       known=site.name)
+    # the hosts and the site's rules are those the sign-offs were made under
+    check_targets_unchanged(ctx)
+    check_site_unchanged(ctx)
     ctx.inventory, ctx.site = inventory, site
     return {"inventory": str(inventory.path), "limit": request.targets.limit,
-            "hosts": list(inventory.hosts)}
+            "hosts": list(inventory.hosts), "site": site_binding(site)}
 
 
 def gate_notice(ctx: Context) -> dict[str, Any]:
@@ -561,6 +579,58 @@ def check_people_file(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS) -> None:
                           act=record.act, person=record.person, time=record.time,
                           signed=str(data.get("people_sha256") or "-")[:12],
                           people=str(ctx.people.path), current=ctx.people.sha256[:12])
+
+
+def check_targets_unchanged(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS) -> list[str]:
+    """The targets resolve to the hosts every sign-off of the round signed (resolved at the
+    submission, shown to and signed by every signer); returns them. A host added to the
+    inventory group after approval is never changed by the approved run."""
+    inventory, _ = load_targets(ctx)
+    current = sorted(inventory.hosts)
+    for record, data in _round_data(ctx):
+        if record.act not in acts:
+            continue
+        signed = (data.get("targets") or {}).get("hosts")
+        if signed != current:
+            signed = list(signed or [])
+            added = sorted(set(current) - set(signed))
+            removed = sorted(set(signed) - set(current))
+            raise Refusal("targets", N_("the targets of %(change)s (inventory %(inventory)s, "
+                                        "limit %(limit)s) resolve to %(current)s now, but the "
+                                        "%(act)s by %(person)s at %(time)s signed %(signed)s "
+                                        "(added: %(added)s; removed: %(removed)s): only the "
+                                        "hosts approved may be changed; submit the request "
+                                        "again and have it approved again"),
+                          change=ctx.request.id, inventory=ctx.request.targets.inventory,
+                          limit=ctx.request.targets.limit or "-",
+                          current=", ".join(current) or "-", act=record.act,
+                          person=record.person, time=record.time,
+                          signed=", ".join(signed) or "-", added=", ".join(added) or "-",
+                          removed=", ".join(removed) or "-")
+    return current
+
+
+def check_site_unchanged(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS) -> dict[str, Any]:
+    """Every site setting a rule reads is what every sign-off of the round signed; returns
+    them. Lowering the lead time or raising the backup age limit after approval changes no
+    rule for a change already signed."""
+    _, site = load_targets(ctx)
+    current = site_binding(site)
+    for record, data in _round_data(ctx):
+        if record.act not in acts:
+            continue
+        signed = data.get("site") or {}
+        changed = [name for name in sorted(current) if signed.get(name) != current[name]]
+        if changed:
+            raise Refusal("site", N_("weibao_site of %(inventory)s changed after the %(act)s by "
+                                     "%(person)s at %(time)s: %(changes)s; the rules of a change "
+                                     "are those its sign-offs were made under: set them back, "
+                                     "or submit the request again and have it approved again"),
+                          inventory=ctx.request.targets.inventory, act=record.act,
+                          person=record.person, time=record.time,
+                          changes="; ".join(f"{name} {signed.get(name, '-')!s} -> "
+                                            f"{current[name]!s}" for name in changed))
+    return current
 
 
 def check_playbook_unchanged(ctx: Context, acts: tuple[str, ...] = BOUND_ACTS,

@@ -48,6 +48,8 @@ from weibao.change.gates import (
     check_people_file,
     check_playbook_unchanged,
     check_round,
+    check_site_unchanged,
+    check_targets_unchanged,
     evaluate,
     gate_people,
     load_targets,
@@ -55,6 +57,8 @@ from weibao.change.gates import (
     lock_refusal,
     people_file,
     playbook_files,
+    site_binding,
+    targets_binding,
 )
 from weibao.change.locks import Lock, LockDir
 from weibao.change.people import People, Person, allowed_signers, load_people
@@ -354,6 +358,8 @@ class ChangeService:
                 close = {**(extra or {}),
                          "run_record_digest": run_record_digest(run_record(self.store,
                                                                            request.id))}
+            inventory, site = load_targets(ctx)
+            targets, site_values = targets_binding(request, inventory), site_binding(site)
         except Refusal as refusal:
             raise self._refused(actor, request.id, act, refusal, now, request) from None
         with locked(request.path):
@@ -362,7 +368,8 @@ class ChangeService:
             playbook = sha256_hex(files)
             text = statement(request.id, act, request.digest, signer.id, utc_timestamp(now),
                              role=role, audit_head=head, close=close,
-                             people_sha256=people.sha256, playbook_digest=playbook)
+                             people_sha256=people.sha256, playbook_digest=playbook,
+                             targets=targets, site=site_values)
             signature = sign(text.encode("utf-8"), key, passphrase, interactive=interactive)
             checked = verify(text.encode("utf-8"), signature, signer.id,
                              allowed_signers(people), what=f"{act} by {signer.id}")
@@ -375,7 +382,8 @@ class ChangeService:
                                       "people_file": str(people.path),
                                       "people_sha256": people.sha256,
                                       "playbook_digest": playbook,
-                                      "playbook_files": files}
+                                      "playbook_files": files,
+                                      "targets": targets, "site": site_values}
             if head:
                 detail["audit_head"] = head
             if act == "close":
@@ -417,6 +425,8 @@ class ChangeService:
             # run, when only what ran matters)
             check_people_file(ctx)
             check_playbook_unchanged(ctx)
+            check_targets_unchanged(ctx)
+            check_site_unchanged(ctx)
         getattr(self, f"_may_{act}")(ctx, state, signer, params)
 
     def _approver_ok(self, ctx: Context, signer: Person, params: dict[str, Any]) -> None:

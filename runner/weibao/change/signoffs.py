@@ -5,7 +5,7 @@ YAML list in the order they were made. Each sign-off is an OpenSSH signature (na
 ``weibao-change``) over a **statement**, the canonical JSON of::
 
     {"change_id", "act", "request_digest", "signer", "time",
-     "people_sha256", "playbook_digest"}                             every act
+     "people_sha256", "playbook_digest", "targets", "site"}          every act
     + "role"                                                         attest (operator|recorder)
     + "audit_head"                                                   approve and close
     + "run_record_digest", "outcome", "remaining_issues",
@@ -16,7 +16,13 @@ after signing shows; ``audit_head`` is the audit chain's head at that moment, so
 history an approval or a closing vouched for shows too. ``people_sha256`` is the sha256 of the
 people file the sign-off was made with, and ``playbook_digest`` that of the change playbook
 and its roles' files (:func:`weibao.change.gates.playbook_digest`): ``run`` refuses when
-either is no longer what the sign-offs were made against. The other fields of an entry (act,
+either is no longer what the sign-offs were made against. ``targets`` is the request's
+targets resolved against the inventory when the sign-off was made ({"inventory", "limit",
+"hosts"}: the host list every signer saw and signed) and ``site`` every site setting a
+change rule reads ({"name", "timezone", "change_lead_time_hours",
+"attest_before_window_minutes", "backup_max_age_days"}): a host added to the approved group
+or a lead time lowered after the submission makes the later sign-offs and ``run`` refuse,
+saying what changed. The other fields of an entry (act,
 role, person, time, digests) repeat the statement for people reading the file and must agree
 with it.
 
@@ -137,12 +143,15 @@ class Record:
 
 def statement(change_id: str, act: str, request_digest: str, signer: str, time: str, *,
               role: str = "", audit_head: str = "", close: dict[str, str] | None = None,
-              people_sha256: str = "", playbook_digest: str = "") -> str:
+              people_sha256: str = "", playbook_digest: str = "",
+              targets: dict[str, Any] | None = None,
+              site: dict[str, Any] | None = None) -> str:
     """The canonical JSON text a sign-off signs."""
     data: dict[str, Any] = {"change_id": change_id, "act": act,
                             "request_digest": request_digest, "signer": signer, "time": time,
                             "people_sha256": people_sha256,
-                            "playbook_digest": playbook_digest}
+                            "playbook_digest": playbook_digest,
+                            "targets": dict(targets or {}), "site": dict(site or {})}
     if act == "attest":
         data["role"] = role
     if act in HEAD_ACTS:
@@ -393,7 +402,7 @@ class Checker:
             raise self._refuse(index, N_("%(file)s: %(field)s: the statement is not the "
                                          "canonical JSON weibao signs (edited by hand?)"))
         expected_keys = {"change_id", "act", "request_digest", "signer", "time",
-                         "people_sha256", "playbook_digest"}
+                         "people_sha256", "playbook_digest", "targets", "site"}
         if record.act == "attest":
             expected_keys.add("role")
         if record.act in HEAD_ACTS:
