@@ -667,3 +667,22 @@ def test_people_file_next_to_the_inventory_or_given(env, tmp_path):
     path = env.ready(env.write("CR-2026-0002"))
     results = env.service.check(path, people_path=tmp_path / "missing.yml")
     assert results[0].status == "refused" and "does not exist" in results[0].refusal.render()
+
+
+@pytest.mark.parametrize("people_text", ["people: [unclosed\n", "people: []\n"])
+def test_a_people_file_that_cannot_be_used_at_a_sign_off_is_refused_and_audited(env,
+                                                                               people_text):
+    """Every refusal is audited, also one met while loading the people file (run audits the
+    same error)."""
+    path = env.write()
+    env.at(WINDOW_START - 25 * HOUR).submit(path)
+    env.people.write_text(people_text)
+    before = len(env.audit_lines())
+    with pytest.raises(Refusal) as err:
+        env.at(WINDOW_START - 2 * HOUR).approve(path)
+    lines = env.audit_lines()
+    assert len(lines) == before + 1
+    entry = json.loads(lines[-1])
+    assert entry["action"] == "change.refused"
+    assert entry["detail"]["act"] == "approve" and entry["detail"]["rule"] == "people"
+    assert str(env.people) in entry["detail"]["reason"] or "people" in err.value.render()

@@ -345,10 +345,14 @@ class ChangeService:
                   extra: dict[str, str] | None = None) -> Record:
         self.recover()
         request = load_request(request_path)
-        people = self._people(request, people_path)
         now = self.now()
         actor = self.user
         try:
+            # a people file that cannot be used is a refusal like any other: audited
+            try:
+                people = self._people(request, people_path)
+            except ConfigError as exc:
+                raise Refusal.wrap("people", exc) from exc
             signer = key_owner(key, people)
             actor = signer.id
             ctx = self._context(request, people, now)
