@@ -47,6 +47,11 @@ PLAYBOOK = """\
   vars:
     weibao_change_playbook: true
   tasks:
+    - name: Check the run ticket
+      weibao_change_ticket:
+        ticket: "{{ weibao_change_ticket | default('') }}"
+        change_id: "{{ weibao_change_id | default('') }}"
+      run_once: true
     - name: "Step 1: write the start marker"
       ansible.builtin.copy:
         dest: "{{ marker_dir }}/{{ inventory_hostname }}.step1"

@@ -175,7 +175,8 @@ def test_run_success_status_and_close(env):
     assert result.exit_code == 0, result.output
     assert "every rule holds; run 1: playbooks/change_test.yml on web01" in result.output
     assert "web01: Step 3: write the end marker" in result.output
-    assert "CR-2026-0001: succeeded (run 1, 4 task results)" in result.output
+    assert "CR-2026-0001: succeeded (run 1, 5 task results)" in result.output
+    assert "web01: Check the run ticket" in result.output
     closed = weibao(env, "change", "close", str(path), "--key", str(env.keys["zhang.min"]),
                     "--outcome", "success", "--remaining", "none", "--evaluation", "满意")
     assert closed.exit_code == 0, closed.output

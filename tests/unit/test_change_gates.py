@@ -428,6 +428,12 @@ def test_window_start_is_inside(env):
     ("- hosts: all\n  vars: {weibao_change_playbook: 'yes'}\n  any_errors_fatal: true\n",
      "is not marked as a change"),
     ("- hosts: all\n  vars: {weibao_change_playbook: true}\n  tasks: []\n",
+     "does not check its run ticket first"),
+    ("- hosts: all\n  vars: {weibao_change_playbook: true}\n  tasks:\n"
+     "    - {weibao_change_ticket: {ticket: x, change_id: y}}\n",
+     "does not check its run ticket first"),
+    ("- hosts: all\n  vars: {weibao_change_playbook: true}\n  tasks:\n"
+     "    - {weibao_change_ticket: {ticket: x, change_id: y}, run_once: true}\n",
      "any_errors_fatal: true"),
     ("- import_playbook: other.yml\n", "a change playbook imports nothing"),
     ("{}\n", "not a list of plays"),
@@ -451,6 +457,10 @@ ROLE_PLAYBOOK = """\
   any_errors_fatal: true
   vars:
     weibao_change_playbook: true
+  pre_tasks:
+    - name: Check the run ticket
+      weibao_change_ticket: {ticket: x, change_id: y}
+      run_once: true
   roles:
     - role: lab_change
   tasks:

@@ -69,6 +69,7 @@ def test_a_change_runs_streams_every_task_and_closes(env):
     outcome = env.service.run(path, on_task=seen.append)
     assert (outcome.status, outcome.state, outcome.exit_code) == ("successful", "succeeded", 0)
     assert [(e.task, e.status) for e in seen] == [
+        ("Check the run ticket", "ok"),
         ("Step 1: write the start marker", "changed"), ("Step 2: fail when asked", "skipped"),
         ("Step 2: wait when asked", "skipped"), ("Step 3: write the end marker", "changed")]
     assert results(env, outcome.run_id) == [("web01", e.task, e.status) for e in seen]
@@ -109,7 +110,7 @@ def test_a_failure_in_the_middle_stops_the_change(env):
     assert (outcome.status, outcome.state, outcome.exit_code) == ("failed", "failed", 2)
     assert outcome.failure.task == "Step 2: fail when asked"
     assert outcome.failure.message == "step 2 failed on purpose"
-    assert [s for _, _, s in results(env, outcome.run_id)] == ["changed", "failed"]
+    assert [s for _, _, s in results(env, outcome.run_id)] == ["ok", "changed", "failed"]
     assert sorted(p.name for p in env.markers.iterdir()) == ["web01.step1"]  # step 3 not done
     with env.store.session() as s:
         assert [(h.name, h.status) for h in s.get(Run, outcome.run_id).hosts] == [

@@ -158,10 +158,11 @@ def test_runs_with_their_task_results_and_digests(closed):
         (record["runs"][1]["id"], "run", "successful")]
     real = ctx["runs"][1]
     assert [(t["seq"], t["host"], t["task"], t["status"]) for t in real["tasks"]] == [
-        (1, "web01", "Step 1: write the start marker", "changed"),
-        (2, "web01", "Step 2: fail when asked", "skipped"),
-        (3, "web01", "Step 2: wait when asked", "skipped"),
-        (4, "web01", "Step 3: write the end marker", "changed")]
+        (1, "web01", "Check the run ticket", "ok"),
+        (2, "web01", "Step 1: write the start marker", "changed"),
+        (3, "web01", "Step 2: fail when asked", "skipped"),
+        (4, "web01", "Step 2: wait when asked", "skipped"),
+        (5, "web01", "Step 3: write the end marker", "changed")]
     assert all(t["ignored"] is False and t["ended_at"].endswith("Z") for t in real["tasks"])
     assert real["hosts"] == [{"name": "web01", "status": "done", "message": ""}]
     assert (real["started_at"], real["user"]) == ("2026-03-07T14:30:00Z", "tester")

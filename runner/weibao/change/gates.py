@@ -54,6 +54,7 @@ DEFAULT_BACKUP_MAX_AGE_DAYS = 7
 DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES = 60  # both people present at execution (两人或多人)
 RUNNABLE_STATES = ("submitted", "approved", "interrupted")
 MARK = "weibao_change_playbook"
+TICKET_ACTION = "weibao_change_ticket"  # plugins/action/, see weibao.change.tickets
 
 
 # ----------------------------------------------------------------------------- site
@@ -676,6 +677,14 @@ def gate_playbook(ctx: Context) -> dict[str, Any]:
             raise Refusal("playbook", N_("playbook %(playbook)s: play %(play)s is not marked as "
                                          "a change playbook (vars: weibao_change_playbook: "
                                          "true)"), playbook=name, play=label)
+        first = (play.get("pre_tasks") or play.get("tasks") or [None])[0]
+        if not (isinstance(first, dict) and TICKET_ACTION in first
+                and first.get("run_once") is True):
+            raise Refusal("playbook", N_("playbook %(playbook)s: play %(play)s does not check its "
+                                         "run ticket first (its first task must be "
+                                         "weibao_change_ticket with run_once: true, see "
+                                         "playbooks/change_demo.yml)"),
+                          playbook=name, play=label)
         if play.get("any_errors_fatal") is not True:
             raise Refusal("playbook", N_("playbook %(playbook)s: play %(play)s must stop the "
                                          "change at the first failure (any_errors_fatal: true)"),

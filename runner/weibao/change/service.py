@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import select
 
 from weibao import __version__
+from weibao.change import tickets
 from weibao.change.audit import (
     AuditLog,
     BrokenChain,
@@ -217,6 +218,7 @@ class ChangeService:
         self.log = AuditLog(default_audit_path(settings.data_dir))
         self.locks = LockDir(settings.data_dir)
         self._people_cache: dict[tuple[str, str], People] = {}
+        self._tickets: dict[int, Path] = {}  # run id -> its ticket, until the playbook starts
 
     def now(self) -> dt.datetime:
         moment = self.clock()
@@ -278,6 +280,8 @@ class ChangeService:
             found = [(r.id, r.change_id, r.kind, (r.detail or {}).get("stopped") or [])
                      for r in runs]
             for run in runs:
+                if (run.detail or {}).get("ticket"):
+                    tickets.void(Path(run.detail["ticket"]))  # the crashed run's ticket
                 change = s.get(Change, run.change_id)
                 if change is not None and change.state == "running":
                     change.state = "interrupted"
@@ -620,8 +624,14 @@ class ChangeService:
                 change.awaiting_retrospective_approval = emergency and not ctx.approved
             change.updated_at = now
             run_id = run.id
+            ticket, ticket_sha256 = tickets.issue(
+                self.settings.data_dir, change_id=request.id, request_digest=request.digest,
+                run_id=run_id, hosts=ctx.hosts, window_end=_ts(request.window.end) or "",
+                issued_at=_ts(now) or "")
+            run.detail = {**(run.detail or {}), "ticket": str(ticket)}
             self.log.append(self.user, f"change.{'check' if check else 'run'}.start",
-                            request.id, digests={"request": request.digest},
+                            request.id, digests={"request": request.digest,
+                                                 "ticket": ticket_sha256},
                             detail={"run_id": run_id, "hosts": ctx.hosts,
                                     "emergency": emergency,
                                     "awaiting_retrospective_approval":
@@ -633,6 +643,7 @@ class ChangeService:
                                     "playbook_digest": (evidence.get("playbook") or {}).get(
                                         "digest", "")},
                             now=now)
+        self._tickets[run_id] = ticket
         return run_id, previous
 
     def _execute(self, ctx: Context, lock: Lock, evidence: dict[str, Any], check: bool,
@@ -658,7 +669,8 @@ class ChangeService:
                     request.playbook, Path(ctx.inventory.path if ctx.inventory
                                            else request.targets.inventory),
                     private_dir,
-                    extravars={**request.variables, "weibao_change_id": request.id},
+                    extravars={**request.variables, "weibao_change_id": request.id,
+                               "weibao_change_ticket": str(self._tickets.pop(run_id))},
                     limit=request.targets.limit, event_handler=streamer.handle,
                     cancelled=stop, check=check)
         except BaseException as exc:
@@ -696,6 +708,11 @@ class ChangeService:
         none (not reached)."""
         request, now = ctx.request, self.now()
         message = note.render() if note is not None else ""
+        with self.store.session() as s:
+            ticket = ((s.get(Run, run_id).detail or {}).get("ticket"))
+        if ticket:
+            tickets.void(Path(ticket))  # whatever the outcome, it starts nothing more
+        self._tickets.pop(run_id, None)
         # The run has happened and must be recorded: should the clock have been set back
         # while it ran, its end is recorded at the last entry's time, and the clock's time too.
         clock_behind = ""

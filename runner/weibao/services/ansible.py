@@ -36,6 +36,10 @@ def ansible_core_version() -> str:
     return __version__
 
 
+# the plugins of the checkout weibao runs from (a content folder may hold playbooks only)
+OWN_PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
+
+
 def run_playbook(
     playbook: str,
     inventory: Path,
@@ -67,6 +71,9 @@ def run_playbook(
         # ansible-runner turns host key checking off unless the environment says otherwise;
         # weibao's ansible.cfg keeps it on (a changed host key is not a host to trust)
         "ANSIBLE_HOST_KEY_CHECKING": os.environ.get("ANSIBLE_HOST_KEY_CHECKING", "True"),
+        # weibao's own actions (the change run ticket) whatever folder the content is in
+        "ANSIBLE_ACTION_PLUGINS": os.pathsep.join(dict.fromkeys(
+            [str(root / "plugins" / "action"), str(OWN_PLUGINS / "action")])),
     }
 
     scrubbed = False
