@@ -17,7 +17,12 @@ description:
     C(system.memory), C(system.swap), C(system.filesystem_usage) and
     C(system.filesystem_inodes) (one finding per judged mount), C(system.readonly_mounts),
     C(system.zombie_processes), C(system.top_processes), C(system.failed_units),
-    C(system.time_sync)."
+    C(system.time_sync), C(system.nic_errors) and C(system.nic_flaps) (one finding per judged
+    network interface)."
+  - "Interface error counters (C(/proc/net/dev), C(/sys/class/net/<if>/statistics)) and link
+    changes (C(/sys/class/net/<if>/carrier_changes)) are judged on their increase since the
+    host's previous inspection (O(previous)); the module returns the counters it read
+    (C(counters)) for the next one."
   - CPU utilisation, I/O wait and per-process CPU use are measured between two samples of
     C(/proc/stat) and C(/proc/<pid>/stat) taken O(sample_seconds) apart; the other reads and
     commands run during that interval.
@@ -107,6 +112,30 @@ options:
         it is then reported C(unknown) instead of blocking the inspection).
     type: int
     default: 10
+  previous:
+    description:
+      - "The counters of this host's previous inspection,
+        C({\"check|component|name\": {value: N, at: ISO time, boot_time: ISO time}}): what the
+        runner stored from that inspection's C(counters) and passes as
+        C(weibao_previous_counters[inventory_hostname])."
+      - Empty means no previous inspection; the counters are then judged on their totals since
+        boot, and the findings say so. A boot time that changed since, or a counter that went
+        down, is a reset (the increase is then at least the current value).
+    type: dict
+    default: {}
+  ignore_interfaces:
+    description:
+      - Network interfaces (shell globs) never judged by C(system.nic_errors) and
+        C(system.nic_flaps), and whose sysfs counters are not read.
+      - The default skips loopback and the virtual interfaces of container engines, Kubernetes
+        networks, hypervisors and tunnels. A container's own C(eth0), bonds, teams, VLANs
+        (C(eth0.100)) and bridges such as C(br0) are judged.
+    type: list
+    elements: str
+    default: [lo, veth*, docker*, br-*, virbr*, cni*, flannel*, cali*, vnet*, tun*, tap*, kube-*,
+              cilium*, lxc*, vxlan*, weave*, datapath, genev_sys_*, ovs-system, podman*,
+              nodelocaldns, ifb*, dummy*, tunl*, sit*, ip6tnl*, gre*, ip6gre*, erspan*, ip_vti*,
+              ip6_vti*, nlmon*, wg*]
 notes:
   - Run with become (root) so every process and mount is visible; with C(hidepid) on /proc
     and no root the process checks are C(unknown).
@@ -119,6 +148,7 @@ EXAMPLES = r"""
 - name: Inspect the host state
   weibao_inspect_system:
     since: "{{ weibao_last_inspection[inventory_hostname] | default('') }}"
+    previous: "{{ (weibao_previous_counters | default({}))[inventory_hostname] | default({}) }}"
   register: __inspect_system_result
 
 - name: Stricter filesystem thresholds, judge /dev/shm too, a 1-second sample
@@ -148,8 +178,18 @@ findings:
       recommendation: "Free space on /var: ..."
       values: {used_pct: 88.0, size_bytes: 51539607552}
       thresholds: {warning: 85, critical: 95}
+counters:
+  description:
+    - The counters the checks read (interface error and drop counters, carrier_changes), one
+      dict each; the runner stores them and passes them back as O(previous) next time.
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - {check_id: system.nic_flaps, component: eth0, name: carrier_changes, value: 2,
+       boot_time: "2025-11-20T19:47:13Z"}
 not_applicable:
-  description: Checks that do not apply to this host (none of this area's so far).
+  description: Checks that do not apply to this host (system.failed_units without systemd).
   returned: always
   type: list
   elements: dict
@@ -190,6 +230,15 @@ data:
         - {tool: chronyc, cause: tool_missing,
            reason: {key: reason.not_installed, params: {command: chronyc}}}
     reboots: {records: [], begins: "2025-10-01T00:00:00+00:00"}
+    net_dev:
+      interfaces:
+        - {interface: eth0, rx_bytes: 215874257, rx_packets: 8111, rx_errs: 0, rx_drop: 0,
+           rx_fifo: 0, rx_frame: 0, rx_compressed: 0, rx_multicast: 0, tx_bytes: 510521,
+           tx_packets: 6158, tx_errs: 0, tx_drop: 0, tx_fifo: 0, tx_colls: 0, tx_carrier: 0,
+           tx_compressed: 0}
+      ignored_count: 1
+    net_links:
+      eth0: {operstate: up, carrier_changes: 2, rx_crc_errors: 0, tx_carrier_errors: 0}
 """
 
 import errno
@@ -218,10 +267,14 @@ from ansible.module_utils.weibao_inspection.parsers.linux_system import (
 )
 from ansible.module_utils.weibao_inspection.rules.system import (
     DEFAULT_IGNORE_FSTYPES,
+    DEFAULT_IGNORE_INTERFACES,
     DEFAULT_IGNORE_MOUNTPOINTS,
+    SYSFS_COUNTERS,
+    counters,
     evaluate,
-    not_applicable,
     ignored_by,
+    interface_ignored,
+    not_applicable,
     select_mounts,
 )
 
@@ -523,6 +576,53 @@ class Collector:
         except ParseError:
             return None
 
+    # ------------------------------------------------------------------ network
+
+    @staticmethod
+    def read_int(path):
+        """(an integer file's value, None), (None, None) when the file does not exist, or
+        (None, message) when it cannot be read or is not an integer."""
+        try:
+            with open(path, encoding="ascii", errors="replace") as handle:
+                text = handle.read().strip()
+        except OSError as exc:
+            if exc.errno == errno.ENOENT:
+                return None, None
+            return None, msg("reason.cannot_read", path=path, why=errno_message(exc))
+        try:
+            return int(text), None
+        except ValueError:
+            return None, msg("system.reason.not_an_integer", what=path, value=text[:40])
+
+    def net_sysfs(self, base="/sys/class/net"):
+        """The raw ``net_sysfs`` source: per interface not ignored, its statistics counters,
+        operstate and carrier_changes (None on kernels before 3.15, which lack the file)."""
+        try:
+            names = sorted(os.listdir(base))
+        except OSError as exc:
+            return os_failure(exc, msg("reason.cannot_list", path=base,
+                                       why=errno_message(exc)))
+        patterns = self.params["ignore_interfaces"]
+        links = {}
+        for name in names:
+            path = os.path.join(base, name)
+            # bonding_masters is a file beside the interfaces' directories (links)
+            if not os.path.isdir(path) or interface_ignored(name, patterns):
+                continue
+            item = {}
+            for counter in SYSFS_COUNTERS:
+                value, _error = self.read_int(os.path.join(path, "statistics", counter))
+                if value is not None:
+                    item[counter] = value
+            state, _error = read_text(os.path.join(path, "operstate"))
+            item["operstate"] = state.strip() if state else None
+            value, error = self.read_int(os.path.join(path, "carrier_changes"))
+            item["carrier_changes"] = value
+            if error:
+                item["carrier_changes_error"] = error
+            links[name] = item
+        return links
+
     # ------------------------------------------------------------------ all
 
     def collect(self, now):
@@ -548,6 +648,8 @@ class Collector:
             else:
                 raw["statvfs"] = self.guard(self.filesystems, mount_list)
         raw["fstab"] = self.guard(self.fstab)
+        self.read("net_dev", "/proc/net/dev")
+        raw["net_sysfs"] = self.guard(self.net_sysfs)
         failed = self.guard(self.systemd)
         if failed:
             raw["failed_units"] = failed
@@ -586,16 +688,19 @@ def context_of(params, now):
             "time_sync_tools": params["time_sync_tools"],
             "ignore_fstypes": params["ignore_fstypes"],
             "ignore_mountpoints": params["ignore_mountpoints"],
+            "ignore_interfaces": params["ignore_interfaces"],
+            "previous": params["previous"] or {},
             "cpu_count": os.sysconf("SC_NPROCESSORS_ONLN") or None}
 
 
 def inspect(module, thresholds):
-    """Collect, read, judge: (findings, not_applicable, data)."""
+    """Collect, read, judge: (findings, not_applicable, data, counters)."""
     now = time.time()
     context = context_of(module.params, now)
     raw = Collector(module).collect(now)
     data = parse_sources(raw, context)
     findings = evaluate(data, thresholds, context)
+    read = counters(data, context)
     data["collected_at"] = epoch_to_iso(now)
     # mounts the ignore lists leave out are only counted: k8s nodes have hundreds
     mounts = data.get("mounts")
@@ -604,7 +709,14 @@ def inspect(module, thresholds):
         kept = [dict(m, options=",".join(m["options"])) for m in mounts["entries"]
                 if ignored_by(m, *lists) is None]
         data["mounts"] = {"entries": kept, "ignored_count": len(mounts["entries"]) - len(kept)}
-    return findings, not_applicable(data), data
+    # so are the interfaces: veth*, cali* ... come by the hundred on container hosts
+    net_dev = data.get("net_dev")
+    if isinstance(net_dev, dict) and "interfaces" in net_dev:
+        kept = [e for e in net_dev["interfaces"]
+                if interface_ignored(e["interface"], context["ignore_interfaces"]) is None]
+        data["net_dev"] = {"interfaces": kept,
+                           "ignored_count": len(net_dev["interfaces"]) - len(kept)}
+    return findings, not_applicable(data), data, read
 
 
 def main():
@@ -621,6 +733,9 @@ def main():
             time_sync_tools=dict(type="list", elements="str", choices=list(TIME_SYNC_TOOLS),
                                  default=list(TIME_SYNC_TOOLS)),
             statvfs_timeout=dict(type="int", default=10),
+            previous=dict(type="dict", default={}),
+            ignore_interfaces=dict(type="list", elements="str",
+                                   default=DEFAULT_IGNORE_INTERFACES),
         ),
         supports_check_mode=True,
     )
@@ -636,8 +751,9 @@ def main():
     except catalogue.CatalogueError as exc:
         module.fail_json(msg=str(exc))
 
-    findings, not_applicable, data = inspect(module, thresholds)
-    module.exit_json(changed=False, findings=findings, not_applicable=not_applicable, data=data)
+    findings, not_applicable, data, read = inspect(module, thresholds)
+    module.exit_json(changed=False, findings=findings, not_applicable=not_applicable, data=data,
+                     counters=read)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ SOURCES = {
     "chronyc_tracking": "parse_chronyc_tracking",
     "ntpq_pn": "parse_ntpq_peers",
     "last_x_F_reboot": "parse_last_reboot",
+    "cat_proc_net_dev": "parse_net_dev",
 }
 # parse_fstab never raises: a bad line is returned in bad_lines (see cat_etc_fstab/rhel8_lvm)
 NEVER_RAISES = {"cat_etc_fstab"}
@@ -256,3 +257,53 @@ def test_meminfo_estimate_is_labelled_on_old_kernels():
     mem = ls.parse_meminfo(body)
     assert mem["available_source"] == "MemFree+Buffers+Cached"
     assert mem["mem_available_kb"] == 312452 + 201284 + 5873140
+
+
+# --------------------------------------------------------------------------- /proc/net/dev
+
+NET_DEV_HEADER = (
+    "Inter-|   Receive                                                |  Transmit\n"
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs "
+    "drop fifo colls carrier compressed\n")
+
+
+@pytest.mark.parametrize("line,name,rx_bytes", [
+    ("  eth0: 916 10 0 0 0 0 0 0 472 6 0 0 0 0 0 0", "eth0", 916),
+    ("  eth0:3846386931 21698183 0 0 0 0 0 0 1 1 0 0 0 0 0 0", "eth0", 3846386931),  # 2.6
+    ("eth0.100: 5 1 0 0 0 0 0 0 5 1 0 0 0 0 0 0", "eth0.100", 5),
+    ("eth0:1: 7 1 0 0 0 0 0 0 5 1 0 0 0 0 0 0", "eth0:1", 7),  # a colon in the name
+    ("eth0:1:7 1 0 0 0 0 0 0 5 1 0 0 0 0 0 0", "eth0:1", 7),   # ... and joined to it
+    ("bond0: 18446744073709551615 1 0 0 0 0 0 0 5 1 0 0 0 0 0 0", "bond0",
+     18446744073709551615),  # a 64-bit counter at its top
+])
+def test_net_dev_interface_names_and_counters(line, name, rx_bytes):
+    [entry] = ls.parse_net_dev(NET_DEV_HEADER + line + "\n")
+    assert (entry["interface"], entry["rx_bytes"]) == (name, rx_bytes)
+    assert entry["tx_compressed"] == 0
+
+
+@pytest.mark.parametrize("line,error", [
+    ("  eth0: 1 2 3", "expected 16 fields, got 3"),
+    ("  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17", "expected 16 fields, got 17"),
+    ("  eth0: -1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", "unexpected line"),
+    ("  eth0  1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16", "unexpected line"),
+])
+def test_net_dev_bad_lines(line, error):
+    with pytest.raises(ls.ParseError, match=error):
+        ls.parse_net_dev(NET_DEV_HEADER + line + "\n")
+
+
+def test_net_sources_sections():
+    data = ls.parse_sources({
+        "net_dev": read_raw(FIXTURES / "cat_proc_net_dev" / "debian12_vm.raw")[1],
+        "net_sysfs": {"eth0": {"rx_crc_errors": 0, "operstate": "up", "carrier_changes": 2}}})
+    assert [e["interface"] for e in data["net_dev"]["interfaces"]] == \
+        ["lo", "ifb0", "ifb1", "eth0", "cni-podman0"]
+    assert data["net_links"]["eth0"]["carrier_changes"] == 2
+    bad = ls.parse_sources({"net_dev": "garbage", "net_sysfs": {"eth0": {"rx_crc_errors": "x"}}})
+    assert bad["net_dev"]["cause"] == "not_understood"
+    assert bad["net_links"]["cause"] == "not_understood"
+    assert render(bad["net_links"]["error"]) == "/sys/class/net: unexpected data for eth0"
+    failed = ls.parse_sources({"net_sysfs": {"error": {"key": "reason.not_collected",
+                                                       "params": {}}, "cause": "incomplete"}})
+    assert failed["net_links"]["cause"] == "incomplete"

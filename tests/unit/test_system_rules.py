@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from ansible.module_utils.weibao_inspection import catalogue
+from ansible.module_utils.weibao_inspection import catalogue, deltas
 from ansible.module_utils.weibao_inspection import findings as findings_module
 from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.findings import validate_finding
@@ -41,7 +41,7 @@ ALL_CHECKS = {
     "system.uptime", "system.load", "system.cpu_utilisation", "system.io_wait",
     "system.memory", "system.swap", "system.filesystem_usage", "system.filesystem_inodes",
     "system.readonly_mounts", "system.zombie_processes", "system.top_processes",
-    "system.failed_units", "system.time_sync",
+    "system.failed_units", "system.time_sync", "system.nic_errors", "system.nic_flaps",
 }
 GIB = 1024 ** 3
 THRESHOLDS = catalogue.merge_thresholds("system")
@@ -114,7 +114,13 @@ def healthy():
                                                  offset="", stratum=""),
                                    "values": {"stratum": 3}}],
                       "errors": []},
+        "boot_time": ls.epoch_to_iso(NOW - 90 * 86400),
+        "net_dev": {"interfaces": parse("cat_proc_net_dev", "debian12_vm", "parse_net_dev")},
+        "net_links": {"eth0": dict(LINK_ZEROS, operstate="up", carrier_changes=2)},
     }
+
+
+LINK_ZEROS = {name: 0 for name in rules.SYSFS_COUNTERS}
 
 
 def only(findings, check_id):
@@ -145,7 +151,8 @@ def test_broken_host_every_check_unknown():
     denied = msg("errno.EACCES")
     data = {"boot_error": error("reason.cannot_read", "no_permission", path="/proc/stat",
                                 why=denied)}
-    for name in ("loadavg", "cpu", "memory", "filesystems", "mounts", "processes", "systemd"):
+    for name in ("loadavg", "cpu", "memory", "filesystems", "mounts", "processes", "systemd",
+                 "net_dev", "net_links"):
         data[name] = error("reason.cannot_read", path=f"/proc/{name}", why=denied)
     data["time_sync"] = {"answers": [], "errors": [{
         "tool": "timedatectl", "reason": msg("reason.not_installed", command="timedatectl"),
@@ -964,6 +971,342 @@ def test_time_sync_tool_missing_everywhere_is_its_cause():
     assert (finding["status"], finding["cause"]) == ("unknown", "tool_missing")
 
 
+# --------------------------------------------------------------------------- network links
+
+PREVIOUS_AT = "2025-10-25T16:00:00Z"  # 30 days before NOW
+BOOT = ls.epoch_to_iso(NOW - 90 * 86400)
+
+
+def server():
+    """A server's network data: rhel9_server_errors (eno1 with 1542 CRC/frame errors since
+    boot, drops on eno2, ignored lo/docker0/veth/virbr0) and its sysfs readings."""
+    data = healthy()
+    data["net_dev"] = {"interfaces": parse("cat_proc_net_dev", "rhel9_server_errors",
+                                           "parse_net_dev")}
+    links = {}
+    for entry in data["net_dev"]["interfaces"]:
+        links[entry["interface"]] = dict(LINK_ZEROS, operstate="up", carrier_changes=2)
+    links["eno1"]["rx_crc_errors"] = 1542
+    data["net_links"] = links
+    return data
+
+
+def grow(data, iface, **increments):
+    """Add to an interface's counters (/proc/net/dev columns or sysfs ones)."""
+    data = copy.deepcopy(data)
+    entry = next(e for e in data["net_dev"]["interfaces"] if e["interface"] == iface)
+    for name, increment in increments.items():
+        target = data["net_links"][iface] if name in data["net_links"][iface] else entry
+        target[name] += increment
+    return data
+
+
+def previous_of(data, at=PREVIOUS_AT, boot=None):
+    """What the runner passes back: the counters rules.counters(data) returned, read ``at``."""
+    return {deltas.key(c["check_id"], c["component"], c["name"]):
+            {"value": c["value"], "at": at, "boot_time": boot or c["boot_time"]}
+            for c in rules.counters(data)}
+
+
+def nic(findings, iface, check_id="system.nic_errors"):
+    selected = [f for f in findings if f["check_id"] == check_id and f["component"] == iface]
+    assert len(selected) == 1, (iface, [(f["check_id"], f["component"]) for f in findings])
+    return selected[0]
+
+
+def judged_net(data, previous=None, context=None):
+    context = dict({"now": NOW, "previous": previous or {}}, **(context or {}))
+    return rules.check_nic_errors(data, THRESHOLDS, context) \
+        + rules.check_nic_flaps(data, THRESHOLDS, context)
+
+
+def test_ignore_list_skips_virtual_interfaces_not_a_containers_eth0():
+    for name in ("lo", "veth1a2b3c4", "docker0", "br-5f2a1b3c4d5e", "virbr0", "virbr0-nic",
+                 "cni-podman0", "cni0", "flannel.1", "cali12345abcde", "vnet3", "tun0", "tap7",
+                 "kube-ipvs0", "cilium_host", "vxlan.calico", "podman0", "ifb0", "tunl0"):
+        assert rules.interface_ignored(name) is not None, name
+    for name in ("eth0", "eno1", "ens1f0np0", "bond0", "bond0.100", "eth0.100", "team0",
+                 "br0", "ib0", "em1", "p1p1", "wbflap0"):
+        assert rules.interface_ignored(name) is None, name
+    assert rules.interface_ignored("veth9", ["eth*"]) is None
+    assert rules.interface_ignored("eth0", ["eth*"]) == "eth*"
+
+
+def test_nic_first_inspection_judges_totals_since_boot():
+    findings = judged_net(server())
+    errors = [f for f in findings if f["check_id"] == "system.nic_errors"]
+    assert [f["component"] for f in errors] == ["eno1", "eno2", "ens1f0np0", "ens1f1np1",
+                                                "bond0", "bond0.100"]  # lo, docker0 ... ignored
+    eno1 = nic(findings, "eno1")
+    assert eno1["status"] == "critical"  # 1542 errors since boot >= 1000
+    assert eno1["summary"] == (
+        "eno1: 1542 errors since boot at 2025-08-26 16:00:00 UTC, with no earlier reading to "
+        "compare with (rx_errs +1542, rx_frame +1542, rx_crc_errors +1542)")
+    assert zh(eno1) == ("eno1：自 2025-08-26 16:00:00 UTC 开机以来（此前没有可比较的读数）错误 "
+                        "1542 个（rx_errs +1542、rx_frame +1542、rx_crc_errors +1542）")
+    assert eno1["values"]["baseline"] == "boot" and eno1["values"]["since"] == BOOT
+    assert eno1["values"]["rx_crc_errors_delta"] == 1542
+    assert "rx_crc_errors_previous" not in eno1["values"]
+    assert "ethtool -S eno1" in eno1["recommendation"]
+    assert nic(findings, "ens1f1np1")["status"] == "warning"  # 3 errors
+    # drops are shown, never judged: 88231 packets of unknown protocols on a healthy port
+    eno2 = nic(findings, "eno2")
+    assert eno2["status"] == "ok" and eno2["values"]["dropped"] == 88231
+    assert eno2["summary"].endswith("; 88231 packets dropped (not judged)")
+    flaps = nic(findings, "eno1", "system.nic_flaps")
+    assert flaps["status"] == "ok"  # 2 changes: the link coming up at boot
+    assert flaps["summary"] == (
+        "eno1 (link up): no link change since boot at 2025-08-26 16:00:00 UTC, with no earlier "
+        "reading to compare with (2 changes of the link first coming up not counted)")
+    assert flaps["values"]["bringup_not_counted"] == 2 and flaps["values"]["changes"] == 0
+
+
+def test_nic_no_growth_since_the_previous_inspection_is_ok():
+    data = server()
+    findings = judged_net(data, previous_of(data))
+    assert {f["status"] for f in findings} == {"ok"}  # the 1542 old errors are not new
+    eno1 = nic(findings, "eno1")
+    assert eno1["summary"] == ("eno1: no errors since the previous inspection at 2025-10-25 "
+                               "16:00:00 UTC (30 d 0 h earlier)")
+    assert zh(eno1) == "eno1：自上次巡检（2025-10-25 16:00:00 UTC，30 天 0 小时前）以来没有错误"
+    assert eno1["values"]["seconds"] == 30 * 86400 and eno1["values"]["reset"] is None
+    assert eno1["values"]["rx_crc_errors_previous"] == 1542
+    assert eno1["values"]["rx_crc_errors_delta"] == 0
+    flaps = nic(findings, "eno1", "system.nic_flaps")
+    assert flaps["values"]["delta"] == 0 and flaps["values"]["bringup_not_counted"] == 0
+
+
+@pytest.mark.parametrize("increments,errors,status", [
+    ({"rx_errs": 1, "rx_frame": 1, "rx_crc_errors": 1}, 1, "warning"),
+    ({"rx_errs": 999, "rx_frame": 999, "rx_crc_errors": 999}, 999, "warning"),
+    # receive and transmit add up; the overlapping counters of one direction do not
+    ({"rx_errs": 998, "rx_frame": 998, "rx_crc_errors": 998, "tx_errs": 2, "tx_carrier": 2,
+      "tx_carrier_errors": 2}, 1000, "critical"),
+    ({"tx_colls": 4}, 4, "warning"),  # collisions on a full-duplex link: duplex mismatch
+    ({"rx_drop": 1000000, "tx_drop": 20, "rx_missed_errors": 300}, 0, "ok"),
+])
+def test_nic_errors_growth_against_thresholds(increments, errors, status):
+    before = server()
+    findings = judged_net(grow(before, "eno1", **increments), previous_of(before))
+    eno1 = nic(findings, "eno1")
+    assert (eno1["values"]["errors"], eno1["status"]) == (errors, status)
+    assert eno1["thresholds"] == {"warning": 1, "critical": 1000}
+    for name, increment in increments.items():
+        assert eno1["values"][f"{name}_delta"] == increment
+    assert all(f["status"] == "ok" for f in findings if f["component"] != "eno1")
+
+
+def test_nic_errors_growth_summary_lists_the_counters():
+    before = server()
+    after = grow(before, "eno1", rx_errs=12, rx_frame=12, rx_crc_errors=12, rx_drop=5)
+    eno1 = nic(judged_net(after, previous_of(before)), "eno1")
+    assert eno1["summary"] == (
+        "eno1: 12 errors since the previous inspection at 2025-10-25 16:00:00 UTC (30 d 0 h "
+        "earlier) (rx_errs +12, rx_frame +12, rx_crc_errors +12); 5 packets dropped "
+        "(not judged)")
+    assert "rx_crc_errors: 1554, 1542 at 2025-10-25T16:00:00Z: +12" in eno1["evidence"]
+
+
+def test_nic_reboot_resets_the_counters_and_counts_at_least_the_current_value():
+    before = server()
+    previous = previous_of(before, boot="2025-06-01T00:00:00Z")  # booted again since
+    # after the reboot eno1 has counted 20 errors: fewer than before, and all of them new
+    after = copy.deepcopy(before)
+    entry = next(e for e in after["net_dev"]["interfaces"] if e["interface"] == "eno1")
+    entry.update(rx_errs=20, rx_frame=20)
+    after["net_links"]["eno1"].update(rx_crc_errors=20, carrier_changes=6)
+    findings = judged_net(after, previous)
+    eno1 = nic(findings, "eno1")
+    assert eno1["status"] == "warning"
+    assert eno1["values"]["reset"] == "rebooted" and eno1["values"]["lower_bound"] is True
+    assert eno1["values"]["errors"] == 20
+    assert eno1["summary"].startswith(
+        "eno1: at least 20 errors since the reboot at 2025-08-26 16:00:00 UTC (the host rebooted "
+        "after the previous inspection at 2025-10-25 16:00:00 UTC, so the counters restarted)")
+    assert "至少" in zh(eno1)
+    # a counter that grew past its old value still counts whole after a reboot (1542 -> 1600)
+    after["net_links"]["eno1"]["rx_crc_errors"] = 1600
+    assert nic(judged_net(after, previous), "eno1")["values"]["errors"] == 1600
+    flaps = nic(findings, "eno1", "system.nic_flaps")
+    # 6 changes since the reboot: 2 of them the link coming up, 4 (2 flaps) to judge
+    assert (flaps["status"], flaps["values"]["changes"], flaps["values"]["flaps"]) == \
+        ("warning", 4, 2)
+    assert flaps["summary"].startswith("eno1 (link up): at least 4 link changes (2 flaps) since "
+                                       "the reboot at")
+
+
+def test_nic_cleared_counter_counts_at_least_the_current_value():
+    before = grow(server(), "eno2", rx_errs=400, rx_frame=400)
+    after = grow(server(), "eno2", rx_errs=3, rx_frame=3)  # cleared, 3 new ones since
+    eno2 = nic(judged_net(after, previous_of(before)), "eno2")
+    assert eno2["values"]["reset"] == "decreased"
+    assert eno2["values"]["errors"] == 3 and eno2["status"] == "warning"
+    assert "at least 3 errors since the counters went down after the previous inspection" \
+        in eno2["summary"]
+    assert eno2["values"]["rx_errs_previous"] == 400 and eno2["values"]["rx_errs_delta"] == 3
+
+
+def test_nic_interface_appeared_and_disappeared():
+    before = server()
+    previous = previous_of(before)
+    after = copy.deepcopy(before)
+    # eno2 is gone; ens2f0 (new, 4 errors since it appeared) and veth99 (ignored) came
+    after["net_dev"]["interfaces"] = [e for e in after["net_dev"]["interfaces"]
+                                      if e["interface"] != "eno2"]
+    new = dict(after["net_dev"]["interfaces"][1], interface="ens2f0", rx_errs=4, rx_frame=4)
+    after["net_dev"]["interfaces"].append(new)
+    after["net_links"]["ens2f0"] = dict(LINK_ZEROS, operstate="down", carrier_changes=3)
+    del after["net_links"]["eno2"]
+    # an ignored interface of last time is not missed: it is left out whatever happens to it
+    previous[deltas.key("system.nic_errors", "veth0abc", "rx_errs")] = {
+        "value": 0, "at": PREVIOUS_AT, "boot_time": BOOT}
+    findings = judged_net(after, previous)
+    appeared = nic(findings, "ens2f0")
+    assert appeared["values"]["baseline"] == "appeared" and appeared["status"] == "warning"
+    assert appeared["summary"].startswith(
+        "ens2f0: 4 errors since boot or since the interface appeared (the previous inspection "
+        "at 2025-10-25 16:00:00 UTC has no reading of it)")
+    link = nic(findings, "ens2f0", "system.nic_flaps")
+    assert (link["status"], link["values"]["changes"]) == ("warning", 1)  # came up, went down
+    assert link["summary"].startswith("ens2f0 (link down): 1 link change (1 flap)")
+    gone = nic(findings, "eno2", "system.nic_flaps")
+    assert gone["status"] == "warning" and gone["values"]["present"] is False
+    assert gone["summary"] == ("eno2 was there at the previous inspection (2025-10-25 16:00:00 "
+                               "UTC) and is gone now: its errors and link changes since then "
+                               "are not known")
+    assert "lspci" in gone["recommendation"]
+    assert not [f for f in findings if f["component"] in ("eno2", "veth0abc")
+                and f["check_id"] == "system.nic_errors"]
+
+
+@pytest.mark.parametrize("before,after,status,changes,flaps", [
+    (2, 2, "ok", 0, 0),
+    (2, 3, "warning", 1, 1),   # went down and stayed down
+    (2, 4, "warning", 2, 1),   # one flap: down and up
+    (2, 11, "warning", 9, 5),
+    (2, 12, "critical", 10, 5),
+])
+def test_nic_flaps_against_thresholds(before, after, status, changes, flaps):
+    old = server()
+    old["net_links"]["eno1"]["carrier_changes"] = before
+    new = copy.deepcopy(old)
+    new["net_links"]["eno1"]["carrier_changes"] = after
+    finding = nic(judged_net(new, previous_of(old)), "eno1", "system.nic_flaps")
+    assert (finding["status"], finding["values"]["changes"], finding["values"]["flaps"]) == \
+        (status, changes, flaps)
+    assert finding["values"]["delta"] == after - before
+    assert finding["values"]["previous"] == before
+    assert finding["values"]["since"] == PREVIOUS_AT
+    assert finding["thresholds"] == {"warning": 1, "critical": 10}
+    if changes == 2:
+        assert finding["summary"] == (
+            "eno1 (link up): 2 link changes (1 flap) since the previous inspection at "
+            "2025-10-25 16:00:00 UTC (30 d 0 h earlier)")
+        assert zh(finding) == ("eno1（链路状态 up）：自上次巡检（2025-10-25 16:00:00 UTC，"
+                               "30 天 0 小时前）以来链路状态变化 2 次（1 次抖动）")
+        assert "errlog.nic_link" in finding["recommendation"]
+
+
+@pytest.mark.parametrize("total,status,changes", [(0, "ok", 0), (1, "ok", 0), (2, "ok", 0),
+                                                  (3, "warning", 1), (14, "critical", 12)])
+def test_nic_flaps_first_inspection_leaves_out_the_link_coming_up(total, status, changes):
+    data = server()
+    data["net_links"]["eno1"]["carrier_changes"] = total
+    finding = nic(judged_net(data), "eno1", "system.nic_flaps")
+    assert (finding["status"], finding["values"]["changes"]) == (status, changes)
+    assert finding["values"]["bringup_not_counted"] == min(total, 2)
+
+
+def test_nic_flaps_old_kernel_is_unknown_tool_missing():
+    data = server()
+    for link in data["net_links"].values():
+        link["carrier_changes"] = None
+    findings = rules.check_nic_flaps(data, THRESHOLDS, {"now": NOW})
+    assert [(f["component"], f["status"], f["cause"]) for f in findings] == [
+        ("links", "unknown", "tool_missing")]
+    assert "Linux 3.15" in findings[0]["summary"]
+    assert "eno1: operstate up" in findings[0]["evidence"]
+    # one interface without the counter (the others have it): that one is unknown
+    data = server()
+    data["net_links"]["bond0"]["carrier_changes"] = None
+    bond = nic(rules.check_nic_flaps(data, THRESHOLDS, {"now": NOW}), "bond0", "system.nic_flaps")
+    assert (bond["status"], bond["cause"]) == ("unknown", "tool_missing")
+    assert bond["summary"].startswith("bond0 (link up): this kernel does not count link changes")
+    # nothing of it is stored, so nothing is compared next time
+    assert not [c for c in rules.counters(data) if c["component"] == "bond0"
+                and c["check_id"] == "system.nic_flaps"]
+
+
+@pytest.mark.parametrize("change,check_id,cause,text", [
+    ({"net_dev": None}, "system.nic_errors", "incomplete", "not collected"),
+    ({"net_dev": error("reason.cannot_read", "no_permission", path="/proc/net/dev",
+                       why=msg("errno.EACCES"))},
+     "system.nic_errors", "no_permission", "cannot read /proc/net/dev: permission denied"),
+    ({"net_dev": {"error": msg("system.reason.no_interfaces"), "cause": "not_understood"}},
+     "system.nic_errors", "not_understood", "lists no interface"),
+    ({"net_links": None}, "system.nic_flaps", "incomplete", "carrier_changes on the host"),
+    ({"net_links": error("reason.cannot_list", path="/sys/class/net", why=msg("errno.EIO"))},
+     "system.nic_flaps", "source_unreadable", "cannot list /sys/class/net"),
+])
+def test_nic_unknown(change, check_id, cause, text):
+    data = server()
+    for name, section in change.items():
+        data[name] = section
+        if section is None:  # not collected at all
+            del data[name]
+    findings = [f for f in judged_net(data) if f["check_id"] == check_id]
+    assert [(f["status"], f["cause"]) for f in findings] == [("unknown", cause)]
+    assert text in findings[0]["summary"]
+
+
+def test_nic_nothing_left_and_no_statistics():
+    data = server()
+    findings = judged_net(data, context={"ignore_interfaces": ["*"]})
+    assert [(f["check_id"], f["status"], f["cause"]) for f in findings] == [
+        ("system.nic_errors", "unknown", "incomplete"),
+        ("system.nic_flaps", "unknown", "incomplete")]
+    assert "No network interface left to judge (10 skipped by ignore_interfaces)" \
+        in findings[0]["summary"]
+    data = ls.parse_sources({"net_dev": raw("cat_proc_net_dev", "rhel5_2.6.18_joined")})
+    findings = rules.check_nic_errors(data, THRESHOLDS, {"now": NOW, "ignore_interfaces": ["lo"]})
+    dummy = nic(findings, "dummy0")  # dummy* is ignored by default, not here
+    assert (dummy["status"], dummy["cause"]) == ("unknown", "incomplete")
+    # eth0 of a 32-bit RHEL 5 kernel: 37 receive errors, 2 transmit (carrier) errors
+    assert nic(findings, "eth0")["values"]["errors"] == 39
+
+
+def test_nic_counters_round_trip():
+    data = server()
+    counters = rules.counters(data)
+    assert {c["component"] for c in counters} == {"eno1", "eno2", "ens1f0np0", "ens1f1np1",
+                                                  "bond0", "bond0.100"}
+    assert all(c["boot_time"] == BOOT for c in counters)
+    eno1 = {c["name"]: c["value"] for c in counters if c["component"] == "eno1"}
+    assert eno1["rx_errs"] == 1542 and eno1["rx_crc_errors"] == 1542
+    assert eno1["rx_drop"] == 0 and eno1["carrier_changes"] == 2
+    assert set(eno1) == set(rules.NIC_COUNTERS) | {"carrier_changes"}
+    flaps = [c for c in counters if c["name"] == "carrier_changes"]
+    assert {c["check_id"] for c in flaps} == {"system.nic_flaps"}
+    # a malformed reading of last time is as if there were none, never an increase
+    previous = previous_of(data)
+    previous[deltas.key("system.nic_errors", "eno1", "rx_errs")]["value"] = "lots"
+    eno1_finding = nic(judged_net(data, previous), "eno1")
+    assert eno1_finding["values"]["rx_errs_delta"] == 1542  # counted whole, said so
+    assert "rx_errs 1542 (no earlier reading)" in eno1_finding["summary"]
+
+
+def test_nic_findings_from_a_saved_proc_net_dev():
+    """weibao judge of one /proc/net/dev: totals since boot, flaps not collected."""
+    data = ls.parse_sources({"net_dev": raw("cat_proc_net_dev", "debian12_podman_container")})
+    findings = rules.evaluate(data, THRESHOLDS, {"now": NOW})
+    eth0 = nic(findings, "eth0")
+    assert eth0["status"] == "ok" and eth0["values"]["baseline"] == "boot"
+    assert eth0["summary"] == "eth0: no errors since boot, with no earlier reading to compare with"
+    assert [f["component"] for f in findings if f["check_id"] == "system.nic_errors"] == \
+        ["eth0", "wbflap1", "wbflap0"]
+    assert nic(findings, "links", "system.nic_flaps")["cause"] == "incomplete"
+
+
 # --------------------------------------------------------------------------- the module
 
 
@@ -985,6 +1328,7 @@ class FakeAnsibleModule:
             "ignore_mountpoints": list(rules.DEFAULT_IGNORE_MOUNTPOINTS),
             "top_n": 5, "fstab_path": "/etc/fstab",
             "time_sync_tools": ["timedatectl", "chronyc", "ntpq"], "statvfs_timeout": 10,
+            "previous": {}, "ignore_interfaces": list(rules.DEFAULT_IGNORE_INTERFACES),
         }
         self.params.update(params)
         self.commands = []
@@ -1007,7 +1351,7 @@ def inspect_module():
 def test_module_collects_this_machine(inspect_module):
     fake = FakeAnsibleModule(inspect_module, since="2000-01-01T00:00:00Z")
     started = time.monotonic()
-    findings, not_applicable, data = inspect_module.inspect(fake, THRESHOLDS)
+    findings, not_applicable, data, counters = inspect_module.inspect(fake, THRESHOLDS)
     assert time.monotonic() - started >= 1.0  # the CPU sample spans sample_seconds
     for finding in findings:
         validate_finding(finding)
@@ -1025,6 +1369,63 @@ def test_module_collects_this_machine(inspect_module):
     assert "records" in data["reboots"] or "error" in data["reboots"]
     assert one(findings, "system.uptime")["status"] == "warning"
     assert all(cmd[0].startswith("/") for cmd in fake.commands)
+    # interfaces: lo never judged; what is judged is judged since boot (no previous counters)
+    judged = {f["component"] for f in findings if f["check_id"] == "system.nic_errors"}
+    assert judged and "lo" not in judged
+    assert all(f["values"]["baseline"] == "boot" for f in findings
+               if f["check_id"] == "system.nic_errors")
+    assert {c["component"] for c in counters} == judged
+    assert all(c["boot_time"] == data["boot_time"] for c in counters)
+    assert "lo" not in [e["interface"] for e in data["net_dev"]["interfaces"]]
+    assert data["net_dev"]["ignored_count"] >= 1
+
+
+def test_module_compares_with_the_counters_it_returned(inspect_module):
+    """A second inspection fed the first one's counters judges the increase since then."""
+    fake = FakeAnsibleModule(inspect_module)
+    _f, _n, data, counters = inspect_module.inspect(fake, THRESHOLDS)
+    previous = {deltas.key(c["check_id"], c["component"], c["name"]):
+                {"value": c["value"], "at": data["collected_at"], "boot_time": c["boot_time"]}
+                for c in counters}
+    fake = FakeAnsibleModule(inspect_module, previous=previous)
+    findings, _n, _data, _counters = inspect_module.inspect(fake, THRESHOLDS)
+    nics = [f for f in findings if f["check_id"] in ("system.nic_errors", "system.nic_flaps")]
+    assert nics and all(f["values"]["baseline"] == "previous" for f in nics)
+    assert all(f["values"]["since"] == data["collected_at"] for f in nics)
+
+
+def _sysfs(tmp_path, name, carrier_changes="2\n", operstate="up\n", **stats):
+    folder = tmp_path / name
+    (folder / "statistics").mkdir(parents=True)
+    (folder / "operstate").write_text(operstate)
+    if carrier_changes is not None:
+        (folder / "carrier_changes").write_text(carrier_changes)
+    for counter, value in stats.items():
+        (folder / "statistics" / counter).write_text(value)
+
+
+def test_module_reads_sysfs_links(inspect_module, tmp_path):
+    _sysfs(tmp_path, "eth0", rx_crc_errors="17\n", tx_carrier_errors="0\n")
+    _sysfs(tmp_path, "bond0.100", carrier_changes=None, operstate="lowerlayerdown\n")
+    _sysfs(tmp_path, "veth1234", rx_crc_errors="5\n")  # ignored: not read at all
+    _sysfs(tmp_path, "eth1", carrier_changes="x\n", rx_crc_errors="garbage\n")
+    (tmp_path / "bonding_masters").write_text("bond0\n")  # a file, not an interface
+    collector = inspect_module.Collector(FakeAnsibleModule(inspect_module))
+    links = collector.net_sysfs(str(tmp_path))
+    assert links == {
+        "bond0.100": {"operstate": "lowerlayerdown", "carrier_changes": None},
+        "eth0": {"rx_crc_errors": 17, "tx_carrier_errors": 0, "operstate": "up",
+                 "carrier_changes": 2},
+        "eth1": {"operstate": "up", "carrier_changes": None, "carrier_changes_error": msg(
+            "system.reason.not_an_integer", what=f"{tmp_path}/eth1/carrier_changes",
+            value="x")},
+    }
+    data = ls.parse_sources({"net_sysfs": links})
+    assert data["net_links"]["eth0"]["rx_crc_errors"] == 17
+    missing = inspect_module.Collector(FakeAnsibleModule(inspect_module)).net_sysfs(
+        str(tmp_path / "nowhere"))
+    assert missing["cause"] == "source_unreadable"
+    assert "cannot list" in render(missing["error"])
 
 
 def test_module_skips_bind_mounted_files_and_duplicates(inspect_module, tmp_path):
@@ -1134,12 +1535,16 @@ def test_documented_defaults_match_everywhere(inspect_module):
         assert yaml.safe_load(getattr(inspect_module, key))
     assert doc["ignore_fstypes"]["default"] == rules.DEFAULT_IGNORE_FSTYPES
     assert doc["ignore_mountpoints"]["default"] == rules.DEFAULT_IGNORE_MOUNTPOINTS
+    assert doc["ignore_interfaces"]["default"] == rules.DEFAULT_IGNORE_INTERFACES
+    assert doc["previous"]["default"] == {}
     role = Path(__file__).parents[2] / "roles" / "inspect_system"
     defaults = yaml.safe_load((role / "defaults" / "main.yml").read_text())
     assert defaults["inspect_system_thresholds"] == {}
     assert doc["thresholds"]["default"] == {}
     assert defaults["inspect_system_ignore_fstypes"] == rules.DEFAULT_IGNORE_FSTYPES
     assert defaults["inspect_system_ignore_mountpoints"] == rules.DEFAULT_IGNORE_MOUNTPOINTS
+    assert defaults["inspect_system_ignore_interfaces"] == rules.DEFAULT_IGNORE_INTERFACES
+    assert "weibao_previous_counters" in defaults["inspect_system_previous_counters"]
     assert defaults["inspect_system_sample_seconds"] == doc["sample_seconds"]["default"]
     assert defaults["inspect_system_top_n"] == doc["top_n"]["default"]
     specs = yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())

@@ -117,6 +117,8 @@ SOURCES = (
     Source("linux", "chronyc tracking", "system", "chronyc", aliases=("chronyc -n tracking",)),
     Source("linux", "ntpq -pn", "system", "ntpq", aliases=("ntpq -p", "ntpq -np")),
     Source("linux", "ps -eo pid,ppid,stat,pcpu,rss,comm", "system", "ps"),
+    # interface counters; a saved one has no earlier reading, so totals since boot are judged
+    Source("linux", "cat /proc/net/dev", "system", "net_dev"),
     # --- linux: error logs (errlog); logs are judged whole unless --since is given
     Source("linux", "journalctl", "errlog", "journal", log=True,
            aliases=("journalctl -k", "journalctl -o short-iso", "journalctl -k -o short-iso",

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 AREA = dict(name="system", title="Host state", title_zh="主机状态", role="inspect_system",
             collector="weibao_inspect_system",
-            doc="CPU, memory, I/O, filesystems, processes, services and time on Linux hosts")
+            doc="CPU, memory, I/O, filesystems, processes, services, time and network links on "
+                "Linux hosts")
 
 
 def _levels(warning, critical, unit, what):
@@ -78,6 +79,30 @@ CHECKS = (
          looks_at_zh="timedatectl、chronyc tracking、ntpq -pn",
          doc="warning when not synchronised",
          sources=("timedatectl show", "chronyc tracking", "ntpq -pn")),
+    # The contract's "cables and connectors (through error logs and counters)": the counters
+    # half. Judged on their increase since the host's previous inspection (deltas.py).
+    dict(id="system.nic_errors", name="Network interface errors", name_zh="网络接口错误",
+         looks_at="error counters per network interface (/proc/net/dev, /sys/class/net/<if>/"
+                  "statistics): their increase since the previous inspection",
+         looks_at_zh="每个网络接口的错误计数器（/proc/net/dev、/sys/class/net/<接口>/statistics）"
+                     "自上次巡检以来的增量",
+         doc="warning / critical at the errors since the previous inspection (since boot when "
+             "there is none): the largest receive error counter's increase plus the largest "
+             "transmit one's (CRC, frame, length, FIFO, carrier, aborted, collisions ...); "
+             "drops are shown, not judged",
+         thresholds=_levels(1, 1000, "errors", "errors since the previous inspection"),
+         sources=("cat /proc/net/dev", "cat /proc/stat")),
+    dict(id="system.nic_flaps", name="Link state changes (counter)",
+         name_zh="链路状态变化（计数器）",
+         looks_at="link changes per network interface (/sys/class/net/<if>/carrier_changes, "
+                  "Linux 3.15+) since the previous inspection, and the link state",
+         looks_at_zh="每个网络接口自上次巡检以来的链路状态变化次数（/sys/class/net/<接口>/"
+                     "carrier_changes，Linux 3.15 起）及当前链路状态",
+         doc="warning / critical at the link changes since the previous inspection (a flap is "
+             "2: down and up); when the count restarts (first inspection, reboot) the link "
+             "first coming up (2 changes) is not counted; an interface gone since then: warning",
+         thresholds=_levels(1, 10, "changes", "link changes since the previous inspection"),
+         sources=("cat /proc/net/dev", "cat /proc/stat")),
 )
 
 # {key: (English, Simplified Chinese)}; fields as in weibao_inspection.messages. A tool's or
@@ -446,4 +471,107 @@ MESSAGES = {
         "检查时间同步服务（chronyd、ntpd 或 systemd-timesyncd）：服务是否在运行？NTP 服务器是否"
         "可达（UDP 123）？时间偏差是否过大、无法逐步校正？日志、Kerberos、TLS 和备份都依赖准确的"
         "时钟。"),
+    # --- system.nic_errors, system.nic_flaps: reading /proc/net/dev and /sys/class/net
+    "system.reason.net_dev_column": ("/proc/net/dev: no {column} column in the header {line:q}",
+                                     "/proc/net/dev：表头中没有 {column} 列：{line:q}"),
+    "system.reason.net_dev_header": ("/proc/net/dev: header without its second line (truncated?)",
+                                     "/proc/net/dev：表头缺少第二行（内容可能被截断）"),
+    "system.reason.no_interfaces": ("/proc/net/dev lists no interface (truncated?)",
+                                    "/proc/net/dev 中没有任何网络接口（内容可能被截断）"),
+    "system.reason.net_sysfs": ("/sys/class/net: unexpected data for {iface}",
+                                "/sys/class/net：{iface} 的数据无法识别"),
+    # --- system.nic_errors, system.nic_flaps: since when a count runs
+    "system.nic.when_previous": ("since the previous inspection at {since:time} ({seconds:dur} "
+                                 "earlier)",
+                                 "自上次巡检（{since:time}，{seconds:dur}前）以来"),
+    "system.nic.when_previous_at": ("since the previous inspection at {since:time}",
+                                    "自上次巡检（{since:time}）以来"),
+    "system.nic.when_boot": ("since boot at {boot:time}, with no earlier reading to compare with",
+                             "自 {boot:time} 开机以来（此前没有可比较的读数）"),
+    "system.nic.when_boot_unknown": ("since boot, with no earlier reading to compare with",
+                                     "自开机以来（此前没有可比较的读数）"),
+    "system.nic.when_appeared": ("since boot or since the interface appeared (the previous "
+                                 "inspection at {since:time} has no reading of it)",
+                                 "自开机或该接口出现以来（上次巡检 {since:time} 没有它的读数）"),
+    "system.nic.when_rebooted": ("since the reboot at {boot:time} (the host rebooted after the "
+                                 "previous inspection at {since:time}, so the counters restarted)",
+                                 "自 {boot:time} 重启以来（主机在上次巡检 {since:time} 之后重启过，"
+                                 "计数器已重新开始）"),
+    "system.nic.when_cleared": ("since the counters went down after the previous inspection at "
+                                "{since:time} (cleared, or the interface re-created)",
+                                "自计数器下降以来（上次巡检 {since:time} 之后计数器被清零或接口被"
+                                "重建）"),
+    "system.nic.counter": ("{name} +{count}", "{name} +{count}"),
+    "system.nic.counter_total": ("{name} {count} (no earlier reading)",
+                                 "{name} {count}（此前没有读数）"),
+    "system.nic.state_unreadable": ("unreadable", "无法读取"),
+    "system.nic.unlisted": ("Cannot list the network interfaces: {reason}",
+                            "无法列出网络接口：{reason}"),
+    "system.nic.none_left": ("No network interface left to judge ({skipped} skipped by "
+                             "ignore_interfaces): check ignore_interfaces",
+                             "没有可判断的网络接口（{skipped} 个被 ignore_interfaces 跳过）："
+                             "请检查 ignore_interfaces"),
+    # --- system.nic_errors
+    "system.nic_errors.count": ("{count:pl:error:errors}", "错误 {count} 个"),
+    "system.nic_errors.count_at_least": ("at least {count:pl:error:errors}", "错误至少 {count} 个"),
+    "system.nic_errors.count_none": ("no errors", "没有错误"),
+    "system.nic_errors.counters": (" ({counters:list})", "（{counters:list}）"),
+    "system.nic_errors.drops": ("; {count:pl:packet:packets} dropped (not judged)",
+                                "；丢弃数据包 {count} 个（不作判断）"),
+    "system.nic_errors.summary": ("{iface}: {errors} {when}{counters}{drops}",
+                                  "{iface}：{when}{errors}{counters}{drops}"),
+    "system.nic_errors.no_statistics": ("{iface}: the kernel gives no statistics for this "
+                                        "interface",
+                                        "{iface}：内核没有提供此接口的统计数据"),
+    "system.nic_errors.fix": (
+        "Errors on {iface} usually mean a bad physical link: check the cable and connectors, the "
+        "transceiver (SFP) and the switch port (its error counters and log); compare speed and "
+        "duplex on both ends (ethtool {iface}, ethtool -S {iface}); reseat or replace the cable "
+        "or module and watch the counters.",
+        "{iface} 上的错误通常说明物理链路有问题：检查网线和接头、光模块（SFP）以及交换机端口"
+        "（其错误计数器和日志）；核对两端的速率和双工模式（ethtool {iface}、ethtool -S {iface}）；"
+        "重新插拔或更换网线、模块后继续观察计数器。"),
+    # --- system.nic_flaps
+    "system.nic_flaps.count": ("{count:pl:link change:link changes} ({flaps:pl:flap:flaps})",
+                               "链路状态变化 {count} 次（{flaps} 次抖动）"),
+    "system.nic_flaps.count_at_least": ("at least {count:pl:link change:link changes} "
+                                        "({flaps:pl:flap:flaps})",
+                                        "链路状态变化至少 {count} 次（{flaps} 次抖动）"),
+    "system.nic_flaps.count_none": ("no link change", "链路状态没有变化"),
+    "system.nic_flaps.bringup": (" ({count:pl:change:changes} of the link first coming up not "
+                                 "counted)",
+                                 "（链路首次建立时的 {count} 次变化不计）"),
+    "system.nic_flaps.summary": ("{iface} (link {state}): {changes} {when}{bringup}",
+                                 "{iface}（链路状态 {state}）：{when}{changes}{bringup}"),
+    "system.nic_flaps.no_counter": (
+        "{iface} (link {state}): this kernel does not count link changes (no carrier_changes "
+        "before Linux 3.15); link losses show in the error log only (errlog.nic_link)",
+        "{iface}（链路状态 {state}）：此内核不统计链路状态变化（Linux 3.15 之前没有 "
+        "carrier_changes）；链路中断只能从错误日志中查看（errlog.nic_link）"),
+    "system.nic_flaps.no_counter_kernel": (
+        "This kernel does not count link changes (no /sys/class/net/<interface>/carrier_changes "
+        "before Linux 3.15): link losses show in the error log only (errlog.nic_link)",
+        "此内核不统计链路状态变化（Linux 3.15 之前没有 /sys/class/net/<接口>/carrier_changes）："
+        "链路中断只能从错误日志中查看（errlog.nic_link）"),
+    "system.nic_flaps.not_collected": (
+        "Link changes are read from /sys/class/net/<interface>/carrier_changes on the host, "
+        "which was not collected",
+        "链路状态变化从主机上的 /sys/class/net/<接口>/carrier_changes 读取，而它未被采集"),
+    "system.nic_flaps.gone": ("{iface} was there at the previous inspection ({since:time}) and is "
+                              "gone now: its errors and link changes since then are not known",
+                              "{iface} 在上次巡检（{since:time}）时存在，现在已不存在：此后的错误"
+                              "和链路状态变化无从得知"),
+    "system.nic_flaps.gone_fix": (
+        "Find out why {iface} is gone: after a planned change (a VLAN or bond removed, "
+        "interfaces renamed) it is expected; otherwise a NIC failed or its driver did not load "
+        "(dmesg, lspci, ip link).",
+        "查明 {iface} 消失的原因：如果是计划内变更（删除了 VLAN 或绑定接口、接口改名），属于正常；"
+        "否则可能是网卡故障或驱动未加载（dmesg、lspci、ip link）。"),
+    "system.nic_flaps.fix": (
+        "The link of {iface} went down (and up): check the cable and connectors, the transceiver "
+        "(SFP) and the switch port's log and error counters, and the NIC's link messages in the "
+        "error log (errlog.nic_link); a flapping link breaks connections and bonds.",
+        "{iface} 的链路曾中断（并恢复）：检查网线和接头、光模块（SFP）、交换机端口的日志和错误"
+        "计数器，以及错误日志中该网卡的链路消息（errlog.nic_link）；链路反复抖动会中断连接并影响绑定"
+        "（bond）。"),
 }

@@ -23,7 +23,9 @@ Sources and the formats accepted:
 - ``last -x reboot --time-format iso`` (util-linux 2.24+) and ``last -x reboot -F``
   (sysvinit-tools on RHEL 7, times in the host's local time zone);
 - ``df -P`` / ``df -PT`` and ``df -Pi`` (GNU coreutils; 1024- or 512-byte blocks as the header
-  says), ``ps -eo pid,ppid,stat,pcpu,rss,comm`` (procps).
+  says), ``ps -eo pid,ppid,stat,pcpu,rss,comm`` (procps);
+- ``/proc/net/dev`` (the columns as its header names them: Linux 2.2 to 6.x; 2.6-era kernels
+  print ``eth0:1234567890`` without a space once the byte count fills its column).
 """
 
 from __future__ import annotations
@@ -837,6 +839,115 @@ def sampled_processes(sample, mem_total_kb=None, top_n=5):
     return section
 
 
+# --------------------------------------------------------------------------- network
+
+# The columns error and drop counters must come from (dev_seq_printf_stats in the kernel's
+# net/core/net-procfs.c, net/core/dev.c before 3.x): "rx_" + a receive column, "tx_" + a
+# transmit one.
+NET_DEV_REQUIRED = ("rx_bytes", "rx_packets", "rx_errs", "rx_drop", "rx_fifo", "rx_frame",
+                    "tx_bytes", "tx_packets", "tx_errs", "tx_drop", "tx_fifo", "tx_colls",
+                    "tx_carrier")
+_NET_DEV_NO_STATS_RE = re.compile(r"^\s*(?P<name>\S+?):\s*No statistics available\.?\s*$")
+
+
+def _net_dev_columns(line):
+    """The second header line (`` face |bytes packets ...|bytes packets ...``) -> column
+    names, ``rx_``/``tx_`` prefixed, in order."""
+    parts = line.split("|")
+    if len(parts) != 3 or parts[0].strip() != "face":
+        raise ParseError("system.reason.no_header", source="/proc/net/dev", text=line[:120])
+    columns = ["rx_" + n for n in parts[1].split()] + ["tx_" + n for n in parts[2].split()]
+    for name in NET_DEV_REQUIRED:
+        if name not in columns:
+            raise ParseError("system.reason.net_dev_column", column=name, line=line.strip())
+    return columns
+
+
+def parse_net_dev(text):
+    """``/proc/net/dev`` -> one entry per interface, in the kernel's order.
+
+    Each entry: ``interface`` and every column the header names, ``rx_``/``tx_`` prefixed
+    (``rx_errs``, ``rx_drop``, ``rx_fifo``, ``rx_frame``, ``tx_colls``, ``tx_carrier``, ...).
+    The kernel sums some counters into one column: ``rx_drop`` is rx_dropped +
+    rx_missed_errors, ``rx_frame`` is rx_length + rx_over + rx_crc + rx_frame errors,
+    ``tx_carrier`` is tx_carrier + tx_aborted + tx_window + tx_heartbeat errors.
+
+    Counters are kept as the kernel prints them, whatever their size (64-bit, or 32-bit ones
+    that wrap: the deltas treat a counter that went down as restarted). The name is what
+    precedes the colon that 16 numbers follow (``eth0.100``, ``bond0``; 2.6-era kernels join
+    a long byte count to it: ``eth0:1234567890``). A device without statistics (2.6 prints
+    ``No statistics available.``) gets ``statistics: False``. Several dumps one after the
+    other: the last one counts.
+    """
+    lines = _lines(text)
+    if not lines:
+        raise ParseError("reason.empty", source="/proc/net/dev")
+    start = None
+    for index, line in enumerate(lines):
+        if line.startswith("Inter-|"):
+            start = index  # the last dump's header
+    if start is None:
+        raise ParseError("system.reason.no_header", source="/proc/net/dev", text=_head(text))
+    if start + 1 >= len(lines) or "|" not in lines[start + 1]:
+        raise ParseError("system.reason.net_dev_header")
+    columns = _net_dev_columns(lines[start + 1])
+    line_re = re.compile(r"^\s*(?P<name>\S+?):\s*(?P<numbers>\d+(?:\s+\d+){"
+                         + str(len(columns) - 1) + r"})\s*$")
+    entries = []
+    for line in lines[start + 2:]:
+        match = line_re.match(line)
+        if match:
+            values = [int(v) for v in match.group("numbers").split()]
+            entry = {"interface": match.group("name")}
+            entry.update(zip(columns, values))
+            entries.append(entry)
+            continue
+        match = _NET_DEV_NO_STATS_RE.match(line)
+        if match:
+            entries.append({"interface": match.group("name"), "statistics": False})
+            continue
+        name, colon, rest = line.strip().partition(":")
+        if colon and re.match(r"^[\d\s]+$", rest.strip() or "x"):
+            raise ParseError("system.reason.field_count", source="/proc/net/dev",
+                             expected=len(columns), count=len(rest.split()), line=line.strip())
+        raise ParseError("system.reason.unexpected_line", source="/proc/net/dev",
+                         line=line.strip()[:120])
+    if not entries:
+        raise ParseError("system.reason.no_interfaces")
+    return entries
+
+
+def _net_links(value):
+    """The collector's ``net_sysfs`` ({iface: {counter: int, "operstate": str,
+    "carrier_changes": int | None}}) checked: a failure section when it is not that."""
+    links = {}
+    for name, item in sorted(value.items()):
+        if not isinstance(item, dict) or not all(
+                isinstance(v, int) and not isinstance(v, bool) for k, v in item.items()
+                if k not in ("operstate", "carrier_changes", "carrier_changes_error")):
+            return {"error": msg("system.reason.net_sysfs", iface=name),
+                    "cause": "not_understood"}
+        links[name] = dict(item)
+    return links
+
+
+def _network(raw, data):
+    """``net_dev`` (/proc/net/dev) and ``net_links`` (the collector's sysfs reads)."""
+    net_dev = _parse(raw, "net_dev", parse_net_dev)
+    if net_dev is not None:
+        data["net_dev"] = net_dev if is_failure(net_dev) else {"interfaces": net_dev}
+    value = raw.get("net_sysfs")
+    if value is None:
+        return
+    if is_failure(value):
+        data["net_links"] = failure(value)
+    elif isinstance(value, dict):
+        data["net_links"] = _net_links(value)
+    else:
+        data["net_links"] = {"error": msg("system.reason.net_sysfs", iface="?"),
+                             "cause": "not_understood"}
+
+
 # --------------------------------------------------------------------------- all sources
 
 
@@ -1168,7 +1279,8 @@ def parse_sources(raw, context=None):
     ``last_reboot`` (``last -x -F reboot`` or ``--time-format iso``), ``failed_units``
     (``systemctl list-units --failed``), ``timedatectl`` (``timedatectl show`` or
     ``timedatectl status``), ``chronyc`` (``chronyc tracking``), ``ntpq`` (``ntpq -pn``),
-    ``ps`` (``ps -eo pid,ppid,stat,pcpu,rss,comm``): the command's output;
+    ``ps`` (``ps -eo pid,ppid,stat,pcpu,rss,comm``), ``net_dev`` (``/proc/net/dev``): the
+    command's output;
     ``stat``: ``/proc/stat`` (one dump: boot time and CPUs; several one after the other: also
     the CPU use between the first and the last), or the collector's
     ``{"samples": [text, text], "interval": seconds}``.
@@ -1177,7 +1289,8 @@ def parse_sources(raw, context=None):
     :func:`statvfs_entry`, or {mountpoint, device, fstype, error}], "skipped_count": n}),
     ``processes`` (see :func:`sampled_processes`, plus ``euid``), ``pid1`` ({"comm",
     "running"}), ``system_state`` (``systemctl is-system-running``), ``unit_details``
-    (``systemctl show``).
+    (``systemctl show``), ``net_sysfs`` ({interface: {statistics counter: int, "operstate":
+    str, "carrier_changes": int or None}} from /sys/class/net, ignored interfaces left out).
 
     ``context``: ``now`` (epoch seconds), ``fstab_path``, ``top_n``, ``time_sync_tools``
     (the order answers are listed in), ``cpu_count`` (used when no /proc/stat is given).
@@ -1203,6 +1316,7 @@ def parse_sources(raw, context=None):
     if fstab is not None:
         data["fstab"] = fstab
     _filesystems(raw, data)
+    _network(raw, data)
     for name, section in (("processes", _processes(raw, data, context)),
                           ("systemd", _systemd(raw)),
                           ("time_sync", _time_sync(raw, context))):

@@ -25,6 +25,10 @@ Check ids and what they judge (thresholds and texts: ``catalogue/system.py``):
 ``system.top_processes``      informational (ok): top CPU and memory consumers
 ``system.failed_units``       warning per failed systemd unit
 ``system.time_sync``          warning when no time service reports a synchronised clock
+``system.nic_errors``         per interface: error counters' increase since the previous
+                              inspection (context ``previous``; since boot without one)
+``system.nic_flaps``          per interface: link changes (carrier_changes) since then; an
+                              interface gone since then is a warning
 
 Failed units are a *warning*, not critical: systemd marks a crashed database and a
 one-shot helper that failed at boot alike, and the inspection cannot tell which matters to
@@ -32,13 +36,20 @@ the client; the engineer escalates in the report.
 
 Rules write no prose: every text is a message of the catalogue (``msg(key, **params)``).
 Evidence lines stay as the tools and /proc say them.
+
+Counters (``system.nic_errors``, ``system.nic_flaps``) are judged on their increase since the
+host's previous inspection: ``context["previous"]`` holds that inspection's counters
+({``deltas.key(check, interface, counter)``: {"value", "at", "boot_time"}}, the runner's
+``weibao_previous_counters``) and :func:`deltas.delta` compares (a reboot or a counter that
+went down is a reset: the increase is then at least the current value). :func:`counters`
+gives the counters to store for the next time.
 """
 
 from __future__ import annotations
 
 import fnmatch
 
-from ansible.module_utils.weibao_inspection import catalogue
+from ansible.module_utils.weibao_inspection import catalogue, deltas
 from ansible.module_utils.weibao_inspection.findings import judge, make_finding, unknown
 from ansible.module_utils.weibao_inspection.findings import not_applicable as not_applicable_entry
 from ansible.module_utils.weibao_inspection.messages import msg, render
@@ -70,6 +81,41 @@ DEFAULT_IGNORE_MOUNTPOINTS = [
 # Mount points that are writable on any sane host: read-only means the kernel remounted
 # them after errors, unless /etc/fstab says ro.
 NORMALLY_RW_MOUNTPOINTS = ("/", "/var", "/var/log", "/var/tmp", "/tmp", "/home", "/opt", "/srv")
+
+# Network interfaces never judged (shell globs): loopback and the virtual interfaces that
+# container engines, Kubernetes CNIs, hypervisors and tunnels create and delete by the dozen.
+# A container's own eth0 is judged (inside it, it is the link to the outside); so are bonds,
+# teams, VLANs (eth0.100), bridges such as br0 and InfiniBand.
+DEFAULT_IGNORE_INTERFACES = [
+    "lo", "veth*", "docker*", "br-*", "virbr*", "cni*", "flannel*", "cali*", "vnet*", "tun*",
+    "tap*", "kube-*", "cilium*", "lxc*", "vxlan*", "weave*", "datapath", "genev_sys_*",
+    "ovs-system", "podman*", "nodelocaldns", "ifb*", "dummy*", "tunl*", "sit*", "ip6tnl*",
+    "gre*", "ip6gre*", "erspan*", "ip_vti*", "ip6_vti*", "nlmon*", "wg*",
+]
+# Error counters, judged: the largest receive one's increase plus the largest transmit one's
+# (the kernel's own counters overlap: rx_errs holds the CRC and frame errors, the
+# /proc/net/dev frame and carrier columns are sums). /proc/net/dev columns first, then the
+# /sys/class/net/<if>/statistics counters where sysfs has them.
+RX_ERROR_COUNTERS = ("rx_errs", "rx_frame", "rx_fifo", "rx_crc_errors", "rx_frame_errors",
+                     "rx_length_errors", "rx_over_errors", "rx_fifo_errors")
+TX_ERROR_COUNTERS = ("tx_errs", "tx_carrier", "tx_fifo", "tx_colls", "tx_aborted_errors",
+                     "tx_carrier_errors", "tx_fifo_errors", "tx_heartbeat_errors",
+                     "tx_window_errors")
+# Shown, never judged: rx_drop grows on every healthy host (packets of protocols nobody
+# listens to, VLANs not configured, a full socket buffer) and rx_missed_errors counts
+# packets the host was too busy to take (a capacity question, not a cable's).
+DROP_COUNTERS = ("rx_drop", "tx_drop", "rx_missed_errors")
+NIC_COUNTERS = RX_ERROR_COUNTERS + TX_ERROR_COUNTERS + DROP_COUNTERS
+# The sysfs statistics the collector reads (/sys/class/net/<if>/statistics/<name>).
+SYSFS_COUNTERS = ("rx_crc_errors", "rx_frame_errors", "rx_length_errors", "rx_missed_errors",
+                  "rx_over_errors", "rx_fifo_errors", "tx_aborted_errors", "tx_carrier_errors",
+                  "tx_fifo_errors", "tx_heartbeat_errors", "tx_window_errors")
+# When a link-change count restarts (no earlier reading, a reboot, an interface re-created),
+# its first changes are the link coming up: carrier off as the driver starts, on as the link
+# comes up. They are not flaps.
+LINK_BRINGUP_CHANGES = 2
+# Counters listed in a finding's summary (the largest increases); all are in the values.
+MAX_COUNTERS_SHOWN = 4
 
 # A ``since`` this far after the host's clock means one of the two clocks is wrong.
 CLOCK_SLACK_SECONDS = 300
@@ -764,6 +810,353 @@ def check_time_sync(data):
                     evidence=evidence, cause="incomplete")]
 
 
+# --------------------------------------------------------------------------- network
+
+
+def interface_ignored(name, patterns=None):
+    """The glob of ``patterns`` (None: :data:`DEFAULT_IGNORE_INTERFACES`) that ``name``
+    matches, or None."""
+    for pattern in DEFAULT_IGNORE_INTERFACES if patterns is None else patterns:
+        if fnmatch.fnmatchcase(name, pattern):
+            return pattern
+    return None
+
+
+def _ignore_interfaces(context):
+    return (context or {}).get("ignore_interfaces")
+
+
+def _interfaces(data, context):
+    """(the /proc/net/dev entries to judge, in the kernel's order; how many the ignore list
+    left out), or (None, failure) when /proc/net/dev could not be read."""
+    section = data.get("net_dev")
+    failed = _failure(section)
+    if failed:
+        return None, failed
+    patterns = _ignore_interfaces(context)
+    entries = section.get("interfaces", [])
+    kept = [e for e in entries if interface_ignored(e["interface"], patterns) is None]
+    return kept, len(entries) - len(kept)
+
+
+def _links(data, context):
+    """{interface: sysfs readings} of the interfaces to judge, or None when not collected,
+    or a failure section."""
+    links = data.get("net_links")
+    if links is None or _failure(links):
+        return links
+    patterns = _ignore_interfaces(context)
+    return {name: item for name, item in links.items()
+            if interface_ignored(name, patterns) is None}
+
+
+def _previous_of(context, check_id):
+    """The previous inspection's counters of ``check_id``: {(component, name): reading}."""
+    out = {}
+    for key, reading in ((context or {}).get("previous") or {}).items():
+        check, sep, rest = str(key).partition("|")
+        component, sep2, name = rest.rpartition("|")
+        if check != check_id or not (sep and sep2) or not isinstance(reading, dict):
+            continue
+        try:
+            int(reading.get("value"))
+        except (TypeError, ValueError):
+            continue  # not a reading: as if there were none (never a made-up increase)
+        out[(component, name)] = reading
+    return out
+
+
+def _previous_at(previous):
+    """The time of the previous inspection (the latest ``at`` of its readings), or None."""
+    times = [str(r.get("at")) for r in previous.values() if r.get("at")]
+    return max(times) if times else None
+
+
+class _Count:
+    """How much one interface's counters grew, and since when.
+
+    ``baseline``: ``previous`` (compared with the previous inspection), ``boot`` (the host
+    has no earlier reading of the check: counted since boot), ``appeared`` (the previous
+    inspection has readings, none of this interface), ``rebooted`` / ``decreased`` (the
+    counters restarted since: at least their value). ``increases``: {counter: increase};
+    ``restarted``: the count started from zero (every case but ``previous``)."""
+
+    def __init__(self, check_id, iface, readings, previous, data, context):
+        boot = data.get("boot_time") or ""
+        now = (context or {}).get("now")
+        self.boot = boot
+        self.increases, self.deltas = {}, {}
+        self.at = _previous_at(previous)
+        mine = {name: r for (component, name), r in previous.items() if component == iface}
+        resets = set()
+        for name, value in readings.items():
+            d = deltas.delta(value, mine.get(name), boot, now)
+            self.deltas[name] = d
+            self.increases[name] = value if d["delta"] is None else d["delta"]
+            if d["reset"]:
+                resets.add(d["reset"])
+        if not mine:
+            self.baseline = "appeared" if previous else "boot"
+        elif "rebooted" in resets:
+            self.baseline = "rebooted"
+        elif "decreased" in resets:
+            self.baseline = "decreased"
+        else:
+            self.baseline = "previous"
+        self.restarted = self.baseline != "previous"
+        first = next((d for d in self.deltas.values() if d["since"]), None)
+        self.since = first["since"] if first else None
+        self.seconds = first["seconds"] if first else None
+
+    def when(self):
+        if self.baseline == "boot":
+            return msg("system.nic.when_boot", boot=self.boot) if self.boot \
+                else msg("system.nic.when_boot_unknown")
+        if self.baseline == "appeared":
+            return msg("system.nic.when_appeared", since=self.at or "?")
+        since = self.since or "?"
+        if self.baseline == "rebooted":
+            return msg("system.nic.when_rebooted", boot=self.boot, since=since)
+        if self.baseline == "decreased":
+            return msg("system.nic.when_cleared", since=since)
+        if self.seconds is None:
+            return msg("system.nic.when_previous_at", since=since)
+        return msg("system.nic.when_previous", since=since, seconds=self.seconds)
+
+    def values(self):
+        """The finding's values about the comparison itself."""
+        return {"baseline": self.baseline,
+                "since": self.since or (self.boot if self.baseline == "boot" else None),
+                "seconds": self.seconds, "reset": None if self.baseline in (
+                    "previous", "boot", "appeared") else self.baseline,
+                "lower_bound": self.baseline in ("rebooted", "decreased"),
+                "boot_time": self.boot or None}
+
+    def evidence(self, names):
+        """One line per counter that is not 0 (or grew); one line when all are 0."""
+        lines = []
+        for name in names:
+            d = self.deltas[name]
+            if not d["value"] and not d["previous"]:
+                continue
+            if d["previous"] is None:
+                lines.append(f"{name}: {d['value']} (no earlier reading)")
+            else:
+                reset = f", reset ({d['reset']})" if d["reset"] else ""
+                lines.append(f"{name}: {d['value']}, {d['previous']} at {d['since']}: "
+                             f"+{self.increases[name]}{reset}")
+        if not lines:
+            lines.append(f"{', '.join(names)}: 0")
+        return lines
+
+
+def _nic_readings(entry, link):
+    """The counters of one interface: its /proc/net/dev columns and sysfs statistics."""
+    readings = {name: entry[name] for name in NIC_COUNTERS if isinstance(entry.get(name), int)}
+    for name in SYSFS_COUNTERS:
+        if link and isinstance(link.get(name), int):
+            readings[name] = link[name]
+    return readings
+
+
+def check_nic_errors(data, thresholds, context=None):
+    """system.nic_errors: per interface, the errors since the previous inspection.
+
+    The judged number is the largest increase among the receive error counters plus the
+    largest among the transmit ones (:data:`RX_ERROR_COUNTERS`, :data:`TX_ERROR_COUNTERS`):
+    the kernel's counters overlap, so adding them up would count one bad frame two or three
+    times. Drops are shown, never judged (:data:`DROP_COUNTERS`)."""
+    check_id = "system.nic_errors"
+    context = context or {}
+    entries, skipped = _interfaces(data, context)
+    if entries is None:
+        reason, cause = skipped
+        return [unknown(check_id, msg("system.nic.unlisted", reason=reason),
+                        component="interfaces", cause=cause)]
+    if not entries:
+        return [unknown(check_id, msg("system.nic.none_left", skipped=skipped),
+                        component="interfaces", cause="incomplete")]
+    links = _links(data, context)
+    links = links if isinstance(links, dict) and not _failure(links) else {}
+    previous = _previous_of(context, check_id)
+    warning, critical = _levels(thresholds, "nic_errors")
+    findings = []
+    for entry in entries:
+        iface = entry["interface"]
+        if entry.get("statistics") is False:
+            findings.append(unknown(check_id, msg("system.nic_errors.no_statistics",
+                                                  iface=iface),
+                                    component=iface, cause="incomplete"))
+            continue
+        readings = _nic_readings(entry, links.get(iface))
+        count = _Count(check_id, iface, readings, previous, data, context)
+        grew = count.increases
+        rx = max([grew[n] for n in RX_ERROR_COUNTERS if n in grew] or [0])
+        tx = max([grew[n] for n in TX_ERROR_COUNTERS if n in grew] or [0])
+        errors = rx + tx
+        dropped = sum(grew[n] for n in ("rx_drop", "tx_drop") if n in grew)
+        status = judge(errors, warning, critical)
+        judged = [n for n in RX_ERROR_COUNTERS + TX_ERROR_COUNTERS if grew.get(n)]
+        judged.sort(key=lambda n: -grew[n])
+        shown = [msg("system.nic.counter_total" if count.deltas[n]["previous"] is None
+                     and count.baseline == "previous" else "system.nic.counter",
+                     name=n, count=grew[n]) for n in judged[:MAX_COUNTERS_SHOWN]]
+        if not errors:
+            said = msg("system.nic_errors.count_none")
+        elif count.baseline in ("rebooted", "decreased"):
+            said = msg("system.nic_errors.count_at_least", count=errors)
+        else:
+            said = msg("system.nic_errors.count", count=errors)
+        values = {"errors": errors, "rx_errors": rx, "tx_errors": tx, "dropped": dropped}
+        values.update(count.values())
+        for name in readings:
+            d = count.deltas[name]
+            values[name] = d["value"]
+            values[f"{name}_delta"] = grew[name]
+            if d["previous"] is not None:
+                values[f"{name}_previous"] = d["previous"]
+        findings.append(make_finding(
+            check_id, status,
+            msg("system.nic_errors.summary", iface=iface, errors=said, when=count.when(),
+                counters=msg("system.nic_errors.counters", counters=shown) if shown else "",
+                drops=msg("system.nic_errors.drops", count=dropped) if dropped else ""),
+            component=iface, evidence=count.evidence(list(readings)), values=values,
+            thresholds={"warning": warning, "critical": critical},
+            recommendation=None if status == "ok" else msg("system.nic_errors.fix",
+                                                           iface=iface)))
+    return findings
+
+
+def _state(link):
+    state = link.get("operstate")
+    return state if state else msg("system.nic.state_unreadable")
+
+
+def _gone(data, context, present):
+    """Interfaces the previous inspection read that are gone now (and not ignored now)."""
+    patterns = _ignore_interfaces(context)
+    gone = {}
+    for check_id in ("system.nic_errors", "system.nic_flaps"):
+        for (component, _name), reading in _previous_of(context, check_id).items():
+            if component not in present and interface_ignored(component, patterns) is None:
+                gone[component] = max(gone.get(component) or "", str(reading.get("at") or ""))
+    return [make_finding(
+        "system.nic_flaps", "warning", msg("system.nic_flaps.gone", iface=iface,
+                                           since=at or "?"),
+        component=iface, values={"present": False, "since": at or None},
+        evidence=[f"{iface}: read by the previous inspection at {at}, not in /proc/net/dev "
+                  "or /sys/class/net now"],
+        recommendation=msg("system.nic_flaps.gone_fix", iface=iface))
+        for iface, at in sorted(gone.items())]
+
+
+def check_nic_flaps(data, thresholds, context=None):
+    """system.nic_flaps: per interface, the link changes (carrier_changes: each loss of
+    carrier and each return counts one) since the previous inspection.
+
+    When the count restarted (no earlier reading, a reboot, an interface re-created) its
+    first :data:`LINK_BRINGUP_CHANGES` changes are the link coming up and are not judged; a
+    driver that does not count the carrier-off at its start can then hide one change before
+    the first inspection (errlog.nic_link still reports the link-down message). Kernels
+    before 3.15 have no carrier_changes: unknown (tool_missing), so coverage shows the gap."""
+    check_id = "system.nic_flaps"
+    context = context or {}
+    links = _links(data, context)
+    if links is None:
+        return [unknown(check_id, msg("system.nic_flaps.not_collected"), component="links",
+                        cause="incomplete")]
+    failed = _failure(links)
+    if failed:
+        return [unknown(check_id, msg("system.nic.unlisted", reason=failed[0]),
+                        component="links", cause=failed[1])]
+    entries, skipped = _interfaces(data, context)
+    order = [e["interface"] for e in entries or []]
+    names = [n for n in order if n in links] + sorted(n for n in links if n not in order)
+    findings = []
+    if entries is not None:  # what is there now is known: an interface gone is said
+        present = set(order) | set(data.get("net_links") or {})
+        findings.extend(_gone(data, context, present))
+    if not names:
+        return findings + [unknown(check_id, msg("system.nic.none_left",
+                                                 skipped=skipped if entries else 0),
+                                   component="links", cause="incomplete")]
+    if all(links[n].get("carrier_changes") is None for n in names):
+        return findings + [unknown(
+            check_id, msg("system.nic_flaps.no_counter_kernel"), component="links",
+            evidence=[f"{n}: operstate {links[n].get('operstate')}" for n in names],
+            cause="tool_missing")]
+    previous = _previous_of(context, check_id)
+    warning, critical = _levels(thresholds, "nic_flaps")
+    for iface in names:
+        link = links[iface]
+        current = link.get("carrier_changes")
+        state = _state(link)
+        if current is None:
+            findings.append(unknown(check_id, msg("system.nic_flaps.no_counter", iface=iface,
+                                                  state=state),
+                                    component=iface, cause="tool_missing"))
+            continue
+        count = _Count(check_id, iface, {"carrier_changes": current}, previous, data, context)
+        counted = count.increases["carrier_changes"]
+        bringup = min(counted, LINK_BRINGUP_CHANGES) if count.restarted else 0
+        changes = counted - bringup
+        flaps = (changes + 1) // 2
+        status = judge(changes, warning, critical)
+        if not changes:
+            said = msg("system.nic_flaps.count_none")
+        elif count.baseline in ("rebooted", "decreased"):
+            said = msg("system.nic_flaps.count_at_least", count=changes, flaps=flaps)
+        else:
+            said = msg("system.nic_flaps.count", count=changes, flaps=flaps)
+        d = count.deltas["carrier_changes"]
+        values = {"operstate": link.get("operstate"), "carrier_changes": current,
+                  "previous": d["previous"], "delta": d["delta"], "changes": changes,
+                  "flaps": flaps, "bringup_not_counted": bringup}
+        values.update(count.values())
+        findings.append(make_finding(
+            check_id, status,
+            msg("system.nic_flaps.summary", iface=iface, state=state, changes=said,
+                when=count.when(),
+                bringup=msg("system.nic_flaps.bringup", count=bringup) if bringup else ""),
+            component=iface,
+            evidence=[f"operstate: {link.get('operstate')}"]
+            + count.evidence(["carrier_changes"]),
+            values=values, thresholds={"warning": warning, "critical": critical},
+            recommendation=None if status == "ok" else msg("system.nic_flaps.fix",
+                                                           iface=iface)))
+    return findings
+
+
+# The store keeps counters as signed 64-bit integers; a counter at the top of the unsigned
+# range is a driver's "not available" more often than a count.
+MAX_STORED_COUNTER = 2 ** 63 - 1
+
+
+def counters(data, context=None):
+    """The counters this inspection read, for the next one's deltas (``deltas.counter``
+    each, with the host's boot time): every counter of every judged interface (one beyond
+    :data:`MAX_STORED_COUNTER` is left out: the next inspection counts it whole)."""
+    context = context or {}
+    boot = data.get("boot_time") or ""
+    out = []
+    entries, _skipped = _interfaces(data, context)
+    links = _links(data, context)
+    links = links if isinstance(links, dict) and not _failure(links) else {}
+    for entry in entries or []:
+        if entry.get("statistics") is False:
+            continue
+        iface = entry["interface"]
+        for name, value in _nic_readings(entry, links.get(iface)).items():
+            if value <= MAX_STORED_COUNTER:
+                out.append(deltas.counter("system.nic_errors", iface, name, value, boot))
+    for iface, link in sorted(links.items()):
+        if isinstance(link.get("carrier_changes"), int) \
+                and link["carrier_changes"] <= MAX_STORED_COUNTER:
+            out.append(deltas.counter("system.nic_flaps", iface, "carrier_changes",
+                                      link["carrier_changes"], boot))
+    return out
+
+
 # --------------------------------------------------------------------------- all
 
 
@@ -800,4 +1193,6 @@ def evaluate(data, thresholds=None, context=None):
     findings.extend(check_top_processes(data))
     findings.extend(check_failed_units(data))
     findings.extend(check_time_sync(data))
+    findings.extend(check_nic_errors(data, thresholds, context))
+    findings.extend(check_nic_flaps(data, thresholds, context))
     return findings
