@@ -411,18 +411,25 @@ def _audit_log(app: Any):
 @audit.command("verify")
 @click.pass_obj
 def audit_verify(app: Any) -> None:
-    """Check the whole chain; name the first bad entry (exit 1) if any."""
+    """Check the whole chain, and the audit heads the approvals and closings signed (each
+    must be an earlier entry of this chain); name each failure (exit 1) if any."""
+    from weibao.change.vouched import check_vouched
+
     log = _audit_log(app)
     result = log.verify()
     if result.ok:
         app.say(N_("audit log %(file)s: %(count)d entries, chain intact (head %(head)s)"),
                 file=str(log.path), count=result.count, head=result.head)
-        return
-    reason = result.error.render(app._) if result.error else result.reason
-    app.say(N_("audit log %(file)s: entry %(seq)d is the first bad one: %(reason)s"),
-            file=str(log.path), seq=result.first_bad_seq, reason=reason)
-    app.say(N_("%(count)d entries before it are intact"), count=result.count)
-    sys.exit(EXIT_CRITICAL)
+    else:
+        reason = result.error.render(app._) if result.error else result.reason
+        app.say(N_("audit log %(file)s: entry %(seq)d is the first bad one: %(reason)s"),
+                file=str(log.path), seq=result.first_bad_seq, reason=reason)
+        app.say(N_("%(count)d entries before it are intact"), count=result.count)
+    vouched = check_vouched(log, app.store)
+    for line in vouched.lines():
+        click.echo(line.render(app._))
+    if not (result.ok and vouched.ok):
+        sys.exit(EXIT_CRITICAL)
 
 
 def _summary(entry: Any) -> str:

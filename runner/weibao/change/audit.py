@@ -17,7 +17,8 @@ than the one before it (``append`` refuses to write one: :class:`TimeOrderError`
 cannot show alone: the last entries removed, or the whole log rewritten with fresh hashes.
 That is why the chain head (:meth:`AuditLog.head`) goes into the data signed at each approval
 and closing:
-:func:`verify_head_in_chain` then shows whether the history a signature vouched for is intact.
+:func:`verify_head_in_chain` then shows whether the history a signature vouched for is intact,
+and ``weibao audit verify`` checks every head so vouched for (:mod:`weibao.change.vouched`).
 
 Writers take an exclusive ``flock`` on the file, check the whole chain, and append one line
 with a single ``write`` on an ``O_APPEND`` descriptor followed by ``fsync``; a failed write is
@@ -196,6 +197,16 @@ class AuditLog:
             return VerifyResult(ok=False, count=count, first_bad_seq=exc.seq,
                                 reason=exc.render(), head=head, line=exc.line, error=exc)
         return VerifyResult(ok=True, count=count, first_bad_seq=None, reason="", head=head)
+
+    def intact(self) -> tuple[list[Entry], BrokenChain | None]:
+        """The entries up to the first bad one, and why that one is bad (None when none is)."""
+        good: list[Entry] = []
+        try:
+            for entry in self.entries():
+                good.append(entry)
+        except BrokenChain as exc:
+            return good, exc
+        return good, None
 
     def find(self, entry_hash: str) -> Entry | None:
         """The entry whose hash is ``entry_hash``, when every entry up to it is intact."""
