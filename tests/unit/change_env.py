@@ -39,6 +39,9 @@ PEOPLE = {
     "zhao.lei": ("client", ["approver", "recorder"]),
 }
 
+ANCHOR = "chen.jing"  # the client's supervisor, whose key is the site's client anchor
+VOUCHED_AT = dt.datetime(2026, 1, 5, 1, 0, tzinfo=dt.UTC)
+
 PLAYBOOK = """\
 - name: Test change
   hosts: all
@@ -158,8 +161,11 @@ class ChangeEnv:
     def __post_init__(self) -> None:
         self.inventory = self.root / "inventories" / "lab"
         self.inventory.mkdir(parents=True)
+        # the client's trust anchor: its supervisor's key (chen.jing), set at contract start
+        anchor = Path(f"{self.keys[ANCHOR]}.pub").read_text().strip()
         (self.inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {
-            "vars": {"weibao_site": {"name": "lab", "timezone": "Asia/Shanghai"},
+            "vars": {"weibao_site": {"name": "lab", "timezone": "Asia/Shanghai",
+                                     "client_anchor": anchor},
                      "ansible_connection": "local",
                      "ansible_python_interpreter": sys.executable},
             "children": {"web": {"hosts": {"web01": None}},
@@ -178,6 +184,14 @@ class ChangeEnv:
         settings = load_settings(self.data_dir)
         self.store = Store(settings.db_url)
         self.service = ChangeService(settings, self.store, clock=self.clock, user="tester")
+        # at contract start, before any change (the audit log keeps time order)
+        now, self.clock.now = self.clock.now, VOUCHED_AT
+        self.vouch()
+        self.clock.now = now
+
+    def vouch(self, who: str = ANCHOR) -> Any:
+        """The client's supervisor vouches for the client's people (the trust anchor)."""
+        return self.service.vouch(self.inventory, self.keys[who])
 
     def write(self, change_id: str = "CR-2026-0001", **overrides: Any) -> Path:
         path = self.changes / f"{change_id}.yml"

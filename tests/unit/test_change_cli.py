@@ -77,7 +77,7 @@ def test_a_clock_behind_the_audit_log_is_one_line_and_exit_3(env):
     assert result.exit_code == 3, result.output
     [line] = lines(result.output)
     assert line.startswith("weibao: error: audit log ")
-    assert "earlier than the last entry's (1, " in line and "check the clock" in line
+    assert "earlier than the last entry's (2, " in line and "check the clock" in line
 
 
 # ----------------------------------------------------------------------------- new, validate
@@ -394,19 +394,20 @@ def test_audit_verify_and_show(env):
     env.ready(path, start=start)
     ok = weibao(env, "audit", "verify")
     assert ok.exit_code == 0
-    assert f"audit log {env.service.log.path}: 4 entries, chain intact" in ok.output
+    assert f"audit log {env.service.log.path}: 5 entries, chain intact" in ok.output
     shown = weibao(env, "audit", "show", "--change", "CR-2026-0001", "--json")
     entries = json.loads(shown.output)
     assert [e["action"] for e in entries] == ["change.submit", "change.approve",
                                               "change.attest", "change.attest"]
     text = weibao(env, "audit", "show")
-    assert len(lines(text.output)) == 4 and "change.approve" in text.output
+    # the client's vouching for its people (contract start), then the change's four
+    assert len(lines(text.output)) == 5 and "people.vouch" in lines(text.output)[0]
     raw = env.audit_lines()
-    raw[2] = raw[2].replace(b"operator", b"recorder")
+    raw[3] = raw[3].replace(b"operator", b"recorder")
     env.service.log.path.write_bytes(b"".join(raw))
     bad = weibao(env, "audit", "verify")
     assert bad.exit_code == 1
-    assert "entry 3 is the first bad one" in bad.output
-    assert "2 entries before it are intact" in bad.output
+    assert "entry 4 is the first bad one" in bad.output
+    assert "3 entries before it are intact" in bad.output
     empty = CliRunner().invoke(_main, ["--data-dir", str(env.root / "new"), "audit", "verify"])
     assert empty.exit_code == 0 and "0 entries" in empty.output

@@ -318,7 +318,7 @@ def test_a_forged_people_file_cannot_make_an_approver(env, tmp_path):
     entry = json.loads(env.audit_lines()[-1])
     assert entry["action"] == "change.refused" and entry["actor"] == "mallory"
     assert [r.act for r in read_signoffs(path, "CR-2026-0001")] == ["submit"]
-    submit = json.loads(env.audit_lines()[0])
+    submit = json.loads(env.audit_lines()[1])  # [0]: the client's vouching
     assert submit["detail"]["people_sha256"] == hashlib.sha256(
         env.people.read_bytes()).hexdigest()
 

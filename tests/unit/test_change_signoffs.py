@@ -79,7 +79,10 @@ def test_submission_is_signed_recorded_audited_and_stored(env):
                     "site": {"name": "lab", "timezone": data["site"]["timezone"],
                              "change_lead_time_hours": 24,
                              "attest_before_window_minutes": 60,
-                             "backup_max_age_days": 7}}
+                             "backup_max_age_days": 7,
+                             # the fingerprint of the client's trust anchor
+                             "client_anchor": data["site"]["client_anchor"]}}
+    assert data["site"]["client_anchor"].startswith("SHA256:")
     assert record.statement == canonical_bytes(data).decode()
     # the file, human-readable, holds exactly that
     assert read_signoffs(path, "CR-2026-0001") == [record]
@@ -357,11 +360,11 @@ def test_rewriting_the_history_an_approval_vouched_for_is_caught(env):
 def test_an_edited_audit_log_stops_every_run(env):
     path = prepared(env)
     lines = env.audit_lines()
-    lines[1] = lines[1].replace(b"chen.jing", b"zhao.lei")
+    lines[2] = lines[2].replace(b"chen.jing", b"zhao.lei")  # [0]: the client's vouching
     env.service.log.path.write_bytes(b"".join(lines))
     with pytest.raises(Refusal) as err:
         env.service.run(path)
-    assert err.value.rule == "audit" and "entry 2" in err.value.render()
+    assert err.value.rule == "audit" and "entry 3" in err.value.render()
 
 
 def test_a_backdated_act_is_refused_and_nothing_is_recorded(env):
@@ -378,7 +381,7 @@ def test_a_backdated_act_is_refused_and_nothing_is_recorded(env):
         env.submit(path)
     message = err.value.render()
     assert err.value.exit_code == 3 and "\n" not in message
-    assert "earlier than the last entry's (2, 2026-03-07T12:00:00Z)" in message
+    assert "earlier than the last entry's (3, 2026-03-07T12:00:00Z)" in message
     assert env.audit_lines() == audit_before
     assert signoffs_path(path).read_bytes() == signoffs_before
     with pytest.raises(TimeOrderError):

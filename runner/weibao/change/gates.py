@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy import select
 
+from weibao.change.anchor import anchor_fingerprint, anchor_line, check_vouched
 from weibao.change.audit import AuditLog, BrokenChain, Entry
 from weibao.change.canonical import sha256_hex
 from weibao.change.locks import Lock, LockDir
@@ -70,6 +71,9 @@ class SiteSettings:
     backup_max_age: timedelta
     # an attestation counts only when made at most this long before the window opens
     attest_before_window: timedelta = timedelta(minutes=DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES)
+    # the client's trust anchor: the public key that vouches for the client's people
+    client_anchor: str = ""
+    client_anchor_fingerprint: str = ""
 
 
 def people_file(request: ChangeRequest, override: str | Path | None = None) -> Path:
@@ -115,7 +119,8 @@ def site_binding(site: SiteSettings) -> dict[str, Any]:
             "change_lead_time_hours": int(site.lead_time.total_seconds() // 3600),
             "attest_before_window_minutes": int(site.attest_before_window.total_seconds()
                                                 // 60),
-            "backup_max_age_days": site.backup_max_age.days}
+            "backup_max_age_days": site.backup_max_age.days,
+            "client_anchor": site.client_anchor_fingerprint}
 
 
 def targets_binding(request: ChangeRequest, inventory: Inventory) -> dict[str, Any]:
@@ -130,9 +135,17 @@ def site_settings(inventory: Inventory) -> SiteSettings:
     days = _whole(inventory, raw, "backup_max_age_days", DEFAULT_BACKUP_MAX_AGE_DAYS, "days")
     minutes = _whole(inventory, raw, "attest_before_window_minutes",
                      DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES, "minutes")
+    anchor = raw.get("client_anchor") or ""
+    try:
+        fingerprint = anchor_fingerprint(anchor)
+    except ValueError as exc:
+        raise ConfigError(N_("inventory %(file)s: weibao_site.client_anchor: %(problem)s"),
+                          file=str(inventory.path), problem=str(exc)) from None
     return SiteSettings(name=inventory.site.name, timezone=inventory.site.timezone,
                         lead_time=timedelta(hours=hours), backup_max_age=timedelta(days=days),
-                        attest_before_window=timedelta(minutes=minutes))
+                        attest_before_window=timedelta(minutes=minutes),
+                        client_anchor=anchor_line(anchor),
+                        client_anchor_fingerprint=fingerprint)
 
 
 # ----------------------------------------------------------------------------- context
@@ -357,7 +370,13 @@ def gate_signatures(ctx: Context) -> dict[str, Any]:
         raise Skipped from None  # the targets rule says what is wrong with the inventory
     for role in needed:
         check_attest_time(ctx, role, site)
+    # every client-side sign-off by a person the client vouched for (its trust anchor)
+    vouched = None
+    for item in checked:
+        vouched = check_vouched(ctx.people, item.person, site.client_anchor) or vouched
     return {"people_file": str(ctx.people.path), "people_sha256": ctx.people.sha256,
+            "client_anchor": site.client_anchor_fingerprint,
+            "client_vouched_at": vouched.time if vouched else None,
             "attest_before_window_minutes": int(site.attest_before_window.total_seconds()
                                                 // 60),
             "signoffs": [{"act": c.record.act, "role": c.record.role, "person": c.person.id,

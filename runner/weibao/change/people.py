@@ -198,6 +198,39 @@ def load_people(path: str | Path) -> People:
     return People(file, persons, digest)
 
 
+def people_problems(path: str | Path) -> tuple[People | None, list[ConfigError]]:
+    """Every problem of a people file at once (``weibao people validate``): each entry is
+    checked on its own, so one bad key does not hide the next entry's. Returns the people
+    when there is no problem."""
+    file = Path(path)
+    try:
+        data, digest = _read_yaml(file)
+    except ConfigError as exc:
+        return None, [exc]
+    if not isinstance(data, dict) or not isinstance(data.get("people"), list) \
+            or not data["people"]:
+        try:
+            load_people(file)
+        except ConfigError as exc:
+            return None, [exc]
+    problems: list[ConfigError] = []
+    for key in data:
+        if key != "people":
+            problems.append(ConfigError(N_("people file %(file)s: %(field)s: unknown field "
+                                           "(expected %(expected)s)"),
+                                        file=str(file), field=str(key), expected="people"))
+    persons: list[Person] = []
+    for index, item in enumerate(data["people"]):
+        try:
+            person = _person(file, f"people[{index}]", item)
+            _check_unique(file, f"people[{index}]", person, persons)
+        except ConfigError as exc:
+            problems.append(exc)
+            continue
+        persons.append(person)
+    return (None if problems else People(file, persons, digest)), problems
+
+
 def _check_unique(file: Path, where: str, person: Person, earlier: list[Person]) -> None:
     for other in earlier:
         if other.id == person.id:

@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 from weibao import __version__
 from weibao.change import tickets
+from weibao.change.anchor import check_vouched
 from weibao.change.audit import (
     AuditLog,
     BrokenChain,
@@ -300,6 +301,40 @@ class ChangeService:
                             now=now)
         return [run_id for run_id, _, _, _ in found]
 
+    # ------------------------------------------------------------------------- the anchor
+
+    def vouch(self, inventory_path: str | Path, key: str | Path, *,
+              people_path: str | Path | None = None, passphrase: str | None = None,
+              interactive: bool = False) -> tuple[Path, People, str]:
+        """The client's supervisor vouches for the client's people with the anchor key
+        (weibao.change.anchor); audited. Returns the file written, the people, the anchor's
+        fingerprint."""
+        from weibao.change.anchor import vouch
+        from weibao.change.gates import site_settings
+        from weibao.services.inventory import load_inventory
+
+        self.recover()
+        now = self.now()
+        inventory = load_inventory(inventory_path)
+        site = site_settings(inventory)
+        folder = inventory.path if inventory.path.is_dir() else inventory.path.parent
+        people = load_people(Path(people_path) if people_path else folder / "people.yml")
+        if not site.client_anchor:
+            raise ConfigError(N_("inventory %(file)s: weibao_site.client_anchor: not set: the "
+                                 "client's supervisor's anchor public key goes there first"),
+                              file=str(inventory.path))
+        path = vouch(people, key, site.client_anchor, utc_timestamp(now), passphrase,
+                     interactive=interactive)
+        self.log.append(self.user, "people.vouch", None,
+                        digests={"people": people.sha256,
+                                 "vouched": hashlib.sha256(path.read_bytes()).hexdigest()},
+                        detail={"people_file": str(people.path), "site": site.name,
+                                "anchor": site.client_anchor_fingerprint,
+                                "client_people": sorted(p.id for p in people
+                                                        if p.organisation == "client")},
+                        now=now)
+        return path, people, site.client_anchor_fingerprint
+
     # ------------------------------------------------------------------------- sign-offs
 
     def submit(self, request_path: str | Path, key: str | Path, *,
@@ -368,6 +403,8 @@ class ChangeService:
                                                                            request.id))}
             inventory, site = load_targets(ctx)
             targets, site_values = targets_binding(request, inventory), site_binding(site)
+            # a client-side signer must be one the client vouched for (its trust anchor)
+            check_vouched(people, signer, site.client_anchor)
         except Refusal as refusal:
             raise self._refused(actor, request.id, act, refusal, now, request) from None
         with locked(request.path):

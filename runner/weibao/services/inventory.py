@@ -32,6 +32,9 @@ class Site:
     contract: str = ""
     timezone: str = "UTC"
     inspectors: list[str] = field(default_factory=list)
+    # the fingerprint of the client's trust anchor (weibao_site.client_anchor), printed on
+    # every report and service record for the client to check against its own key
+    client_anchor_fingerprint: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -41,6 +44,7 @@ class Site:
             "contract": self.contract,
             "timezone": self.timezone,
             "inspectors": list(self.inspectors),
+            "client_anchor_fingerprint": self.client_anchor_fingerprint,
         }
 
 
@@ -172,7 +176,15 @@ def _site_from_vars(path: Path, raw: Any, fallback: str) -> Site:
         raise ConfigError(
             N_("inventory %(file)s: weibao_site.timezone: unknown time zone %(tz)r"),
             file=str(path), tz=tz) from exc
+    from weibao.change.anchor import anchor_fingerprint
+
+    try:
+        anchor = anchor_fingerprint(raw.get("client_anchor"))
+    except ValueError as exc:
+        raise ConfigError(N_("inventory %(file)s: weibao_site.client_anchor: %(problem)s"),
+                          file=str(path), problem=str(exc)) from None
     return Site(
+        client_anchor_fingerprint=anchor,
         name=name,
         client=str(raw.get("client") or ""),
         provider=str(raw.get("provider") or ""),
