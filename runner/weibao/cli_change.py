@@ -135,6 +135,53 @@ def change_new(app: Any, site: str | None, folder: Path, change_id: str | None) 
     click.echo(str(path))
 
 
+@change.command("list")
+@click.option("--site", default=None, help="Only the changes of this site.")
+@click.option("--state", "states", multiple=True,
+              help="Only changes in this state (draft, submitted, approved, running, "
+                   "succeeded, failed, interrupted, closed); repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+def change_list(app: Any, site: str | None, states: tuple[str, ...], as_json: bool) -> None:
+    """The changes the store knows, newest window first: state, window, who, title."""
+    from sqlalchemy import select
+
+    from weibao.store import Change
+    from weibao.store.models import CHANGE_STATES
+
+    bad = [s for s in states if s not in CHANGE_STATES]
+    if bad:
+        raise ConfigError(N_("--state %(value)r: expected one of %(known)s"), value=bad[0],
+                          known=", ".join(CHANGE_STATES))
+    with app.store.session() as s:
+        query = select(Change).order_by(Change.window_start.desc(), Change.id)
+        if site:
+            query = query.where(Change.site == site)
+        if states:
+            query = query.where(Change.state.in_(states))
+        items = [{"id": c.id, "site": c.site, "state": c.state, "title": c.title,
+                  "kind": c.kind, "emergency": c.emergency,
+                  "awaiting_retrospective_approval": c.awaiting_retrospective_approval,
+                  "window_start": c.window_start.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "window_end": c.window_end.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                  "timezone": c.timezone, "requester": c.requester, "operator": c.operator,
+                  "recorder": c.recorder, "request": c.request_path,
+                  "outcome": c.outcome} for c in s.scalars(query)]
+    if as_json:
+        click.echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        app.say(N_("no change stored"))
+        return
+    from weibao.change.gates import local_time, parse_utc
+
+    for c in items:
+        start = local_time(parse_utc(c["window_start"]), c["timezone"])
+        flag = " !" if c["emergency"] else ""
+        click.echo(f"{c['id']}  {_word(app, c['state']):<12} {start}  {c['site']:<12} "
+                   f"{c['requester']} → {c['operator']}/{c['recorder']}  {c['title']}{flag}")
+
+
 @change.command("validate")
 @_file_argument
 @click.pass_obj

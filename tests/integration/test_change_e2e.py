@@ -121,7 +121,9 @@ def _write_site(root: Path, host: str) -> tuple[Path, dict[str, Path], dict[str,
         "vars": {"weibao_site": {
             "name": SITE, "client": "Change Test Client (甲方)",
             "provider": "weibao Test Provider (乙方)", "contract": "WB-IT-CHANGE",
-            "timezone": ZONE, "change_lead_time_hours": 0}},
+            "timezone": ZONE, "change_lead_time_hours": 0,
+            # the client's trust anchor: its supervisor's key (set at contract start)
+            "client_anchor": Path(f"{keys['wang.wu']}.pub").read_text().strip()}},
         "children": {"linux": {"hosts": {host: {
             "ansible_connection": "containers.podman.podman", "ansible_host": host,
             "ansible_python_interpreter": "/usr/bin/python3"}}}},
@@ -210,6 +212,10 @@ def site(tmp_path_factory: pytest.TempPathFactory):
         data_dir = root / "data"
         site = ChangeSite(host=host, root=root, inventory=inventory, data_dir=data_dir,
                           changes=root / "changes", keys=keys, fingerprints=fingerprints)
+        # the client's supervisor vouches for the client's people with the anchor key
+        vouched = _ok(site.weibao("people", "vouch", "--inventory", str(inventory.parent),
+                                  "--key", str(keys["wang.wu"])))
+        assert "vouched for the client's people wang.wu, zhao.liu" in vouched.stdout
         opens = []
         for case in IDS:
             # each request's window opens LEAD_SECONDS after it is written, so a slow

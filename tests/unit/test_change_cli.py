@@ -411,3 +411,23 @@ def test_audit_verify_and_show(env):
     assert "3 entries before it are intact" in bad.output
     empty = CliRunner().invoke(_main, ["--data-dir", str(env.root / "new"), "audit", "verify"])
     assert empty.exit_code == 0 and "0 entries" in empty.output
+
+
+def test_change_list(env):
+    empty = weibao(env, "change", "list")
+    assert empty.exit_code == 0 and "no change stored" in empty.output
+    path, start = live(env)
+    env.ready(path, start=start)
+    other, _ = live(env, "CR-2026-0002")
+    env.submit(other)
+    out = weibao(env, "change", "list")
+    assert out.exit_code == 0, out.output
+    rows = lines(out.output)
+    assert [r.split()[:2] for r in rows] == [["CR-2026-0001", "approved"],
+                                             ["CR-2026-0002", "submitted"]]
+    assert "wang.fang → li.wei/zhang.min" in rows[0]
+    only = json.loads(weibao(env, "change", "list", "--state", "submitted", "--json").output)
+    assert [c["id"] for c in only] == ["CR-2026-0002"]
+    assert weibao(env, "change", "list", "--state", "done").exit_code == 3
+    zh = weibao(env, "--lang", "zh-CN", "change", "list")
+    assert "approved" not in zh.output

@@ -358,6 +358,18 @@ def test_notice_of_the_sites_lead_time(env, hours, ok):
         assert run_refused(env, path).rule == "notice"
 
 
+def test_a_request_submitted_after_its_window_opened_says_so(env):
+    """Never "-0h10m before the window opens": a late submission says how long after."""
+    path = env.write()
+    env.at(WINDOW_START + 10 * MINUTE).submit(path)
+    env.at(WINDOW_START + 12 * MINUTE).approve(path)
+    env.at(WINDOW_START + 14 * MINUTE).attest(path, "operator")
+    env.attest(path, "recorder")
+    text = refused(env, path, "notice")
+    assert "0h10m after its window opened at 2026-03-07T22:00+08:00" in text
+    assert "-0h" not in text
+
+
 def test_site_may_ask_for_longer_notice(env):
     hosts = yaml.safe_load((env.inventory / "hosts.yml").read_text())
     hosts["all"]["vars"]["weibao_site"]["change_lead_time_hours"] = 48

@@ -462,6 +462,15 @@ def gate_notice(ctx: Context) -> dict[str, Any]:
                 "awaiting_retrospective_approval": not ctx.approved,
                 "submitted_at": _stamp(submitted)}
     given = request.window.start - submitted
+    if given < timedelta(0):
+        raise Refusal("notice", N_("%(change)s was submitted at %(submitted)s, %(late)s after "
+                                   "its window opened at %(start)s; the site requires %(hours)s h "
+                                   "notice (change_lead_time_hours); only an emergency change "
+                                   "may run at shorter notice"),
+                      change=request.id, submitted=_stamp(submitted, request.window.timezone),
+                      late=_hm(-given), start=_stamp(request.window.start,
+                                                     request.window.timezone),
+                      hours=int(ctx.site.lead_time.total_seconds() // 3600))
     if given < ctx.site.lead_time:
         raise Refusal("notice", N_("%(change)s was submitted at %(submitted)s, %(given)s before "
                                    "the window opens at %(start)s; the site requires %(hours)s h "
