@@ -110,3 +110,45 @@ def test_a_log_with_nul_bytes_and_a_gzipped_log_are_read(tmp_path, data_dir):
     result = invoke(["judge", "--platform", "linux", "--command", "cat /var/log/messages",
                      str(broken)])
     assert result.exit_code == 3 and "damaged gzip" in result.output
+
+
+def _capture(tmp_path, fixture: str, name: str = "df-db01.txt"):
+    from pathlib import Path
+
+    raw = (Path(__file__).parent / "fixtures" / "linux" / fixture).read_bytes()
+    path = tmp_path / name
+    path.write_bytes(raw.split(b"\n", 1)[1])  # the provenance line is not part of a capture
+    return path
+
+
+def test_judge_prints_findings_in_both_languages_and_exits_1_on_critical(tmp_path, data_dir):
+    path = _capture(tmp_path, "df_P/debian12_full_tmpfs.raw")
+    en = invoke(["judge", "--platform", "linux", "--command", "df -P", str(path)])
+    assert en.exit_code == 1, en.output  # /mnt/weibao-full is ~97 % full: critical
+    assert "Filesystem space (system.filesystem_usage) [/mnt/weibao-full]" in en.output
+    zh = invoke(["--lang", "zh-CN", "judge", "--platform", "linux", "--command", "df -P",
+                 str(path)])
+    assert zh.exit_code == 1 and "文件系统空间" in zh.output and "严重" in zh.output
+    data = json.loads(invoke(["judge", "--platform", "linux", "--command", "df -P", "--json",
+                              str(path)]).output)
+    from ansible.module_utils.weibao_inspection.findings import validate_finding
+
+    for finding in data:
+        validate_finding(finding)
+        assert finding["host"] == "df-db01.txt"
+    assert {f["status"] for f in data if f["component"] == "/mnt/weibao-full"} == {"critical"}
+    assert run_count(data_dir) == 0  # judged, nothing stored
+
+
+def test_judge_abbreviated_alias_and_record(tmp_path, data_dir):
+    path = _capture(tmp_path, "df_P/debian12_vm.raw")
+    result = invoke(["judge", "--platform", "linux", "--command", "df   -P", "--record",
+                     "--host", "db01", "--site", "bank", str(path)])
+    assert result.exit_code in (0, 1), result.output
+    assert "recorded as run 1" in result.output
+    runs = json.loads(invoke(["runs", "--json"]).output)
+    assert [(r["kind"], r["site"], [h["name"] for h in r["hosts"]]) for r in runs] == [
+        ("judge", "bank", ["db01"])]
+    shown = json.loads(invoke(["findings", "--run", "1", "--coverage", "--json"]).output)
+    assert shown["findings"] and {f["host"] for f in shown["findings"]} == {"db01"}
+    assert {c["check_id"] for c in shown["coverage"]} == {"system.filesystem_usage"}
