@@ -95,14 +95,15 @@ def _first_good(source) -> Path | None:
 # errlog's checks read every log at once (merged by the collector), so no check there reads
 # one source only: test_errlog_parsers runs the same syslog text through the collector's
 # file path and through parse_sources and compares the events.
-@pytest.mark.parametrize("area", sorted({s.area for s in SOURCES} - {"errlog"}))
-def test_collector_and_judge_agree(area, tmp_path):
+@pytest.mark.parametrize("platform,area", sorted({(s.platform, s.area) for s in SOURCES
+                                                  if s.area != "errlog"}))
+def test_collector_and_judge_agree(platform, area, tmp_path):
     """All of an area's outputs at once (the collector's way) and each alone (judge's way):
     every check that reads one source only gets the same findings."""
-    parse, evaluate = registry.area_functions(area)
+    parse, evaluate = registry.area_functions(area, platform)
     chosen = {}
     for source in SOURCES:
-        if source.area == area and source.key not in chosen:
+        if (source.platform, source.area) == (platform, area) and source.key not in chosen:
             path = _first_good(source)
             if path is not None:
                 chosen[source.key] = (source, path)

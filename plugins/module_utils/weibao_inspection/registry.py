@@ -28,7 +28,8 @@ import re
 
 from ansible.module_utils.weibao_inspection import catalogue
 
-PLATFORMS = ("linux", "aix", "cisco_ios", "cisco_nxos", "huawei_vrp", "hp_comware")
+PLATFORMS = ("linux", "aix", "cisco_ios", "cisco_nxos", "huawei_vrp", "hp_comware", "ipmi",
+             "redfish")
 
 
 class RegistryError(LookupError):
@@ -161,7 +162,8 @@ SOURCES = (
                     "rpm -q kernel kernel-core")),
 )
 
-# area -> (parsers module, rules module), imported when judged (controller side)
+# area, or (platform, area) where an area reads several platforms' outputs (the BMC's
+# environment over IPMI or Redfish) -> (parsers module, rules module), imported when judged
 AREAS = {
     "system": ("parsers.linux_system", "rules.system"),
     "errlog": ("parsers.linux_errlog", "rules.errlog"),
@@ -187,11 +189,11 @@ def lookup(platform, command):
                         + ", ".join(s.name for s in sources(platform)))
 
 
-def area_functions(area):
-    """(parse_sources, evaluate) of an area."""
+def area_functions(area, platform=None):
+    """(parse_sources, evaluate) of an area (on ``platform``, where that matters)."""
     import importlib
 
-    parsers, rules = AREAS[area]
+    parsers, rules = AREAS.get((platform, area)) or AREAS[area]
     base = "ansible.module_utils.weibao_inspection."
     parse = importlib.import_module(base + parsers).parse_sources
     evaluate = importlib.import_module(base + rules).evaluate

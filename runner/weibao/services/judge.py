@@ -118,7 +118,7 @@ def judge(platform: str, command: str, files: list[str], since: str | None = Non
     except catalogue.CatalogueError as exc:
         raise ConfigError(N_("%(problem)s"), problem=str(exc)) from None
     texts = [(f, read_text(f)) for f in files]  # every file checked before judging any
-    parse, evaluate = registry.area_functions(source.area)
+    parse, evaluate = registry.area_functions(source.area, source.platform)
     wanted = {c.id for c in source.checks()}
     out = []
     for path, text in texts:
