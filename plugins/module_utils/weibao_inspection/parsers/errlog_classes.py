@@ -35,7 +35,7 @@ CLASSES = (
 UNCLASSIFIED = "unclassified"
 
 Event = namedtuple("Event", "cls component kind severity weight")
-Rule = namedtuple("Rule", "cls kind severity guards regex component")
+Rule = namedtuple("Rule", "cls kind severity guards regex component lead")
 
 _PARTITION_RES = (
     re.compile(r"^((?:sd|vd|xvd|hd)[a-z]+)\d+$"),
@@ -123,7 +123,8 @@ def _ata_severity(match):
 
 
 _DEV = r"(?P<dev>[\w!.:/+-]+?)"
-_IFACE = r"(?P<iface>[\w.@-]{1,15})"
+_IFACE_MAX = 15  # IFNAMSIZ - 1
+_IFACE = rf"(?P<iface>[\w.@-]{{1,{_IFACE_MAX}}})"
 
 # (class, kind, severity, guards, pattern, component). severity/kind may be callables of the
 # match; component is a callable of the match returning the component, or None to reject the
@@ -502,14 +503,30 @@ _RULE_SPECS = (
      r"(?P<comm>\S+) invoked oom-killer: ", _group("comm")),
 )
 
+def _lead(pattern):
+    """(text, reach) for a pattern that starts with an interface name, then ": " or ":? ",
+    then literal text: every match starts at most ``reach`` characters before that text, so
+    the search can start there (found with str.find) instead of trying every position, as
+    the engine does for a pattern starting with a character class. None for other patterns.
+    """
+    for separator in (":? ", ": "):
+        if pattern.startswith(_IFACE + separator):
+            text = re.match(r"[A-Za-z ]*", pattern[len(_IFACE + separator):]).group()
+            if len(text) >= 4:
+                return text, _IFACE_MAX + 2  # the name, ":" and " "
+    return None
+
+
 def _compile_rules():
     rules = []
     for cls, kind, severity, guards, pattern, component in _RULE_SPECS:
-        rules.append(Rule(cls, kind, severity, guards, re.compile(pattern), component))
+        rules.append(Rule(cls, kind, severity, guards, re.compile(pattern), component,
+                          _lead(pattern)))
     return tuple(rules)
 
 
 RULES = _compile_rules()
+_SEARCHES = tuple((rule.regex.search, rule.lead) for rule in RULES)
 
 # The prefilter: a line containing none of the rules' guard literals cannot match any rule
 # (each rule only runs its regex when one of its guards is in the message), so the collector
@@ -560,33 +577,81 @@ def _rules_by_keyword():
     return table
 
 
-# Finds, at every position, the longest guard starting there (a lookahead does not consume,
-# so overlapping guards are all found). A guard that is a prefix of a found keyword is present
-# too: _RULES_BY_KEYWORD accounts for it.
-_GUARD_FINDER = re.compile("(?=(" + trie_pattern(PREFILTER_KEYWORDS) + "))").finditer
+# Finds the longest guard starting at or after a position (the trie is greedy and its
+# branches differ in their first character). candidate_rules() searches again one character
+# after each find, so overlapping guards are all found; a guard that is a prefix of a found
+# keyword is present too: _RULES_BY_KEYWORD accounts for it. (A plain search, unlike a
+# lookahead at every position, lets the engine skip to the characters a guard starts with.)
+_GUARD_SEARCH = re.compile(trie_pattern(PREFILTER_KEYWORDS)).search
 _RULES_BY_KEYWORD = _rules_by_keyword()
+# Beyond any match start: "no rule matched" in _classify().
+_NO_MATCH = 1 << 62
+
+
+def _candidates(text):
+    """(indices of the rules with a guard in ``text``, where the first guard starts)."""
+    found = _GUARD_SEARCH(text)
+    if found is None:
+        return (), _NO_MATCH
+    first = found.start()
+    indices = _RULES_BY_KEYWORD[found.group()]
+    found = _GUARD_SEARCH(text, first + 1)
+    if found is None:
+        return indices, first
+    union = set(indices)
+    while found is not None:
+        union.update(_RULES_BY_KEYWORD[found.group()])
+        found = _GUARD_SEARCH(text, found.start() + 1)
+    return sorted(union), first
+
+
+_RULES_BY_GUARD_BYTES = dict((k.encode("ascii"), v) for k, v in _RULES_BY_KEYWORD.items())
+
+
+def rules_of_guards(found):
+    """Indices (in table order) of the rules of the keywords PREFILTER found, as bytes, at
+    every position of a line (see errlog_tally._guard_lines)."""
+    if len(found) == 1:
+        return _RULES_BY_GUARD_BYTES[found[0]]
+    union = set()
+    for keyword in found:
+        union.update(_RULES_BY_GUARD_BYTES[keyword])
+    return sorted(union)
 
 
 def candidate_rules(message):
     """Indices (in table order) of the rules one of whose guards occurs in ``message``."""
-    indices = set()
-    for found in _GUARD_FINDER(message):
-        indices.update(_RULES_BY_KEYWORD[found.group(1)])
-    return sorted(indices)
+    return list(_candidates(message)[0])
 
 
-def classify(message):
-    """A log message -> Event, or None when no rule matches.
+def _classify(text, candidates=None):
+    """classify(text), and from where on in ``text`` that result was decided.
 
-    Only rules with a guard in the message run their regex. Rules match anywhere in the
-    text (none is anchored), so a full log line classifies like its message: the scanner uses
-    that to skip parsing the timestamp of lines that are no event.
+    Returns (Event or None, start). For an Event, ``start`` is the smallest of where the first
+    guard starts and where the matches of the rules that ran and matched start (the winning
+    rule and those before it whose component was empty); for None, the smallest start of
+    such matches (_NO_MATCH when no rule matched). Rules and their guards never look before
+    where they start (but for a word boundary), so any end of ``text`` that begins at or
+    before ``start``, after a non-word character, classifies the same way: the scanner
+    classifies a whole line before parsing it and so knows its message's class (see
+    errlog_tally.scan). ``candidates``: _candidates(text) when the caller knows it.
     """
-    for index in candidate_rules(message):
-        rule = RULES[index]
-        match = rule.regex.search(message)
+    indices, guard_at = candidates or _candidates(text)
+    start = _NO_MATCH
+    for index in indices:
+        search, lead = _SEARCHES[index]
+        if lead is None:
+            match = search(text)
+        else:
+            at = text.find(lead[0])
+            if at < 0:
+                continue
+            match = search(text, max(at - lead[1], 0))
         if match is None:
             continue
+        if match.start() < start:
+            start = match.start()
+        rule = RULES[index]
         component = rule.component(match)
         if not component:
             continue
@@ -597,8 +662,19 @@ def classify(message):
             count = match.groupdict().get("n")
             if count:
                 weight = max(int(count), 1)
-        return Event(rule.cls, component, kind, severity, weight)
-    return None
+        return Event(rule.cls, component, kind, severity, weight), min(start, guard_at)
+    return None, start
+
+
+def classify(message):
+    """A log message -> Event, or None when no rule matches.
+
+    Only rules with a guard in the message run their regex. Rules match anywhere in the
+    text (none is anchored, none looks behind its match), so a full log line classifies like
+    its message unless a match starts before the message: the scanner uses that to skip
+    parsing the timestamp of lines that are no event.
+    """
+    return _classify(message)[0]
 
 
 def classify_message(message):
@@ -654,6 +730,22 @@ _BENIGN_PATTERNS = (
     r"regulatory\.db",
 )
 BENIGN_RE = re.compile("|".join(_BENIGN_PATTERNS))
+# Text every branch of those patterns holds, word for word: BENIGN_RE cannot match a message
+# without one of them. A search for them is cheap (a trie), BENIGN_RE's is not (branches
+# starting with a word boundary make the engine try every position): it runs only after a
+# hint is found. (test_errlog_fastpath.py checks every branch holds a hint.)
+BENIGN_HINTS = ("pam_", "authentication failure;", "ommand line:", "Error Record Serialization",
+                "RAS: Correctable", "errors=", "Power-on or device reset occurred",
+                "operation not supported error, dev", "I/O ", "Fast TSC calibration failed",
+                "regulatory.db")
+
+
+_BENIGN_HINT = re.compile(trie_pattern(BENIGN_HINTS)).search
+
+
+def is_benign(message):
+    """BENIGN_RE.search(message) is not None, searched only where a hint is."""
+    return _BENIGN_HINT(message) is not None and BENIGN_RE.search(message) is not None
 
 
 def fault_event(tag, message):
@@ -663,7 +755,7 @@ def fault_event(tag, message):
     a report groups what each one said. None when the message has no fault keyword, is a
     login/session line or known benign noise (BENIGN_RE).
     """
-    if FAULT_RE.search(message) is None or tag in AUTH_TAGS or BENIGN_RE.search(message):
+    if FAULT_RE.search(message) is None or tag in AUTH_TAGS or is_benign(message):
         return None
     return Event(UNCLASSIFIED, tag or "kernel", "fault_keyword", "warning", 1)
 

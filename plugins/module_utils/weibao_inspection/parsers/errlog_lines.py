@@ -105,6 +105,8 @@ def _aware(naive, tz):
     if tz is None:
         # A naive datetime's astimezone() interprets it as system local time (DST-aware).
         return naive.astimezone(UTC)
+    if tz is UTC:
+        return naive.replace(tzinfo=UTC)  # (astimezone(UTC) would return it unchanged)
     return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
@@ -196,6 +198,26 @@ def infer_year(month, day, reference):
     return None
 
 
+# What every line of a file shares, computed once: infer_year() of (month, day, the reference's
+# local date), and the reference in the lines' zone for the last (reference, tz) given (kept
+# alive here, so "is" cannot match another object).
+_YEARS = {}
+_MAX_YEARS = 4096
+_LOCAL_REFERENCE = [None, None, None]
+_MISSING = object()
+
+
+def _year(month, day, local_ref):
+    key = (month, day, local_ref.date())
+    year = _YEARS.get(key, _MISSING)
+    if year is _MISSING:
+        year = infer_year(month, day, local_ref)
+        if len(_YEARS) >= _MAX_YEARS:
+            _YEARS.clear()
+        _YEARS[key] = year
+    return year
+
+
 def parse_classic_line(line, reference, tz=None):
     """'Nov 20 10:00:00 host tag: message' -> LogRecord, or None.
 
@@ -205,22 +227,28 @@ def parse_classic_line(line, reference, tz=None):
     match = _CLASSIC_RE.match(line)
     if not match:
         return None
-    month = MONTHS.get(match.group(1))
+    name, day, hour, minute, second, rest = match.groups()
+    month = MONTHS.get(name)
     if month is None:
         return None
-    day = int(match.group(2))
-    hour, minute, second = int(match.group(3)), int(match.group(4)), int(match.group(5))
+    day, hour, minute, second = int(day), int(hour), int(minute), int(second)
     if hour > 23 or minute > 59 or second > 60:
         return None
-    local_ref = reference.astimezone(tz) if tz is not None else reference.astimezone()
-    year = infer_year(month, day, local_ref)
+    if tz is None:
+        local_ref = reference.astimezone()  # the system's zone now (TZ may change)
+    elif _LOCAL_REFERENCE[0] is reference and _LOCAL_REFERENCE[1] is tz:
+        local_ref = _LOCAL_REFERENCE[2]
+    else:
+        local_ref = reference.astimezone(tz)
+        _LOCAL_REFERENCE[:] = [reference, tz, local_ref]
+    year = _year(month, day, local_ref)
     if year is None:
         return None
     try:
         naive = datetime(year, month, day, hour, minute, min(second, 59))
     except ValueError:
         return None
-    host, tag, message = _split_host_tag(match.group(6))
+    host, tag, message = _split_host_tag(rest)
     return LogRecord(_aware(naive, tz), host, tag, message)
 
 
@@ -294,4 +322,8 @@ def format_time(when):
     """Aware datetime -> '2026-11-20T02:00:00Z' (UTC, seconds); None -> ''."""
     if when is None:
         return ""
-    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = when.astimezone(UTC)
+    if when.year < 1000:  # (strftime's %Y pads, or not, as the C library does)
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (f"{when.year:04d}-{when.month:02d}-{when.day:02d}T{when.hour:02d}:"
+            f"{when.minute:02d}:{when.second:02d}Z")

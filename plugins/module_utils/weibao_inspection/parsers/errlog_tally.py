@@ -23,19 +23,26 @@ Python 3.8-compatible: it ships to managed hosts with the module.
 from __future__ import annotations
 
 import re
-from itertools import chain, islice
+from bisect import bisect_right
+from functools import partial
+from itertools import accumulate, chain, islice
 
 from ansible.module_utils.weibao_inspection.parsers.errlog_classes import (
+    _NO_MATCH,
     AUTH_LINE_RE,
+    AUTH_TAGS,
     CLASSES,
     FAULT_PREFILTER,
     FAULT_RE,
     PREFILTER,
     UNCLASSIFIED,
-    candidate,
+    Event,
+    _classify,
     classify,
     classify_record,
     fault_event,
+    is_benign,
+    rules_of_guards,
 )
 from ansible.module_utils.weibao_inspection.parsers.errlog_lines import (
     decode,
@@ -47,9 +54,13 @@ MAX_COMPONENTS_PER_CLASS = 200
 MAX_SAMPLE_CHARS = 400
 # Lines at the start of a source parsed regardless of the prefilter, to learn its first time.
 HEAD_PROBE_LINES = 20
-# Lines the scanner prefilters at once (one regex search per block instead of per line).
-# Lines are at most 64 KiB (the collector cuts longer ones), so a block stays a few MiB.
+# The scanner prefilters blocks of lines (each prefilter searches a block at once, not every
+# line): it takes SCAN_BLOCK_LINES at a time until the block holds SCAN_BLOCK_BYTES (or
+# MAX_BLOCK_LINES). Lines are at most 64 KiB (the collector cuts longer ones), so a block
+# stays under SCAN_BLOCK_BYTES + 4 MiB.
 SCAN_BLOCK_LINES = 64
+SCAN_BLOCK_BYTES = 256 * 1024
+MAX_BLOCK_LINES = 4096
 # The buckets kept in the data, worst first (the rules judge what the tally kept).
 ALL_CLASSES = CLASSES + (UNCLASSIFIED,)
 MAX_BUCKETS_IN_DATA = len(ALL_CLASSES) * (MAX_COMPONENTS_PER_CLASS + 1)
@@ -66,13 +77,11 @@ _LAST_REPEATED_RE = re.compile(r"^last message repeated (\d+) times?\b")
 
 
 def iter_lines(stream):
-    """Bytes lines of a binary stream, each at most MAX_LINE_BYTES long."""
-    readline = stream.readline
-    while True:
-        line = readline(MAX_LINE_BYTES)
-        if not line:
-            return
-        yield line
+    """Bytes lines of a binary stream, each at most MAX_LINE_BYTES long.
+
+    An iterator calling ``stream.readline(MAX_LINE_BYTES)`` until it returns b"" (no Python
+    code runs per line: the scanner takes its blocks with islice)."""
+    return iter(partial(stream.readline, MAX_LINE_BYTES), b"")
 
 
 class Bucket:
@@ -265,6 +274,100 @@ class SourceStats:
         return out
 
 
+def _read_block(lines, want, fill=True):
+    """Up to ``want`` lines from the iterator ``lines``, taken SCAN_BLOCK_LINES at a time
+    until they hold SCAN_BLOCK_BYTES (``fill``: else ``want`` lines) -> (lines, exception
+    raised while reading or None).
+
+    A read error (an unreadable sector, a damaged compressed file) is returned with the lines
+    read before it, so that they are scanned before it is raised again."""
+    block = []
+    size = 0
+    try:
+        while True:
+            step = min(SCAN_BLOCK_LINES, want - len(block))
+            taken = len(block)
+            block.extend(islice(lines, step))
+            if len(block) - taken < step or len(block) >= want:
+                return block, None
+            size += sum(map(len, block[taken:]))
+            if fill and size >= SCAN_BLOCK_BYTES:
+                return block, None
+    except Exception as exc:  # noqa: BLE001 - raised again by scan() after these lines
+        return block, exc
+
+
+def _hit_lines(search, data, ends, match):
+    """The lines of a block holding a match of ``search`` (a bytes pattern's):
+    {index: where the first match starts in the line}.
+
+    ``data``: the block's lines joined, ``ends``: where each line ends in it, ``match``: the
+    first match in ``data``. The block is searched once, from the start of the line after
+    each hit: a line before a hit has no match (the search finds the leftmost one), and a
+    match running over the end of its line (lines without a line end, cut long lines) is
+    searched again within that line alone.
+    """
+    hits = {}
+    size = len(data)
+    while match is not None:
+        start = match.start()
+        index = bisect_right(ends, start)
+        end = ends[index]
+        if match.end() > end:
+            match = search(data, start, end)
+        if match is not None:
+            hits[index] = match.start() - (ends[index - 1] if index else 0)
+        if end >= size:
+            break
+        match = search(data, end)
+    return hits
+
+
+def _guard_lines(search, data, ends, match):
+    """The lines of a block holding a guard (PREFILTER): {index: (where the first guard
+    starts in the line, every guard found in it)}.
+
+    Like _hit_lines, but the search goes on one byte after each find, as
+    errlog_classes._candidates does on a decoded line: for a line of ASCII without NUL
+    (decoding changes nothing but its end, which no guard holds) the guards found are those
+    _candidates() finds. A search that finds nothing more in a line finds the next line's.
+    """
+    lines = {}
+    size = len(data)
+    while match is not None:
+        start = match.start()
+        index = bisect_right(ends, start)
+        end = ends[index]
+        if match.end() > end:
+            match = search(data, start, end)
+            if match is None:
+                if end >= size:
+                    break
+                match = search(data, end)
+                continue
+        found = [match.group()]
+        first = match.start() - (ends[index - 1] if index else 0)
+        match = search(data, match.start() + 1)
+        while match is not None and match.start() < end:
+            if match.end() > end:  # a guard of this line only, if there is one
+                match = search(data, match.start(), end)
+                if match is None:
+                    match = search(data, end) if end < size else None
+                    break
+            found.append(match.group())
+            match = search(data, match.start() + 1)
+        lines[index] = (first, found)
+    return lines
+
+
+def _is_word(char):
+    """Whether the regex engine counts ``char`` as a word character (``\\w``, Unicode)."""
+    return char.isalnum() or char == "_"
+
+
+_UNKNOWN = object()
+
+
 def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=None):
     """Stream lines (bytes) of one source into ``counter``; bounded memory.
 
@@ -274,10 +377,33 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
     cannot read (a damaged timestamp) may be in the window: it is counted apart, as
     undatable, in its bucket (``EventCounter.add_undatable``) and in ``stats.undatable``, so
     its class is never judged ``ok`` on it. At most ``max_lines`` lines are read; hitting the
-    cap sets ``stats.truncated``. Returns ``stats``.
+    cap sets ``stats.truncated``. Returns ``stats``. An error reading ``raw_lines`` is raised
+    once the lines read before it are scanned.
+
+    What is counted is what the naive way counts: every line parsed, its message through
+    classify_record() (an unparsed line through classify(), else fault_event() unless a
+    login/session program wrote it); test_errlog_fastpath.py compares both on every
+    fixture. The work is kept to the few lines that can hold an event:
+
+    - Lines are taken in blocks (up to SCAN_BLOCK_BYTES); each prefilter (the rules' guards,
+      PREFILTER; the fault keywords' stems in lower case, FAULT_PREFILTER) searches the
+      joined block once and gives the lines holding a match. A line with a guard, or with a
+      stem and not written by a login/session program (AUTH_LINE_RE), is a candidate
+      (``stats.candidates``); so is sysklogd's "last message repeated N times" right after a
+      counted line. Nothing else is decoded, parsed or classified.
+    - A candidate is classified as a whole line (only if it has a guard: no rule runs
+      without one) and searched for a fault keyword (only if it has a stem, from the first
+      one on, or holds bytes decoding changes: not ASCII, NUL) before its time is parsed: a
+      line with neither is no event (rsyslog's "message repeated N times: [ ... ]" aside).
+    - The parsers return as message the end of the line, after a non-word character.
+      Rules, their guards and FAULT_RE look no further back than one character before where
+      they match (a word boundary), so a message gives no event where its line gives none,
+      and when all that the line's result rests on starts inside the message, the message
+      gives the same result: it is not classified or searched again.
+    - The sample text of an event is only built for events that keep samples (not info).
     """
     iterator = iter(raw_lines)
-    head = list(islice(iterator, HEAD_PROBE_LINES))
+    head, head_error = _read_block(iterator, HEAD_PROBE_LINES, fill=False)
     for raw in head:
         record = parse(decode(raw))
         if record is not None and record.time is not None:
@@ -285,44 +411,93 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
             break
     guarded = PREFILTER.search
     faulty = FAULT_PREFILTER.search
-    lines = chain(head, iterator)
+    login = AUTH_LINE_RE.search
+    fault_search = FAULT_RE.search
+    # (after an error reading the first lines, only those are scanned)
+    lines = chain(head, iterator) if head_error is None else iter(head)
+    error = None
     read = 0
     last_bucket = None
     last_event = None
     repeat_line = -1  # the number of the line right after the last counted one
     truncated = False
-    while not truncated:
-        # Lines are taken in blocks and the prefilter runs once on a block: nearly every
-        # line of a month of syslog is noise, and a block without any keyword is skipped
-        # whole (a keyword across two joined lines only costs a look at each line).
-        want = SCAN_BLOCK_LINES
+    while not truncated and error is None:
+        want = MAX_BLOCK_LINES
         if max_lines:
             want = min(want, max_lines - read + 1)  # one more than the cap: is there more?
-        block = list(islice(lines, want))
+        block, error = _read_block(lines, want)  # (an error ends the loop after the block)
         if not block:
             break
         if max_lines and read + len(block) > max_lines:
             truncated = stats.truncated = True
             del block[max_lines - read:]
+            if not block:
+                break
         first = read + 1
         read += len(block)
-        # sysklogd's "last message repeated N times" right after a counted line
-        if not candidate(b"".join(block)) and (
-                first != repeat_line or b"last message repeated" not in block[0]):
-            continue
-        for number, raw in enumerate(block, first):
-            guard = guarded(raw) is not None
-            if not guard and (faulty(raw.lower()) is None
-                              or AUTH_LINE_RE.search(raw) is not None) and (
-                    number != repeat_line or b"last message repeated" not in raw):
-                continue  # no guard, and no fault keyword or a login/session line
+        data = b"".join(block)
+        low = data.lower()
+        guard_match = guarded(data)
+        fault_match = faulty(low)
+        guards = faults = {}
+        if guard_match is None and fault_match is None:
+            if first != repeat_line or b"last message repeated" not in block[0]:
+                continue
+            candidates = ()
+        else:
+            ends = list(accumulate(map(len, block)))
+            if guard_match is not None:
+                guards = _guard_lines(guarded, data, ends, guard_match)
+            if fault_match is None:
+                candidates = sorted(guards)
+            else:
+                faults = _hit_lines(faulty, low, ends, fault_match)
+                candidates = sorted(chain(guards, [
+                    index for index in faults
+                    if index not in guards and login(block[index]) is None]))
+        count = len(candidates)
+        taken = 0
+        last = -1
+        size = len(block)
+        while True:
+            # the next candidate, or sysklogd's repeat line right after a counted line
+            after = repeat_line - first
+            if last < after < size and (taken >= count or after < candidates[taken]) \
+                    and b"last message repeated" in block[after]:
+                index = after
+            elif taken < count:
+                index = candidates[taken]
+                taken += 1
+            else:
+                break
+            last = index
+            number = first + index
+            raw = block[index]
             stats.candidates += 1
             line = decode(raw)
-            # no rule runs without one of its guards in the line: classify only then
-            line_event = classify(line) if guard else None
-            if line_event is None and FAULT_RE.search(line) is None \
-                    and b"last message repeated" not in raw:
-                continue  # no event, no fault: no need to parse its time
+            plain = raw.isascii() and b"\x00" not in raw  # decoded, the same characters
+            guard = index in guards
+            if not guard:
+                line_event, matched_at = None, _NO_MATCH
+            elif plain:
+                first_guard, found = guards[index]
+                line_event, matched_at = _classify(line, (rules_of_guards(found), first_guard))
+            else:
+                line_event, matched_at = _classify(line)
+            fault = _UNKNOWN
+            if line_event is None:
+                # FAULT_RE only matches where a stem starts
+                if not plain:
+                    fault = fault_search(line)
+                elif index in faults:
+                    fault = fault_search(line, faults[index])
+                else:
+                    fault = None
+                if fault is None and b"message repeated" not in raw:
+                    # No event, no fault: no need to parse its time. (rsyslog's "message
+                    # repeated N times: [ ... ]" is read: its message is in brackets, which
+                    # a pattern ending with the message does not match in the whole line.)
+                    continue
             record = parse(line)
             if record is None:
                 stats.unparsed += 1
@@ -355,9 +530,31 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
                         stats.events += repeat * last_event.weight
                     repeat_line = number + 1
                     continue
-            event, repeat = classify_record(record.tag, message)
-            if event is None:
-                continue
+            if message.startswith("message repeated "):
+                event, repeat = classify_record(record.tag, message)
+                if event is None:
+                    continue
+            else:
+                # classify_record(record.tag, message), from what the line gave if the same
+                repeat = 1
+                cut = len(line) - len(message)
+                same = cut >= 0 and line.endswith(message) and (
+                    cut == 0 or not _is_word(line[cut - 1]))
+                if same and matched_at >= cut and (guard or b"\x00" not in raw):
+                    event = line_event  # (no guard and no NUL: the decoded line has none)
+                else:
+                    event = classify(message)
+                if event is None:
+                    if same and fault is not _UNKNOWN and (fault is None
+                                                           or fault.start() >= cut):
+                        has_fault = fault is not None
+                    else:
+                        has_fault = fault_search(message) is not None
+                    tag = record.tag
+                    if not has_fault or tag in AUTH_TAGS or is_benign(message):
+                        continue
+                    event = Event(UNCLASSIFIED, tag or "kernel", "fault_keyword", "warning",
+                                  1)
             if when is None:
                 if since is not None:
                     # No time at all (dmesg's seconds since boot without the boot time,
@@ -367,12 +564,17 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
                         counter.add_undatable(event, f"{NO_TIME_MARK} {message}")
                     continue
                 stats.undated += 1
-            sample = f"{format_time(when) or NO_TIME_MARK} {message}"
-            last_bucket = counter.add(event, when, sample, repeat)
+            if event.severity == "info":
+                last_bucket = counter.add(event, when, None, repeat)  # keeps no sample
+            else:
+                sample = f"{format_time(when) or NO_TIME_MARK} {message}"
+                last_bucket = counter.add(event, when, sample, repeat)
+                stats.events += event.weight * repeat
             last_event = event
             repeat_line = number + 1
-            if event.severity != "info":
-                stats.events += event.weight * repeat
+    error = error or head_error
+    if error is not None:
+        raise error
     stats.lines = read
     return stats
 
