@@ -13,10 +13,10 @@ from weibao.services.inspection import (
     HostState,
     InspectionRun,
     Progress,
-    close_stale_runs,
     exit_code_for,
     last_inspections,
 )
+from weibao.services.runs import close_stale_runs
 from weibao.store import Finding, Run, RunHost, Store
 
 NOW = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
@@ -171,7 +171,7 @@ def test_a_crashed_change_run_is_left_to_the_change_service(store):
 
 
 def test_a_pid_reused_by_another_program_does_not_keep_a_crashed_run_open(store):
-    from weibao.change.locks import process_start
+    from weibao.services.runs import process_start
 
     other = subprocess.Popen(["sleep", "300"])
     try:
@@ -187,7 +187,7 @@ def test_a_pid_reused_by_another_program_does_not_keep_a_crashed_run_open(store)
 
 
 def test_a_run_of_this_very_process_is_not_closed_as_stale(store):
-    from weibao.change.locks import process_start
+    from weibao.services.runs import process_start
 
     mine = new_run(store, pid=os.getpid())
     reused = new_run(store, pid=os.getpid())  # an older run, no start time: not this process

@@ -32,6 +32,7 @@ from typing import Any
 
 from weibao.change.audit import utc_timestamp
 from weibao.errors import N_, StoreError
+from weibao.services.runs import process_alive, process_start
 
 SUFFIX = ".lock"
 
@@ -66,34 +67,6 @@ class Lock:
     def checkable(self) -> bool:
         """Whether this controller can tell if the lock's runner is alive."""
         return self.readable and self.controller == socket.gethostname()
-
-
-def process_start(pid: int) -> str:
-    """The start time of process ``pid`` (clock ticks since boot) or "" where unknown."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-    except OSError:
-        return ""
-    # the command name (field 2) is in parentheses and may hold spaces: split after it
-    fields = stat.rsplit(")", 1)[-1].split()
-    return fields[19] if len(fields) > 19 else ""
-
-
-def process_alive(pid: int, start: str = "") -> bool:
-    """Whether ``pid`` runs and, when ``start`` is known, is the same process as then."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass  # another user's process: alive
-    if start:
-        now = process_start(pid)
-        if now and now != start:
-            return False  # the pid was reused by another program
-    return True
 
 
 class LockDir:

@@ -84,7 +84,7 @@ from weibao.change.signoffs import (
 from weibao.config import Settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_OK, N_, ConfigError, NotFound, WeibaoError
 from weibao.services import ansible as ansible_svc
-from weibao.services.inspection import close_stale_runs, runner_alive, runner_detail
+from weibao.services.runs import close_stale_runs, runner_alive, runner_detail
 from weibao.store import Change, Run, RunHost, Signoff, Store
 
 Clock = Callable[[], dt.datetime]

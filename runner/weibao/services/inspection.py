@@ -5,7 +5,8 @@ Order of work, so that nothing is half-written and nothing is lost:
 2. the run and its hosts are written as ``running``/``pending`` in one transaction;
 3. findings are committed as their events arrive (a crash keeps what was already found);
 4. the run is closed as successful, partial, failed or interrupted; a run left ``running``
-   by a crashed runner is closed as interrupted by the next weibao that opens the store.
+   by a crashed runner is closed as interrupted by the next weibao that opens the store
+   (weibao.services.runs, which change control shares).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import signal
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -30,6 +30,7 @@ from weibao.errors import EXIT_CRITICAL, EXIT_INCOMPLETE, EXIT_OK, N_, ConfigErr
 from weibao.services import ansible as ansible_svc
 from weibao.services.coverage import host_coverage
 from weibao.services.inventory import Inventory, load_inventory
+from weibao.services.runs import close_stale_runs, runner_detail
 from weibao.store import Counter, Coverage, Finding, Run, RunHost, Store
 
 PLAYBOOK = "playbooks/monthly_inspection.yml"
@@ -211,74 +212,6 @@ class InspectionRun:
         if rows:
             with self.store.session() as s:
                 s.add_all(rows)
-
-
-STALE_MESSAGE = "the runner stopped before the run finished (crash or kill)"
-
-
-def runner_alive(run: Run) -> bool:
-    """Whether the run's runner process (on this controller) still runs: its pid is alive and,
-    when the run recorded the process start time (``detail.pid_start``), it is the same
-    process, not another program that got the pid since."""
-    from weibao.change.locks import process_alive
-
-    start = str((run.detail or {}).get("pid_start") or "")
-    if not run.pid or (run.pid == os.getpid() and not start):
-        return False  # this process did not start it (a pid reused, e.g. in a container)
-    return process_alive(run.pid, start)  # this process's own run counts as alive
-
-
-def runner_detail(detail: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A run's ``detail`` with this process's start time (for :func:`runner_alive`)."""
-    from weibao.change.locks import process_start
-
-    return {**(detail or {}), "pid_start": process_start(os.getpid())}
-
-
-def _short(command: str) -> str:
-    """``/usr/bin/python3 /venv/bin/ansible-playbook -i ...`` -> ``python3 ansible-playbook``"""
-    return " ".join(Path(word).name for word in command.split()[:2]) or "?"
-
-
-def close_stale_runs(store: Store, kinds: tuple[str, ...] = ("inspection",)) -> list[int]:
-    """Runs still ``running`` whose runner process is gone: stop what they left running on
-    this controller, then mark them interrupted. Returns the run ids closed.
-
-    A killed runner does not take ansible-playbook's worker with it (the worker runs in a
-    session of its own and may still be changing hosts): every process of the run's private
-    data directory is killed first, and the run's message and ``detail.stopped`` say which.
-    A run whose processes cannot be stopped (not ours to kill) stays ``running``.
-
-    ``kinds``: the kinds of run to close. Change runs are closed only by the change service
-    (``ChangeService.recover``), which also closes their change and audits it."""
-    closed = []
-    me = socket.gethostname()
-    with store.session() as s:
-        for run in s.scalars(select(Run).where(Run.status == "running",
-                                               Run.kind.in_(kinds))):
-            if run.controller != me:
-                continue  # another controller's run: it may still be going
-            if runner_alive(run):
-                continue
-            found, left = ({}, {})
-            if run.artifact_dir:
-                found, left = ansible_svc.stop_and_wait(Path(run.artifact_dir))
-            if left:
-                continue  # still running and not ours to stop: not over
-            run.status = "interrupted"
-            run.ended_at = run.ended_at or utcnow()
-            run.message = STALE_MESSAGE
-            if found:
-                run.message += "; stopped what it left running: " + ", ".join(
-                    f"pid {pid} ({_short(command)})" for pid, command in sorted(found.items()))
-                run.detail = {**(run.detail or {}),
-                              "stopped": [{"pid": pid, "command": command}
-                                          for pid, command in sorted(found.items())]}
-            for h in run.hosts:
-                if h.status == "pending":
-                    h.status = "interrupted"
-            closed.append(run.id)
-    return closed
 
 
 def previous_counters(store: Store, site: str, hosts: list[str]) -> dict[str, dict[str, Any]]:
