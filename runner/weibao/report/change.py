@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from weibao.errors import N_
+from weibao.report.base import ReportError, parse_time
 
 # change.state: where the change stands when the record is made.
 CHANGE_STATES = ("draft", "submitted", "approved", "running", "succeeded", "failed",
@@ -44,8 +45,6 @@ _CHOICE = N_("%(where)s: %(value)s is not one of %(choices)s")
 
 
 def _report_error(where: str, value: Any, choices: Iterable[str]):
-    from weibao.report.render import ReportError  # render imports this module lazily
-
     return ReportError(_CHOICE, where=where, value=repr(value), choices=", ".join(choices))
 
 
@@ -58,18 +57,14 @@ def _check(change_id: str, field: str, value: Any, choices: Iterable[str]) -> An
 
 def _minutes(start: Any, end: Any) -> int | None:
     """Whole minutes from ``start`` to ``end`` (ISO-8601 times), None when either is empty."""
-    from weibao.report.render import _parse_time
-
     if not start or not end:
         return None
-    return int((_parse_time(end) - _parse_time(start)).total_seconds() // 60)
+    return int((parse_time(end) - parse_time(start)).total_seconds() // 60)
 
 
 def _time_key(value: Any) -> tuple[int, float]:
     """Sort key for an optional ISO-8601 time: missing times last."""
-    from weibao.report.render import _parse_time
-
-    return (1, 0.0) if not value else (0, _parse_time(value).timestamp())
+    return (1, 0.0) if not value else (0, parse_time(value).timestamp())
 
 
 def _people(context: Mapping[str, Any], cid: str) -> dict[str, dict[str, Any]]:

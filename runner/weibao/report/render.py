@@ -24,7 +24,6 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,8 +34,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup
 
 from weibao.content import content_root
-from weibao.errors import N_, WeibaoError
+from weibao.errors import N_
 from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang, translations
+from weibao.report.base import ReportError, parse_time
+from weibao.report.change import build_change_view
 from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
 from weibao.texts import area_title, check_name, finding_text
 
@@ -51,14 +52,6 @@ _RANK = ORDER
 # What may appear in an output file name (the site name and period come from the inventory).
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-class ReportError(WeibaoError):
-    """A report could not be rendered (bad arguments, bad context, template error).
-
-    Nothing is written when it is raised. ``message`` is an untranslated msgid (domain
-    ``weibao``), like every WeibaoError.
-    """
 
 
 def templates_dir() -> Path:
@@ -84,22 +77,6 @@ def _finding_key(finding: Mapping[str, Any]):
         str(finding["check_id"]),
         str(finding.get("component", "")),
     )
-
-
-def _parse_time(value: Any) -> datetime:
-    """An ISO-8601 time as an aware datetime (a time without an offset is taken as UTC)."""
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError as exc:
-            raise ValueError(f"not an ISO-8601 time: {value!r}") from exc
-    else:
-        raise ValueError(f"not an ISO-8601 time: {value!r}")
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
 
 
 def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -149,8 +126,8 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
         "recommendations": ordered(context["recommendations"]),
         "not_inspected": [h for h in hosts if h["status"] != "inspected"],
         "statuses": list(STATUS_ORDER),
-        "first_started": min(starts, key=_parse_time) if starts else None,
-        "last_ended": max(ends, key=_parse_time) if ends else None,
+        "first_started": min(starts, key=parse_time) if starts else None,
+        "last_ended": max(ends, key=parse_time) if ends else None,
     }
 
 
@@ -169,7 +146,7 @@ def format_time(ctx: jinja2.runtime.Context, value: Any, zone_name: str | None =
         return "—"
     site = ctx.get("site") or {}
     zone = ZoneInfo(zone_name or site.get("timezone") or "UTC")
-    local = _parse_time(value).astimezone(zone)
+    local = parse_time(value).astimezone(zone)
     return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
 
 
@@ -372,8 +349,6 @@ def _view_builder(kind: str):
     """The function that orders and checks a ``kind`` report's data (:func:`build_view` for
     the inspection reports)."""
     if kind == "change":
-        from weibao.report.change import build_change_view
-
         return build_change_view
     return build_view
 
