@@ -414,3 +414,23 @@ def test_a_repeated_message_that_a_pattern_ends_with_is_counted():
     counter, _ = fast_scan(lines, PARSERS["syslog"])
     assert counter.buckets[("nic_link", "eth2")].count == 2
     assert counter.buckets[("storage_transport", "smartpqi 0000:3b:00.0")].count == 3
+
+
+def test_the_anchored_fault_scan_finds_the_lines_the_stems_are_in():
+    """FAULT_SCAN (each stem from its least frequent letter) holds a match in exactly the
+    texts FAULT_PREFILTER does, at most FAULT_SCAN_REACH characters after the first stem."""
+    import random
+
+    rng = random.Random(7)
+    texts = [raw.lower() for lines in CORPUS.values() for raw in lines]
+    for _ in range(20000):
+        text = "".join(rng.choice("abcdefilmnoprstu/- ") for _ in range(rng.randint(0, 12)))
+        stem = rng.choice(classes.FAULT_STEMS)
+        at = rng.randint(0, len(text))
+        texts.append((text[:at] + stem[:rng.randint(1, len(stem))] + text[at:]).encode())
+    for text in texts:
+        stem, scan = classes.FAULT_PREFILTER.search(text), classes.FAULT_SCAN.search(text)
+        assert (stem is None) == (scan is None), text
+        if stem is not None:
+            assert stem.start() <= scan.start() <= stem.start() + classes.FAULT_SCAN_REACH
+    assert classes.anchored_pattern(["abort", "i/o"]) == ("/(?:(?<=i/)o)|b(?:(?<=ab)ort)", 1)

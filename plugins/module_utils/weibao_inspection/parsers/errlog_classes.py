@@ -783,6 +783,39 @@ FAULT_STEMS = ("error", "fail", "fault", "panic", "critical", "timeout", "time o
                "time-out", "timed out", "abort", "reset", "offline", "off-line", "degraded",
                "corrupt", "i/o")
 FAULT_PREFILTER = re.compile(trie_pattern(FAULT_STEMS).encode("ascii"))
+
+# Letters from the most to the least frequent in logs (lower-cased; then anything else).
+_FREQUENT = " etaonisrlhdcu-mpfgybwvk.:/0123456789"
+
+
+def anchored_pattern(words):
+    """Regex source finding the same words as trie_pattern(words), each from its least
+    frequent character (in _FREQUENT's order), the characters before it checked behind:
+    'abort' -> 'b(?<=ab)ort'. -> (source, reach): a match starts at most ``reach``
+    characters after the word it finds.
+
+    The engine tries a match at every position holding a first character of the pattern,
+    and lower-cased text is full of the first letters of the fault stems (a, c, d, e, i, o,
+    p, r, t); their least frequent letters (b, c, f, g, m, p, r, /) are fewer than half as
+    many positions.
+    """
+    rank = dict((char, index) for index, char in enumerate(_FREQUENT))
+    branches = {}
+    reach = 0
+    for word in words:
+        at = max(range(len(word)), key=lambda index: (rank.get(word[index], len(rank)),
+                                                      -index))
+        reach = max(reach, at)
+        look = "(?<=" + re.escape(word[:at + 1]) + ")" if at else ""
+        branches.setdefault(word[at], []).append(look + re.escape(word[at + 1:]))
+    source = "|".join(re.escape(char) + "(?:" + "|".join(sorted(set(tails))) + ")"
+                      for char, tails in sorted(branches.items()))
+    return source, reach
+
+
+# FAULT_PREFILTER as the scanner searches it: the same lines, fewer positions tried.
+_FAULT_ANCHORED, FAULT_SCAN_REACH = anchored_pattern(FAULT_STEMS)
+FAULT_SCAN = re.compile(_FAULT_ANCHORED.encode("ascii"))
 # A login/session program's line (AUTH_TAGS) as syslog and the journal write it: " sshd[12]: "
 AUTH_LINE_RE = re.compile(
     (r" (?:" + "|".join(re.escape(t) for t in sorted(AUTH_TAGS)) + r")(?:\[\d+\])?: ")

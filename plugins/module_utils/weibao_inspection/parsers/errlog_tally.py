@@ -32,8 +32,9 @@ from ansible.module_utils.weibao_inspection.parsers.errlog_classes import (
     AUTH_LINE_RE,
     AUTH_TAGS,
     CLASSES,
-    FAULT_PREFILTER,
     FAULT_RE,
+    FAULT_SCAN,
+    FAULT_SCAN_REACH,
     PREFILTER,
     UNCLASSIFIED,
     Event,
@@ -297,15 +298,17 @@ def _read_block(lines, want, fill=True):
         return block, exc
 
 
-def _hit_lines(search, data, ends, match):
+def _hit_lines(search, data, ends, match, reach=0):
     """The lines of a block holding a match of ``search`` (a bytes pattern's):
     {index: where the first match starts in the line}.
 
     ``data``: the block's lines joined, ``ends``: where each line ends in it, ``match``: the
     first match in ``data``. The block is searched once, from the start of the line after
-    each hit: a line before a hit has no match (the search finds the leftmost one), and a
-    match running over the end of its line (lines without a line end, cut long lines) is
-    searched again within that line alone.
+    each hit: a line before a hit has no match (the search finds the leftmost one). A match
+    that may not be the line's own is looked for again in the line alone: one running over
+    the end of its line (lines without a line end, cut long lines), or one starting less
+    than ``reach`` characters into it (the pattern checks up to ``reach`` characters
+    behind where it matches).
     """
     hits = {}
     size = len(data)
@@ -313,10 +316,13 @@ def _hit_lines(search, data, ends, match):
         start = match.start()
         index = bisect_right(ends, start)
         end = ends[index]
-        if match.end() > end:
-            match = search(data, start, end)
-        if match is not None:
-            hits[index] = match.start() - (ends[index - 1] if index else 0)
+        begin = ends[index - 1] if index else 0
+        if match.end() <= end and start - begin >= reach:
+            hits[index] = start - begin
+        else:
+            match = search(data[begin:end])
+            if match is not None:
+                hits[index] = match.start()
         if end >= size:
             break
         match = search(data, end)
@@ -386,7 +392,7 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
     fixture. The work is kept to the few lines that can hold an event:
 
     - Lines are taken in blocks (up to SCAN_BLOCK_BYTES); each prefilter (the rules' guards,
-      PREFILTER; the fault keywords' stems in lower case, FAULT_PREFILTER) searches the
+      PREFILTER; the fault keywords' stems in lower case, FAULT_SCAN) searches the
       joined block once and gives the lines holding a match. A line with a guard, or with a
       stem and not written by a login/session program (AUTH_LINE_RE), is a candidate
       (``stats.candidates``); so is sysklogd's "last message repeated N times" right after a
@@ -410,7 +416,7 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
             stats.first_time = record.time
             break
     guarded = PREFILTER.search
-    faulty = FAULT_PREFILTER.search
+    faulty = FAULT_SCAN.search
     login = AUTH_LINE_RE.search
     fault_search = FAULT_RE.search
     # (after an error reading the first lines, only those are scanned)
@@ -451,7 +457,7 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
             if fault_match is None:
                 candidates = sorted(guards)
             else:
-                faults = _hit_lines(faulty, low, ends, fault_match)
+                faults = _hit_lines(faulty, low, ends, fault_match, FAULT_SCAN_REACH)
                 candidates = sorted(chain(guards, [
                     index for index in faults
                     if index not in guards and login(block[index]) is None]))
@@ -490,7 +496,7 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
                 if not plain:
                     fault = fault_search(line)
                 elif index in faults:
-                    fault = fault_search(line, faults[index])
+                    fault = fault_search(line, max(faults[index] - FAULT_SCAN_REACH, 0))
                 else:
                     fault = None
                 if fault is None and b"message repeated" not in raw:
