@@ -35,6 +35,7 @@ from weibao.change.people import People, Person
 from weibao.change.refusal import Refusal
 from weibao.change.signing import SignatureError, parse_signature, sign, verify
 from weibao.errors import N_, ConfigError
+from weibao.sshkeys import key_line
 
 NAMESPACE = "weibao-people"
 PRINCIPAL = "client-anchor"
@@ -48,33 +49,6 @@ def client_entries(people: People) -> list[dict[str, Any]]:
     """What the client vouches for: its own people, as they stand in the file."""
     return [{"id": p.id, "name": p.name, "roles": sorted(p.roles), "key": p.ssh_public_key}
             for p in sorted(people, key=lambda p: p.id) if p.organisation == "client"]
-
-
-def anchor_line(value: Any) -> str:
-    return " ".join(str(value or "").split()[:2])  # "TYPE BASE64", the comment dropped
-
-
-def anchor_fingerprint(value: Any) -> str:
-    """``SHA256:...`` of an anchor key line ('' when there is none); ValueError when it is
-    not an OpenSSH public key line."""
-    import base64
-    import binascii
-
-    from weibao.change.signing import key_fingerprint
-
-    line = anchor_line(value)
-    if not line:
-        return ""
-    parts = line.split()
-    if len(parts) != 2 or "PRIVATE" in str(value):
-        raise ValueError("not an OpenSSH public key line ('TYPE BASE64 [comment]')")
-    try:
-        blob = base64.b64decode(parts[1], validate=True)
-    except (binascii.Error, ValueError):
-        raise ValueError("not an OpenSSH public key line (bad base64)") from None
-    if not blob.startswith(len(parts[0]).to_bytes(4, "big") + parts[0].encode()):
-        raise ValueError("not an OpenSSH public key line (type and key do not agree)")
-    return key_fingerprint(blob)
 
 
 @dataclass(frozen=True)
@@ -110,12 +84,12 @@ def vouch(people: People, key: str | Path, anchor: str, time: str,
 
 
 def _allowed(anchor: str) -> str:
-    return f'{PRINCIPAL} namespaces="{NAMESPACE}" {anchor_line(anchor)}\n'
+    return f'{PRINCIPAL} namespaces="{NAMESPACE}" {key_line(anchor)}\n'
 
 
 def read_vouched(people: People, anchor: str) -> Vouched:
     """What the anchor vouched for; Refusal (rule ``anchor``) when it cannot be shown."""
-    if not anchor_line(anchor):
+    if not key_line(anchor):
         raise Refusal("anchor", N_("the site has no client trust anchor "
                                    "(weibao_site.client_anchor): client-side sign-offs need "
                                    "the client's supervisor to vouch for the client's people "

@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from sqlalchemy import select
 
-from weibao.change.anchor import anchor_fingerprint, anchor_line, check_vouched
+from weibao.change.anchor import check_vouched
 from weibao.change.audit import AuditLog, BrokenChain, Entry
 from weibao.change.canonical import sha256_hex
 from weibao.change.locks import Lock, LockDir
@@ -48,6 +48,7 @@ from weibao.change.signoffs import ATTEST_ROLES, Checked, Checker, Record, curre
 from weibao.content import content_root
 from weibao.errors import N_, ConfigError, WeibaoError
 from weibao.services.inventory import Inventory, load_inventory
+from weibao.sshkeys import key_line, key_line_fingerprint
 from weibao.store import Backup, Change, Store
 
 DEFAULT_LEAD_TIME_HOURS = 24  # 至少提前24小时
@@ -137,14 +138,14 @@ def site_settings(inventory: Inventory) -> SiteSettings:
                      DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES, "minutes")
     anchor = raw.get("client_anchor") or ""
     try:
-        fingerprint = anchor_fingerprint(anchor)
+        fingerprint = key_line_fingerprint(anchor)
     except ValueError as exc:
         raise ConfigError(N_("inventory %(file)s: weibao_site.client_anchor: %(problem)s"),
                           file=str(inventory.path), problem=str(exc)) from None
     return SiteSettings(name=inventory.site.name, timezone=inventory.site.timezone,
                         lead_time=timedelta(hours=hours), backup_max_age=timedelta(days=days),
                         attest_before_window=timedelta(minutes=minutes),
-                        client_anchor=anchor_line(anchor),
+                        client_anchor=key_line(anchor),
                         client_anchor_fingerprint=fingerprint)
 
 

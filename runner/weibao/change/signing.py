@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
-import hashlib
 import os
 import re
 import shutil
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from weibao.errors import EXIT_CRITICAL, N_, ConfigError, WeibaoError
+from weibao.sshkeys import key_fingerprint
 
 NAMESPACE = "weibao-change"
 
@@ -304,12 +304,6 @@ def parse_signature(signature: str, what: str = "signature") -> SignatureInfo:
     except (ValueError, UnicodeDecodeError) as exc:
         raise _bad(what, str(exc)) from exc
     return info
-
-
-def key_fingerprint(key_blob: bytes) -> str:
-    """``SHA256:...`` of a public key blob, as ``ssh-keygen -l -E sha256`` prints it."""
-    digest = base64.b64encode(hashlib.sha256(key_blob).digest()).decode("ascii")
-    return "SHA256:" + digest.rstrip("=")
 
 
 def fingerprint(signature: str) -> str:

@@ -61,12 +61,12 @@ from weibao.change.refusal import Refusal
 from weibao.change.signing import (
     SignatureError,
     find_principal,
-    key_fingerprint,
     parse_signature,
     run_ssh_keygen,
     verify,
 )
 from weibao.errors import N_, ConfigError
+from weibao.sshkeys import key_fingerprint
 
 ACTS = ("submit", "approve", "attest", "close")
 ATTEST_ROLES = ("operator", "recorder")

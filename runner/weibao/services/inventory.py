@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from weibao.errors import N_, ConfigError
+from weibao.sshkeys import key_line_fingerprint
 
 SITE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ASSET_FIELDS = ("model", "serial", "location", "criticality", "os", "role")
@@ -176,10 +177,8 @@ def _site_from_vars(path: Path, raw: Any, fallback: str) -> Site:
         raise ConfigError(
             N_("inventory %(file)s: weibao_site.timezone: unknown time zone %(tz)r"),
             file=str(path), tz=tz) from exc
-    from weibao.change.anchor import anchor_fingerprint
-
     try:
-        anchor = anchor_fingerprint(raw.get("client_anchor"))
+        anchor = key_line_fingerprint(raw.get("client_anchor"))
     except ValueError as exc:
         raise ConfigError(N_("inventory %(file)s: weibao_site.client_anchor: %(problem)s"),
                           file=str(path), problem=str(exc)) from None
