@@ -249,6 +249,9 @@ def load_inventory(path: str | Path, limit: str | None = None,
             if limit:
                 manager.subset(limit)
             hosts = [h for h in manager.get_hosts()]
+            all_names = set(manager.hosts)  # weibao_bmc_of may name a host --limit leaves out
+            bmc_group = {h.name for h in hosts
+                         if BMC_GROUP in {g.name for g in h.get_groups()}}
             variables = VariableManager(loader=loader, inventory=manager)
             host_vars = {h.name: variables.get_vars(host=h) for h in hosts}
             all_vars = manager.groups["all"].get_vars() if "all" in manager.groups else {}
@@ -291,6 +294,8 @@ def load_inventory(path: str | Path, limit: str | None = None,
     assets = {n: _asset(inv_path, n, host_vars[n].get("weibao_asset")) for n in names}
     platforms = {n: _platform(inv_path, n, host_vars[n].get("weibao_platform")) for n in names}
     for n in names:
+        if n in bmc_group or platforms[n] in BMC_PLATFORMS:
+            platforms[n] = _bmc(inv_path, n, host_vars[n], n in bmc_group, all_names)
         _thresholds(inv_path, n, host_vars[n])
     return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets,
                      platforms=platforms)
@@ -309,6 +314,67 @@ def _platform(path: Path, host: str, raw: Any) -> str:
             N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is not one of "
                "%(known)s"), file=str(path), host=host, value=raw, known=", ".join(PLATFORMS))
     return str(raw)
+
+
+BMC_GROUP = "weibao_bmcs"
+BMC_PLATFORMS = ("redfish", "ipmi")  # the first is the default
+BMC_NUMBERS = (("weibao_bmc_port", 1, 65535), ("weibao_bmc_cipher_suite", 0, 17),
+               ("weibao_bmc_timeout", 1, 600))
+
+
+def _templated(value: Any) -> bool:
+    return isinstance(value, str) and "{{" in value
+
+
+def _bmc(path: Path, host: str, variables: dict[str, Any], in_group: bool,
+         all_names: set[str]) -> str:
+    """A BMC host (group weibao_bmcs): its protocol, credentials, server and options checked;
+    returns its platform. The password's value is never shown, only whether it is set."""
+    raw = variables.get("weibao_platform")
+    if not in_group:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is a BMC "
+               "protocol: put the host in group weibao_bmcs"),
+            file=str(path), host=host, value=raw)
+    platform = BMC_PLATFORMS[0] if raw in (None, "") else str(raw)
+    if platform not in BMC_PLATFORMS:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is not a BMC "
+               "protocol (ipmi, redfish) for a host of group weibao_bmcs"),
+            file=str(path), host=host, value=raw)
+    for name in ("weibao_bmc_user", "weibao_bmc_password"):
+        value = variables.get(name)
+        if type(value).__name__ == "EncryptedString":
+            continue  # vaulted: set (Ansible decrypts it in the run); never decrypted here
+        if value is None or not str(value).strip():
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: missing (a BMC needs "
+                   "weibao_bmc_user and weibao_bmc_password, the password from Ansible Vault)"),
+                file=str(path), host=host, field=name)
+    server = variables.get("weibao_bmc_of")
+    if server not in (None, "") and not _templated(server) and str(server) not in all_names:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_bmc_of: %(value)r is not a host of "
+               "this inventory"), file=str(path), host=host, value=server)
+    for name, low, high in BMC_NUMBERS:
+        value = variables.get(name)
+        if value in (None, "") or _templated(value):
+            continue
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = None
+        if isinstance(value, bool) or number is None or not low <= number <= high:
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: %(value)r is not a whole "
+                   "number from %(low)s to %(high)s"),
+                file=str(path), host=host, field=name, value=value, low=low, high=high)
+    verify = variables.get("weibao_bmc_tls_verify")
+    if verify not in (None, "") and not _templated(verify) and not isinstance(verify, bool):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_bmc_tls_verify: %(value)r is not "
+               "true or false"), file=str(path), host=host, value=verify)
+    return platform
 
 
 def _thresholds(path: Path, host: str, variables: dict[str, Any]) -> None:
