@@ -237,6 +237,10 @@ class IpmiCollector:
                 return _error(_msg("reason.exited", command=command, rc=proc.returncode,
                                    output=text))
             return _error(_msg("reason.exited_silent", command=command, rc=proc.returncode))
+        if not out.strip():
+            # ipmitool says some answers on stderr only ("SEL has no entries"): what a person
+            # capturing the console would have seen
+            return proc.stderr.decode("utf-8", "replace")
         return out
 
     def freeipmi(self, tool):
