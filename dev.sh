@@ -81,9 +81,11 @@ cmd_inspect() {
 test_deps() {
     # podman & co: Molecule and integration hosts (catatonit is podman's --init, only a
     # Recommends of podman); openssh-client: change sign-offs (ssh-keygen -Y); clamav: the
-    # media virus scan (tests build their own signature file)
+    # media virus scan (tests build their own signature file); openipmi (ipmi_sim, sdrcomp),
+    # ipmitool, freeipmi-tools: the IPMI BMC peer and the environment collector's clients
+    # (sushy-static, the Redfish peer, comes with the test extra)
     need_debs podman runc catatonit debootstrap uidmap slirp4netns fuse-overlayfs iproute2 \
-        openssh-client clamav
+        openssh-client clamav openipmi ipmitool freeipmi-tools
     setup test
 }
 
