@@ -60,7 +60,7 @@ HEAD_PROBE_LINES = 20
 # MAX_BLOCK_LINES). Lines are at most 64 KiB (the collector cuts longer ones), so a block
 # stays under SCAN_BLOCK_BYTES + 4 MiB.
 SCAN_BLOCK_LINES = 64
-SCAN_BLOCK_BYTES = 256 * 1024
+SCAN_BLOCK_BYTES = 64 * 1024
 MAX_BLOCK_LINES = 4096
 # The buckets kept in the data, worst first (the rules judge what the tally kept).
 ALL_CLASSES = CLASSES + (UNCLASSIFIED,)
@@ -431,6 +431,7 @@ def scan(raw_lines, parse, counter, stats, since=None, until=None, max_lines=Non
         want = MAX_BLOCK_LINES
         if max_lines:
             want = min(want, max_lines - read + 1)  # one more than the cap: is there more?
+        block = data = low = None  # (not kept while the next block is read)
         block, error = _read_block(lines, want)  # (an error ends the loop after the block)
         if not block:
             break
