@@ -288,12 +288,14 @@ class RedfishCollector:
         self.hung = None
 
     def _request(self, method, path, **kwargs):
-        """One request, retried once on a connection error or timeout."""
+        """One request, retried once on a connection error or timeout; the two tries fit in
+        the timeout, so a silent or hung BMC is given up within it."""
         url = path if path.startswith("http") else self.base + path
         last = None
+        per_try = max(1.0, self.timeout / 2.0)
         for _attempt in range(2):
             try:
-                return self.session.request(method, url, timeout=(self.timeout, self.timeout),
+                return self.session.request(method, url, timeout=(per_try, per_try),
                                             allow_redirects=True, **kwargs)
             except self.requests.exceptions.SSLError as exc:
                 raise LoginRefused(f"TLS verification of {self.base} failed (give the BMC's CA "
