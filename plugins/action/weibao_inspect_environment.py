@@ -192,7 +192,8 @@ class IpmiCollector:
         try:
             first = self.ipmitool("-v", "mc", "info")  # -v: why a session failed
         except subprocess.TimeoutExpired:
-            raise Unreachable(f"the BMC did not answer IPMI within {self.timeout} s") from None
+            raise Unreachable(f"the BMC at {self.address}:{self.port} did not answer IPMI "
+                              f"within {self.timeout} s") from None
         if first.returncode != 0:
             text = (first.stderr + first.stdout).decode("utf-8", "replace")
             lowered = text.lower()
@@ -201,8 +202,8 @@ class IpmiCollector:
                            if any(word in line.lower() for word in AUTH_WORDS))
                 raise LoginRefused(f"IPMI login refused for user {self.user!r} (wrong user or "
                                    f"password?): {why}")
-            raise Unreachable("no IPMI session with the BMC: " + (_first_line(text) or
-                                                                   "no answer"))
+            raise Unreachable(f"no IPMI session with the BMC at {self.address}:{self.port} "
+                              f"within {self.timeout} s: {_first_line(text) or 'no answer'}")
         hung = None
         for key, args in IPMITOOL_SOURCES:
             command = "ipmitool " + " ".join(args)
