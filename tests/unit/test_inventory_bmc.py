@@ -39,6 +39,7 @@ def test_a_good_bmc_is_a_host_with_its_protocol(tmp_path):
     inv = load_inventory(site(tmp_path, GOOD))
     assert inv.hosts == ["db01", "db01-bmc"]
     assert inv.platforms == {"db01": "linux", "db01-bmc": "ipmi"}
+    assert inv.assets["db01-bmc"] == {"bmc_of": "db01"}  # kept with the run's host
 
 
 def test_redfish_is_the_default_protocol(tmp_path):

@@ -296,6 +296,10 @@ def load_inventory(path: str | Path, limit: str | None = None,
     for n in names:
         if n in bmc_group or platforms[n] in BMC_PLATFORMS:
             platforms[n] = _bmc(inv_path, n, host_vars[n], n in bmc_group, all_names)
+            server = host_vars[n].get("weibao_bmc_of")
+            if server not in (None, "") and not _templated(server):
+                # stored with the run's host: reports show a server's environment with it
+                assets[n]["bmc_of"] = str(server)
         _thresholds(inv_path, n, host_vars[n])
     return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets,
                      platforms=platforms)
