@@ -17,7 +17,9 @@ finding does not depend on how the output reached weibao. The checks a source fe
 catalogue's: every :class:`~catalogue.Check` lists the commands it reads (``sources``).
 
 Commands are written the way ntc-templates' index writes them: ``sh[[ow]] env[[ironment]]``
-accepts ``sh env``, ``show env`` and ``show environment``. Platform names follow netmiko's
+accepts ``sh env``, ``show env`` and ``show environment``. ``{id}`` stands for one path segment
+of a URL: ``GET /redfish/v1/Chassis/{id}/Thermal`` accepts ``GET /redfish/v1/Chassis/1/Thermal``
+and ``GET /redfish/v1/Chassis/System.Embedded.1/Thermal``. Platform names follow netmiko's
 device types where one exists (``linux``, ``aix``, ``cisco_ios``, ``cisco_nxos``,
 ``huawei_vrp``, ``hp_comware``).
 """
@@ -91,6 +93,8 @@ def _pattern(command):
         pos = match.end()
     out.append(re.escape(command[pos:]))
     text = "".join(out).replace(r"\ ", r"\s+")
+    # ``{id}``: one path segment of a URL (a Redfish member's id: ``1``, ``System.Embedded.1``)
+    text = text.replace(re.escape("{id}"), r"[^/\s]+")
     return re.compile("^" + text + "$", re.IGNORECASE)
 
 
@@ -160,6 +164,55 @@ SOURCES = (
            aliases=("rpm -q --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\\n' kernel "
                     "kernel-core kernel-uek kernel-uek-core kernel-rt-core",
                     "rpm -q kernel kernel-core")),
+    # --- ipmi: the server's environment through its BMC (environment); ipmitool 1.8.18+ or
+    # freeipmi, the connection options (-I lanplus -H ... -U ... -E) left out
+    Source("ipmi", "ipmitool sdr elist", "environment", "sdr_elist",
+           aliases=("ipmitool sdr elist full", "ipmitool sdr elist all", "ipmitool sdr elist -v",
+                    "ipmitool sdr list", "ipmitool sdr list full", "ipmitool sdr list all",
+                    "ipmitool sdr"),
+           doc="sdr list/sdr list full print no entity ids: kinds come from names and units"),
+    Source("ipmi", "ipmitool sensor", "environment", "sensor",
+           aliases=("ipmitool sensor list",)),
+    Source("ipmi", "ipmi-sensors", "environment", "ipmi_sensors",
+           aliases=("ipmi-sensors --output-sensor-state",
+                    "ipmi-sensors --output-sensor-thresholds",
+                    "ipmi-sensors --output-sensor-state --output-sensor-thresholds",
+                    "ipmi-sensors --output-sensor-thresholds --output-sensor-state",
+                    "ipmi-sensors --quiet-cache")),
+    Source("ipmi", "ipmitool sel elist", "environment", "sel_elist", log=True,
+           aliases=("ipmitool sel list",),
+           doc="sel list prints sensor numbers (#0x08) instead of names"),
+    Source("ipmi", "ipmi-sel -v", "environment", "ipmi_sel", log=True,
+           aliases=("ipmi-sel", "ipmi-sel --output-event-state", "ipmi-sel -v --output-event-state",
+                    "ipmi-sel --verbose", "ipmi-sel -vv"),
+           doc="plain ipmi-sel does not say whether an event was asserted or deasserted (-v "
+               "does): every event is then taken as asserted"),
+    Source("ipmi", "ipmitool sel info", "environment", "sel_info"),
+    Source("ipmi", "ipmitool chassis status", "environment", "chassis_status"),
+    Source("ipmi", "ipmitool mc info", "environment", "mc_info", aliases=("ipmitool bmc info",)),
+    Source("ipmi", "ipmitool fru print", "environment", "fru",
+           aliases=("ipmitool fru", "ipmitool fru list")),
+    # --- redfish: the same through the BMC's Redfish service, one saved resource (JSON) each;
+    # collections with their members expanded ($expand=. or the members inline)
+    Source("redfish", "GET /redfish/v1/Chassis/{id}/Thermal", "environment", "thermal",
+           aliases=("/redfish/v1/Chassis/{id}/Thermal",)),
+    Source("redfish", "GET /redfish/v1/Chassis/{id}/Power", "environment", "power",
+           aliases=("/redfish/v1/Chassis/{id}/Power",)),
+    Source("redfish", "GET /redfish/v1/Chassis/{id}", "environment", "chassis",
+           aliases=("/redfish/v1/Chassis/{id}",)),
+    Source("redfish", "GET /redfish/v1/Systems/{id}", "environment", "system",
+           aliases=("/redfish/v1/Systems/{id}",)),
+    Source("redfish", "GET /redfish/v1/Systems/{id}/LogServices/{id}/Entries", "environment",
+           "log_entries", log=True,
+           aliases=("/redfish/v1/Systems/{id}/LogServices/{id}/Entries",
+                    "GET /redfish/v1/Managers/{id}/LogServices/{id}/Entries",
+                    "/redfish/v1/Managers/{id}/LogServices/{id}/Entries",
+                    "GET /redfish/v1/Chassis/{id}/LogServices/{id}/Entries",
+                    "/redfish/v1/Chassis/{id}/LogServices/{id}/Entries")),
+    Source("redfish", "GET /redfish/v1/UpdateService/FirmwareInventory", "environment",
+           "firmware_inventory", aliases=("/redfish/v1/UpdateService/FirmwareInventory",)),
+    Source("redfish", "GET /redfish/v1/Managers/{id}", "environment", "manager",
+           aliases=("/redfish/v1/Managers/{id}",)),
 )
 
 # area, or (platform, area) where an area reads several platforms' outputs (the BMC's
@@ -168,6 +221,8 @@ AREAS = {
     "system": ("parsers.linux_system", "rules.system"),
     "errlog": ("parsers.linux_errlog", "rules.errlog"),
     "patch": ("parsers.linux_patch", "rules.patch"),
+    ("ipmi", "environment"): ("parsers.ipmi_environment", "rules.environment"),
+    ("redfish", "environment"): ("parsers.redfish_environment", "rules.environment"),
 }
 
 

@@ -20,7 +20,13 @@ It ships to managed hosts with the modules (Python 3.8-compatible).
 
 from __future__ import annotations
 
-from ansible.module_utils.weibao_inspection.catalogue import common, errlog, patch, system
+from ansible.module_utils.weibao_inspection.catalogue import (
+    common,
+    environment,
+    errlog,
+    patch,
+    system,
+)
 
 
 class CatalogueError(ValueError):
@@ -93,7 +99,7 @@ class Area:
         self.platforms = tuple(platforms)
 
 
-_AREA_MODULES = (system, errlog, patch)
+_AREA_MODULES = (system, errlog, patch, environment)
 
 AREAS = {}
 CHECKS = {}
