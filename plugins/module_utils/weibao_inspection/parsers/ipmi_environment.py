@@ -90,6 +90,8 @@ OK_STATES = ("ok", "presence detected", "device present", "drive present", "full
              "device enabled", "transition to running", "transition to ok", "processor presence "
              "detected", "state deasserted", "deasserted", "connected", "enabled", "running",
              "nominal", "normal", "within limits", "power supply presence detected",
+             "transition to active", "device inserted/device present", "device inserted",
+             "limit not exceeded", "drive presence", "presence", "fan presence",
              "presence detected.", "present", "s0/g0: working", "s0/g0 working")
 ABSENT_STATES = ("device absent", "device removed", "not present", "absent",
                  "entity absent", "not readable", "no reading", "disabled", "not installed",
