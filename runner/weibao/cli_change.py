@@ -173,7 +173,7 @@ def change_list(app: Any, site: str | None, states: tuple[str, ...], as_json: bo
     if not items:
         app.say(N_("no change stored"))
         return
-    from weibao.change.gates import local_time, parse_utc
+    from weibao.change.rules.context import local_time, parse_utc
 
     for c in items:
         start = local_time(parse_utc(c["window_start"]), c["timezone"])

@@ -34,9 +34,9 @@ def people_validate(app: Any, inventory: Path, people_file: Path | None) -> None
     """Report every problem of the people file at once, and whether the client vouched for
     its people (exit 1 on any problem)."""
     from weibao.change.anchor import read_vouched
-    from weibao.change.gates import site_settings
     from weibao.change.people import people_problems
     from weibao.change.refusal import Refusal
+    from weibao.change.site import site_settings
     from weibao.services.inventory import load_inventory
 
     path = _people_path(inventory, people_file)

@@ -16,12 +16,13 @@ import pytest
 import yaml
 from change_env import EICAR, IN_WINDOW, WINDOW_START, ChangeEnv
 
-from weibao.change.gates import check_approver, people_file
 from weibao.change.locks import LockDir
 from weibao.change.media import check_media
 from weibao.change.refusal import Refusal
 from weibao.change.request import load_request
+from weibao.change.rules.signers import check_approver
 from weibao.change.signoffs import Checked, read_signoffs
+from weibao.change.site import people_file
 from weibao.services.runs import process_start
 from weibao.store import Backup, Change
 

@@ -15,8 +15,8 @@ from change_env import IN_WINDOW, WINDOW_START, ChangeEnv
 
 from weibao.change.audit import GENESIS, TimeOrderError
 from weibao.change.canonical import canonical_bytes, sha256_hex
-from weibao.change.gates import playbook_digest
 from weibao.change.people import allowed_signers, load_people
+from weibao.change.playbook import playbook_digest
 from weibao.change.refusal import Refusal
 from weibao.change.request import load_request
 from weibao.change.signing import NAMESPACE, sign

@@ -7,7 +7,7 @@ change control keeps it, into the context documented at the top of
 * the request: the request file the store names (its current content and digest);
 * the sign-offs: the request's ``.signoffs.yml``, each verified now, with the same checks
   ``weibao change run`` makes (:class:`~weibao.change.signoffs.Checker` and
-  :func:`~weibao.change.gates.check_signer`) against the site's people file and the audit
+  :func:`~weibao.change.rules.signers.check_signer`) against the site's people file and the audit
   log: ``valid`` is true only for a sign-off of the current round, over the current content,
   by the key of a person whose role allows it, recorded in the audit log; a sign-off of an
   earlier round or over another version is false; null when the people file cannot be read;
@@ -30,13 +30,14 @@ from typing import Any
 
 from weibao.change.audit import AuditLog, Entry, default_audit_path
 from weibao.change.canonical import sha256_hex
-from weibao.change.gates import check_signer, people_file, site_settings
 from weibao.change.people import People, load_people
 from weibao.change.refusal import Refusal
 from weibao.change.request import CHANGE_ID_RE, ChangeRequest, load_request
+from weibao.change.rules.signers import check_signer
 from weibao.change.service import run_record, run_record_digest
 from weibao.change.signing import SignatureError, parse_signature
 from weibao.change.signoffs import Checker, Record, current_round, read_signoffs
+from weibao.change.site import people_file, site_settings
 from weibao.config import Settings
 from weibao.errors import N_, ConfigError, NotFound
 from weibao.services.inventory import load_inventory

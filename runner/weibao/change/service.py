@@ -41,31 +41,15 @@ from weibao.change.audit import (
 )
 from weibao.change.canonical import canonical_bytes, sha256_hex
 from weibao.change.execution import ChangeStreamer, TaskEvent
-from weibao.change.gates import (
-    Context,
-    GateResult,
-    attest_in_time,
-    attest_period,
-    audit_entries,
-    check_people_file,
-    check_playbook_unchanged,
-    check_round,
-    check_site_unchanged,
-    check_targets_unchanged,
-    evaluate,
-    gate_people,
-    load_targets,
-    local_time,
-    lock_refusal,
-    people_file,
-    playbook_files,
-    site_binding,
-    targets_binding,
-)
 from weibao.change.locks import Lock, LockDir
-from weibao.change.people import People, Person, allowed_signers, load_people
+from weibao.change.people import People, allowed_signers, load_people
+from weibao.change.playbook import playbook_files
 from weibao.change.refusal import Refusal
 from weibao.change.request import CHANGE_ID_RE, ChangeRequest, load_request
+from weibao.change.rules import GateResult, evaluate, may_sign
+from weibao.change.rules.context import Context, load_targets, local_time
+from weibao.change.rules.ready import lock_refusal
+from weibao.change.rules.signers import Signing, audit_entries
 from weibao.change.signing import sign, verify
 from weibao.change.signoffs import (
     ATTEST_ROLES,
@@ -81,6 +65,7 @@ from weibao.change.signoffs import (
     read_signoffs,
     statement,
 )
+from weibao.change.site import people_file, site_binding, targets_binding
 from weibao.config import Settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_OK, N_, ConfigError, NotFound, WeibaoError
 from weibao.services import ansible as ansible_svc
@@ -88,7 +73,6 @@ from weibao.services.runs import close_stale_runs, runner_alive, runner_detail
 from weibao.store import Change, Run, RunHost, Signoff, Store
 
 Clock = Callable[[], dt.datetime]
-AFTER_RUN = ("succeeded", "failed", "interrupted")
 STATE_AFTER_RUN = {"successful": "succeeded", "failed": "failed", "interrupted": "interrupted"}
 
 
@@ -310,7 +294,7 @@ class ChangeService:
         (weibao.change.anchor); audited. Returns the file written, the people, the anchor's
         fingerprint."""
         from weibao.change.anchor import vouch
-        from weibao.change.gates import site_settings
+        from weibao.change.site import site_settings
         from weibao.services.inventory import load_inventory
 
         self.recover()
@@ -395,7 +379,8 @@ class ChangeService:
             signer = key_owner(key, people)
             actor = signer.id
             ctx = self._context(request, people, now)
-            self._may_sign(act, role, ctx, signer, str(key))
+            state, _ = self._state(request.id)
+            may_sign(ctx, Signing(act, role, signer, str(key), str(people.path)), state)
             close: dict[str, str] = {}
             if act == "close":
                 close = {**(extra or {}),
@@ -439,113 +424,6 @@ class ChangeService:
             append_signoff(request.path, request.id, record)
             self._store_signoff(request, record, checked.fingerprint, entry, now)
         return record
-
-    def _may_sign(self, act: str, role: str, ctx: Context, signer: Person, key: str) -> None:
-        """Refusal unless ``signer`` may make this sign-off now."""
-        request = ctx.request
-        state, _ = self._state(request.id)
-        params = {"person": signer.id, "key": key, "change": request.id, "role": role,
-                  "people": str(ctx.people.path)}
-        if not signer.has_role(role):
-            raise Refusal("signer", N_("%(person)s (by key %(key)s) does not have the role "
-                                       "%(role)s in the people file %(people)s"), **params)
-        if act != "approve":
-            expected = {"submit": request.requester, "close": request.recorder}.get(
-                act, getattr(request, role))
-            if signer.id != expected:
-                raise Refusal("signer", N_("%(person)s (by key %(key)s) cannot sign as %(role)s "
-                                           "of %(change)s: the request names %(expected)s"),
-                              expected=expected, **params)
-        else:
-            self._approver_ok(ctx, signer, params)
-        gate_people(ctx)
-        if act == "submit":
-            self._may_submit(ctx, state)
-            return
-        check_round(ctx)
-        if act != "close" and state not in ("running", "succeeded", "failed", "interrupted",
-                                            "closed"):
-            # what the round signed so far must still be what is in use: the same people
-            # file, the same playbook (a retrospective approval and a closing come after the
-            # run, when only what ran matters)
-            check_people_file(ctx)
-            check_playbook_unchanged(ctx)
-            check_targets_unchanged(ctx)
-            check_site_unchanged(ctx)
-        getattr(self, f"_may_{act}")(ctx, state, signer, params)
-
-    def _approver_ok(self, ctx: Context, signer: Person, params: dict[str, Any]) -> None:
-        request = ctx.request
-        if signer.organisation != "client":
-            raise Refusal("people", N_("%(person)s (by key %(key)s) cannot approve: not of the "
-                                       "client (organisation: %(organisation)s)"),
-                          organisation=signer.organisation, **params)
-        for role in ("requester", "operator", "recorder"):
-            if getattr(request, role) == signer.id:
-                raise Refusal("people", N_("%(person)s (by key %(key)s) cannot approve "
-                                           "%(change)s: they are its %(other)s; the approver "
-                                           "must be someone else"), other=role, **params)
-
-    def _may_submit(self, ctx: Context, state: str) -> None:
-        request = ctx.request
-        if state in ("running", "succeeded", "failed", "closed"):
-            raise Refusal("state", N_("%(change)s cannot be submitted again: it has run (state "
-                                      "%(state)s); a new change needs a new request"),
-                          change=request.id, state=state)
-        _, records = current_round(ctx.records)
-        if records and records[0].request_digest == request.digest and state != "draft":
-            raise Refusal("state", N_("%(change)s is already submitted in this form (by "
-                                      "%(person)s at %(time)s)"),
-                          change=request.id, person=records[0].person, time=records[0].time)
-
-    def _may_approve(self, ctx: Context, state: str, signer: Person,
-                     params: dict[str, Any]) -> None:
-        request = ctx.request
-        approvals = ctx.signed("approve")
-        if approvals:
-            first = approvals[0].record
-            raise Refusal("state", N_("%(change)s is already approved (by %(person)s at "
-                                      "%(time)s)"),
-                          change=request.id, person=first.person, time=first.time)
-        if not request.emergency.is_emergency and state != "submitted":
-            raise Refusal("state", N_("%(change)s cannot be approved in state %(state)s"),
-                          change=request.id, state=state)
-
-    def _may_attest(self, ctx: Context, state: str, signer: Person,
-                    params: dict[str, Any]) -> None:
-        request = ctx.request
-        if state not in ("submitted", "approved", "interrupted"):
-            raise Refusal("state", N_("%(change)s cannot be attested in state %(state)s"),
-                          change=request.id, state=state)
-        if not request.emergency.is_emergency and not ctx.approved:
-            raise Refusal("signatures", N_("%(change)s is not approved: an approver of the "
-                                           "client signs with weibao change approve %(file)s "
-                                           "--key KEY"),
-                          change=request.id, file=str(request.path))
-        # present at execution: from attest_before_window_minutes before the window opens
-        # until it ends (an attestation made outside that does not count: run refuses it)
-        _, site = load_targets(ctx)
-        earliest, latest = attest_period(request, site)
-        window = request.window
-        if not earliest <= ctx.now < latest:
-            raise Refusal("window", N_("%(person)s cannot attest for %(change)s now (%(now)s): "
-                                       "attestations count from %(minutes)s minutes before the "
-                                       "window opens (attest_before_window_minutes) until it "
-                                       "ends, %(earliest)s to %(end)s"),
-                          now=local_time(ctx.now, window.timezone),
-                          minutes=int(site.attest_before_window.total_seconds() // 60),
-                          earliest=local_time(earliest, window.timezone),
-                          end=local_time(latest, window.timezone), **params)
-        if any(attest_in_time(ctx, c, site) for c in ctx.signed("attest", params["role"])):
-            raise Refusal("state", N_("%(person)s has already attested as %(role)s for "
-                                      "%(change)s"), **params)
-
-    def _may_close(self, ctx: Context, state: str, signer: Person,
-                   params: dict[str, Any]) -> None:
-        if state not in AFTER_RUN:
-            raise Refusal("state", N_("%(change)s cannot be closed in state %(state)s: close it "
-                                      "after it has run"),
-                          change=ctx.request.id, state=state)
 
     def _store_signoff(self, request: ChangeRequest, record: Record, fingerprint: str,
                        entry: Entry, now: dt.datetime) -> None:

@@ -15,7 +15,7 @@ YAML list in the order they were made. Each sign-off is an OpenSSH signature (na
 after signing shows; ``audit_head`` is the audit chain's head at that moment, so rewriting the
 history an approval or a closing vouched for shows too. ``people_sha256`` is the sha256 of the
 people file the sign-off was made with, and ``playbook_digest`` that of the change playbook
-and its roles' files (:func:`weibao.change.gates.playbook_digest`): ``run`` refuses when
+and its roles' files (:func:`weibao.change.playbook.playbook_digest`): ``run`` refuses when
 either is no longer what the sign-offs were made against. ``targets`` is the request's
 targets resolved against the inventory when the sign-off was made ({"inventory", "limit",
 "hosts"}: the host list every signer saw and signed) and ``site`` every site setting a
