@@ -114,6 +114,13 @@ def test_a_kind_without_sensors_is_not_applicable():
     assert (finding["status"], finding["cause"]) == ("unknown", "not_applicable")
 
 
+def test_not_applicable_sensor_checks_for_coverage():
+    data = ipmi_data(sdr_elist=(SDR, "huawei_ibmc_2288h_v5"))
+    assert [(e["check_id"], e["component"]) for e in rules.not_applicable(data)] == [
+        ("environment.voltages", "voltage"), ("environment.other_sensors", "other")]
+    assert rules.not_applicable(ipmi_data(sdr_elist=(SDR, "shell_prompt_pasted"))) == []
+
+
 def test_not_understood_output_is_unknown_never_ok():
     data = ipmi_data(sdr_elist=(SDR, "shell_prompt_pasted"))
     for check_id, _kind in rules.SENSOR_CHECKS:

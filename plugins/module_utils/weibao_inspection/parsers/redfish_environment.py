@@ -65,6 +65,11 @@ def _status(member):
     return str(status.get("State") or ""), str(status.get("Health") or "")
 
 
+def _said(state, health):
+    """A member's Status as words: ``State Enabled``, ``Health Critical``."""
+    return [f"{name} {value}" for name, value in (("State", state), ("Health", health)) if value]
+
+
 def _number(value):
     if isinstance(value, bool) or value is None:
         return None
@@ -128,7 +133,7 @@ def _sensor(member, kind, reading_key, unit, source):
     if thresholds:
         line += ", " + ", ".join(f"{k} {v:g}" for k, v in thresholds.items())
     return {"name": str(name), "kind": kind, "state": judged, "reading": reading,
-            "unit": unit, "thresholds": thresholds, "states": [s for s in (state, health) if s],
+            "unit": unit, "thresholds": thresholds, "states": _said(state, health),
             "status": health, "line": line}
 
 
@@ -150,7 +155,7 @@ def _redundancy(resource, source):
         judged = "absent" if state.lower() in OFFLINE else HEALTH.get(health.lower(), "unknown")
         mode = member.get("Mode") or ""
         out.append({"name": str(name), "kind": "redundancy", "state": judged, "reading": None,
-                    "unit": "", "thresholds": {}, "states": [s for s in (state, health) if s],
+                    "unit": "", "thresholds": {}, "states": _said(state, health),
                     "status": health,
                     "line": f"{name}: Mode {mode or '-'}, State {state or '-'}, "
                             f"Health {health or '-'}"})

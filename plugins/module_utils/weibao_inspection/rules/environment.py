@@ -429,6 +429,31 @@ def counters(data, context=None):
     return out
 
 
+def not_applicable(data):
+    """The sensor checks with nothing to judge on this BMC (no sensor of the kind, or only
+    absent ones), with why: coverage shows them as not applicable, not as not evaluated.
+    :func:`evaluate` still says it in an ``unknown`` finding (cause ``not_applicable``), so
+    ``weibao judge`` shows it too."""
+    from ansible.module_utils.weibao_inspection.findings import not_applicable as entry
+
+    section = data.get("sensors")
+    if section is None or _failure(section):
+        return []
+    out = []
+    for check_id, kind in SENSOR_CHECKS:
+        mine = [s for s in section["entries"] if s["kind"] == kind]
+        if not mine:
+            reason = msg("environment.sensors.none", kind=msg(f"environment.kind.{kind}"),
+                         sources=section.get("sources") or [])
+        elif all(s["state"] == "absent" for s in mine):
+            reason = msg("environment.sensors.only_absent", kind=msg(
+                f"environment.kind.{kind}"), count=len(mine), names=_names(mine))
+        else:
+            continue
+        out.append(entry(check_id, reason, component=kind))
+    return out
+
+
 def evaluate(data, thresholds=None, context=None):
     """All findings of the environment area for one BMC, in a stable order."""
     if thresholds is None:
