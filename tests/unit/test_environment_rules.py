@@ -224,6 +224,18 @@ def test_event_log_cleared_with_record_ids_restarted_counts_every_entry():
     assert statuses(findings)["processor"] == "critical"
 
 
+def test_event_log_cleared_and_refilled_past_the_old_last_id_is_not_missed():
+    # records 1..4 of September; the previous inspection (August) had read up to record 2
+    data = ipmi_data(sel_elist=(SEL, "supermicro_x11_fan_processor"))
+    context = {"now": NOW, "since": None, "previous": previous(2, 2, at="2025-08-01T00:00:00Z")}
+    findings = judged(data, "environment.event_log", context)
+    assert statuses(findings)["event_log"] == "warning"
+    assert findings[0]["values"]["new_entries"] == 4  # records 1 and 2 are new too
+    # the same log read again after an inspection in October: nothing new, no reset
+    context = {"now": NOW, "since": None, "previous": previous(4, 4, at="2025-10-01T00:00:00Z")}
+    assert statuses(judged(data, "environment.event_log", context)) == {"event_log": "ok"}
+
+
 def test_event_log_wrapped_is_said():
     data = ipmi_data(sel_elist=(SEL, "ipmi_sim_after_clear"))  # records 21..25, 5 entries
     context = {"now": NOW, "since": None, "previous": previous(5, 10)}

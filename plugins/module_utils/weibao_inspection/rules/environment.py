@@ -148,6 +148,8 @@ def check_sensors(data, check_id, kind):
 # --------------------------------------------------------------------------- event log
 
 COUNTER_CHECK = "environment.event_log"
+# seconds a BMC's clock may be ahead of the controller's before its records look newer
+CLOCK_SLACK = 300
 
 
 def _previous(context):
@@ -185,6 +187,16 @@ def new_entries(log, context):
         d = deltas.delta(count, before) if before else None
         newest = max(ids) if ids else None
         oldest = min(ids) if ids else None
+        then = _epoch(last.get("at"))
+        # a record at or below the previous last id, logged after that inspection: the log
+        # was cleared and its ids restarted (and grew past the old last one since)
+        refilled = then is not None and any(
+            isinstance(e.get("id"), int) and e["id"] <= last["value"]
+            and (_epoch(e.get("time")) or 0) > then + CLOCK_SLACK for e in entries)
+        if refilled:
+            how.update(reset="cleared", lower_bound=True)
+            return [e for e in entries if isinstance(e.get("id"), int) and (
+                e["id"] > last["value"] or (_epoch(e.get("time")) or then + 1) > then)], how
         if d and d["reset"] == "decreased" or (newest is not None and newest < last["value"]):
             how.update(reset="cleared", lower_bound=True)
             if newest is not None and newest > last["value"] and oldest > last["value"]:
