@@ -152,6 +152,7 @@ def test_state_words(text, expected):
     ("Presence detected", "asserted", "info"),
     ("Log area reset/cleared", "asserted", "info"),
     ("Hard reset", "asserted", "warning"),
+    ("Log almost full", "asserted", "warning"),        # SEL fullness (Event Logging Disabled)
 ])
 def test_event_severity_from_event_and_direction(event, direction, severity):
     assert ipmi.event_severity(event, direction) == severity
