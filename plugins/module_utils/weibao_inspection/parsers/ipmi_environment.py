@@ -83,8 +83,8 @@ FAULT_STATES = (
     ("intrusion", "warning"), ("non-recoverable", "critical"), ("non-critical", "warning"),
     ("critical", "critical"), ("limit exceeded", "warning"), ("limit reached", "warning"),
     ("hard reset", "warning"), ("power cycle", "warning"), ("timer expired", "warning"),
-    ("timer interrupt", "warning"), ("almost full", "warning"), ("log full", "warning"), ("degraded", "warning"), ("warning", "warning"),
-    ("error", "warning"),
+    ("timer interrupt", "warning"), ("almost full", "warning"), ("log full", "warning"),
+    ("degraded", "warning"), ("warning", "warning"), ("error", "warning"),
 )
 OK_STATES = ("ok", "presence detected", "device present", "drive present", "fully redundant",
              "device enabled", "transition to running", "transition to ok", "processor presence "
