@@ -167,7 +167,7 @@ SOURCES = (
     # --- ipmi: the server's environment through its BMC (environment); ipmitool 1.8.18+ or
     # freeipmi, the connection options (-I lanplus -H ... -U ... -E) left out
     Source("ipmi", "ipmitool sdr elist", "environment", "sdr_elist",
-           aliases=("ipmitool sdr elist full", "ipmitool sdr elist all", "ipmitool sdr elist -v",
+           aliases=("ipmitool sdr elist full", "ipmitool sdr elist all",
                     "ipmitool sdr list", "ipmitool sdr list full", "ipmitool sdr list all",
                     "ipmitool sdr"),
            doc="sdr list/sdr list full print no entity ids: kinds come from names and units"),
