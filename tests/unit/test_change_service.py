@@ -24,8 +24,8 @@ from change_env import (
 from sqlalchemy import create_engine, inspect, select, text
 
 from weibao.change.locks import LockDir
+from weibao.change.record import run_record, run_record_digest
 from weibao.change.refusal import Refusal
-from weibao.change.service import run_record, run_record_digest
 from weibao.change.signoffs import read_signoffs
 from weibao.errors import ConfigError, NotFound
 from weibao.i18n import CLI_DOMAIN, LOCALE_DIR, translations

@@ -24,8 +24,7 @@ from sqlalchemy import select
 from weibao import cli as cli_mod
 from weibao.change.audit import BrokenChain
 from weibao.change.people import load_people
-from weibao.change.record import change_context
-from weibao.change.service import run_record, run_record_digest
+from weibao.change.record import change_context, run_record, run_record_digest
 from weibao.change.signoffs import signoffs_path
 from weibao.errors import ConfigError, NotFound
 from weibao.report.change import build_change_view

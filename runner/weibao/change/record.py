@@ -11,7 +11,7 @@ change control keeps it, into the context documented at the top of
   log: ``valid`` is true only for a sign-off of the current round, over the current content,
   by the key of a person whose role allows it, recorded in the audit log; a sign-off of an
   earlier round or over another version is false; null when the people file cannot be read;
-* the runs with their task results: :func:`~weibao.change.service.run_record`, the same
+* the runs with their task results: :func:`run_record` (below), the same
   record the closing signature covers, and its digest; each run's digest recomputed from the
   store and compared with the one its ``change.run.end`` audit entry holds, and the whole
   record's with the one the closing signed: a record altered after the fact shows;
@@ -25,8 +25,11 @@ Nothing is written: not the store, not the audit log.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from weibao.change.audit import AuditLog, Entry, default_audit_path
 from weibao.change.canonical import sha256_hex
@@ -34,14 +37,13 @@ from weibao.change.people import People, load_people
 from weibao.change.refusal import Refusal
 from weibao.change.request import CHANGE_ID_RE, ChangeRequest, load_request
 from weibao.change.rules.signers import check_signer
-from weibao.change.service import run_record, run_record_digest
 from weibao.change.signing import SignatureError, parse_signature
 from weibao.change.signoffs import Checker, Record, current_round, read_signoffs
 from weibao.change.site import people_file, site_settings
 from weibao.config import Settings
 from weibao.errors import N_, ConfigError, NotFound
 from weibao.services.inventory import load_inventory
-from weibao.store import Change, Store
+from weibao.store import Change, Run, Store
 
 RUN_MODES = {"change": "run", "change-check": "check"}
 SCAN_RESULTS = {"OK": "clean"}
@@ -315,3 +317,39 @@ def _digests(request: ChangeRequest, signoffs: list[dict[str, Any]],
     if manifests:
         digests["manifest_sha256"] = manifests[-1]
     return digests
+
+
+# ----------------------------------------------------------------------------- run records
+
+
+def utc_text(moment: dt.datetime | None) -> str | None:
+    """``2026-03-07T14:30:00Z``, or None for no time."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _run_record(run: Run) -> dict[str, Any]:
+    return {
+        "id": run.id, "kind": run.kind, "status": run.status, "site": run.site,
+        "started_at": utc_text(run.started_at), "ended_at": utc_text(run.ended_at),
+        "user": run.user, "controller": run.controller, "inventory": run.inventory,
+        "playbook": run.playbook, "limit": run.limit, "ansible_version": run.ansible_version,
+        "weibao_version": run.weibao_version, "artifact_dir": run.artifact_dir,
+        "manifest_sha256": run.manifest_sha256, "message": run.message,
+        "detail": run.detail or {},
+        "hosts": [{"name": h.name, "status": h.status, "message": h.message}
+                  for h in run.hosts],
+        "task_results": [t.as_dict() for t in run.task_results],
+    }
+
+
+def run_record(store: Store, change_id: str) -> dict[str, Any]:
+    """Every run of the change (rehearsals included) with hosts and task results: what the
+    closing signature covers (by :func:`run_record_digest`) and what reports show."""
+    with store.session() as s:
+        runs = s.scalars(select(Run).where(Run.change_id == change_id).order_by(Run.id))
+        return {"change_id": change_id, "runs": [_run_record(r) for r in runs]}
+
+
+def run_record_digest(record: dict[str, Any]) -> str:
+    """sha256 of the canonical JSON of a :func:`run_record`."""
+    return sha256_hex(record)
