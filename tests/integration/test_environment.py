@@ -259,7 +259,7 @@ def test_judge_gives_the_same_findings(lab: Lab, runs: Runs, tmp_path: Path) -> 
 def test_monthly_report_shows_the_bmcs(lab: Lab, runs: Runs, tmp_path: Path,
                                        lang: str) -> None:
     proc = lab.weibao("report", "monthly", "--site", "bmclab", "--period", PERIOD,
-                      "--format", "md,json", "--lang", lang, "--out", str(tmp_path))
+                      "--format", "md,json,html", "--lang", lang, "--out", str(tmp_path))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     context = json.loads(next(tmp_path.glob("*.json")).read_text())
     hosts = {h["name"]: h for h in context["hosts"]}
@@ -268,6 +268,14 @@ def test_monthly_report_shows_the_bmcs(lab: Lab, runs: Runs, tmp_path: Path,
     assert IPMI_BMC in text and REDFISH_BMC in text and "FAN2" in text
     assert hosts[REDFISH_BMC]["asset"]["bmc_of"] == "srv-redfish"  # shown with its server
     assert ("所属服务器（BMC）" if lang == "zh-CN" else "BMC of server") in text
+    # the environment section: per server, what its BMC reports out of order
+    heading = "服务器运行环境（BMC）" if lang == "zh-CN" else "Server environment (BMCs)"
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| srv-redfish |")]
+    assert any("FAN2" in row for row in rows), section
+    assert any("CPU2" in row for row in rows), section
+    page = next(tmp_path.glob("*.html")).read_text()
+    assert heading in page and "srv-redfish-bmc" in page.split(heading, 1)[1]
 
 
 def test_no_password_anywhere(lab: Lab, runs: Runs) -> None:
