@@ -284,7 +284,9 @@ class RedfishCollector:
         self.user, self.password, self.timeout = user, password, timeout
         self.session = requests.Session()
         self.session.headers.update({"Accept": "application/json", "OData-Version": "4.0"})
-        self.session.verify = (ca_path or True) if tls_verify else False
+        # given with every request: a session's own setting loses to REQUESTS_CA_BUNDLE
+        self.verify = (ca_path or True) if tls_verify else False
+        self.session.verify = self.verify
         self.session_uri = None
         self.hung = None
 
@@ -297,7 +299,7 @@ class RedfishCollector:
         for _attempt in range(2):
             try:
                 return self.session.request(method, url, timeout=(per_try, per_try),
-                                            allow_redirects=True, **kwargs)
+                                            verify=self.verify, allow_redirects=True, **kwargs)
             except self.requests.exceptions.SSLError as exc:
                 raise LoginRefused(f"TLS verification of {self.base} failed (give the BMC's CA "
                                    f"with weibao_bmc_ca_path): {_short(exc)}") from None
@@ -332,7 +334,8 @@ class RedfishCollector:
         if self.session_uri:
             with contextlib.suppress(self.requests.exceptions.RequestException):
                 self.session.delete(self.session_uri if self.session_uri.startswith("http")
-                                    else self.base + self.session_uri, timeout=self.timeout)
+                                    else self.base + self.session_uri, timeout=self.timeout,
+                                    verify=self.verify)
         self.session.close()
 
     def get(self, path):

@@ -156,18 +156,32 @@ class IpmiSim:
 
 
 class SushyStatic:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, tls: bool = False) -> None:
         self.mockup = workdir / "mockup"
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.log = workdir / "sushy-static.log"
+        # HTTPS with a certificate of our own (a self-signed CA for 127.0.0.1): the CA file
+        # is what a site gives as weibao_bmc_ca_path
+        self.ca = workdir / "bmc-ca.pem" if tls else None
+        self.key = workdir / "bmc-key.pem" if tls else None
 
     def start(self) -> None:
         write_mockup(self.mockup)
         exe = Path(sys.executable).parent / "sushy-static"
+        tls = []
+        if self.ca is not None:
+            subprocess.run(
+                ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                 "-keyout", str(self.key), "-out", str(self.ca), "-subj", "/CN=127.0.0.1",
+                 "-addext", "subjectAltName=IP:127.0.0.1",
+                 "-addext", "basicConstraints=critical,CA:TRUE"], check=True,
+                capture_output=True)
+            tls = ["-c", str(self.ca), "-k", str(self.key)]
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
-                [str(exe), "-i", "127.0.0.1", "-p", str(self.port), "-m", str(self.mockup)],
+                [str(exe), "-i", "127.0.0.1", "-p", str(self.port), "-m", str(self.mockup),
+                 *tls],
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
         deadline = time.monotonic() + 15
@@ -193,10 +207,11 @@ class BmcPeers:
     ipmi: IpmiSim
     redfish: SushyStatic
     workdir: Path
+    redfish_tls: SushyStatic
 
 
 def missing_tools() -> list[str]:
-    tools = [t for t in ("ipmi_sim", "sdrcomp", "ipmitool", "ipmi-sensors", "ipmi-sel")
+    tools = [t for t in ("ipmi_sim", "sdrcomp", "ipmitool", "ipmi-sensors", "ipmi-sel", "openssl")
              if shutil.which(t) is None]
     if not (Path(sys.executable).parent / "sushy-static").exists():
         tools.append("sushy-static")
@@ -209,14 +224,17 @@ def bmc_peers() -> Iterator[BmcPeers]:
     if missing:
         pytest.fail(f"missing {', '.join(missing)}: {HINT}", pytrace=False)
     workdir = Path(tempfile.mkdtemp(prefix="weibao-bmc-"))
-    peers = BmcPeers(IpmiSim(workdir / "ipmi"), SushyStatic(workdir / "redfish"), workdir)
-    (workdir / "ipmi").mkdir()
-    (workdir / "redfish").mkdir()
+    for name in ("ipmi", "redfish", "redfish-tls"):
+        (workdir / name).mkdir()
+    peers = BmcPeers(IpmiSim(workdir / "ipmi"), SushyStatic(workdir / "redfish"), workdir,
+                     SushyStatic(workdir / "redfish-tls", tls=True))
     try:
         peers.ipmi.start()
         peers.redfish.start()
+        peers.redfish_tls.start()
         yield peers
     finally:
         peers.ipmi.stop()
         peers.redfish.stop()
+        peers.redfish_tls.stop()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -48,6 +48,7 @@ PERIOD = time.strftime("%Y-%m", time.gmtime())
 IPMI_BMC, REDFISH_BMC = "srv-ipmi-bmc", "srv-redfish-bmc"
 GONE_IPMI, GONE_REDFISH, WRONG_PW = "gone-ipmi-bmc", "gone-redfish-bmc", "wrongpw-bmc"
 HUNG = "hung-redfish-bmc"  # accepts the connection, never answers
+TLS_CA, TLS_NO_CA = "tls-ca-bmc", "tls-noca-bmc"  # HTTPS: with the BMC's CA given, without
 
 
 @dataclass
@@ -95,7 +96,7 @@ def lab(bmc_peers: BmcPeers,  # noqa: F811
         "  children:\n    linux:\n      hosts:\n        srv-redfish:\n"  # never in --limit
         "    weibao_bmcs:\n      hosts:\n"
         + "".join(f"        {h}:\n" for h in (IPMI_BMC, REDFISH_BMC, GONE_IPMI, GONE_REDFISH,
-                                              WRONG_PW, HUNG)))
+                                              WRONG_PW, HUNG, TLS_CA, TLS_NO_CA)))
     hung = socket.socket()  # listens (the kernel completes the handshake), never answers
     hung.bind(("127.0.0.1", 0))
     hung.listen(8)
@@ -106,12 +107,16 @@ def lab(bmc_peers: BmcPeers,  # noqa: F811
         REDFISH_BMC: ("redfish", bmc_peers.redfish.port, REDFISH_USER, REDFISH_PASSWORD, 10),
         GONE_REDFISH: ("redfish", free_port(), REDFISH_USER, REDFISH_PASSWORD, 3),
         HUNG: ("redfish", hung.getsockname()[1], REDFISH_USER, REDFISH_PASSWORD, 3),
+        TLS_CA: ("redfish", bmc_peers.redfish_tls.port, REDFISH_USER, REDFISH_PASSWORD, 10),
+        TLS_NO_CA: ("redfish", bmc_peers.redfish_tls.port, REDFISH_USER, REDFISH_PASSWORD, 10),
     }
     for host, (platform, port, user, password, timeout) in hosts.items():
         (site / "host_vars" / f"{host}.yml").write_text(
             f"weibao_platform: {platform}\nansible_host: 127.0.0.1\nweibao_bmc_port: {port}\n"
             f"weibao_bmc_user: {user}\nweibao_bmc_timeout: {timeout}\n"
-            + ("weibao_bmc_scheme: http\n" if platform == "redfish" else "")
+            + ("weibao_bmc_scheme: http\n" if platform == "redfish"
+               and host not in (TLS_CA, TLS_NO_CA) else "")
+            + (f"weibao_bmc_ca_path: {bmc_peers.redfish_tls.ca}\n" if host == TLS_CA else "")
             + ("weibao_bmc_of: srv-redfish\n" if host == REDFISH_BMC else "")
             + vaulted("weibao_bmc_password", password, password_file))
     yield Lab(site=site, hung=hung, data=root / "data", password_file=password_file)
@@ -227,6 +232,17 @@ def test_unreachable_and_refused_bmcs(lab: Lab) -> None:
     assert hosts[WRONG_PW]["status"] == "failed", hosts
     assert "login refused" in hosts[WRONG_PW]["message"], hosts
     assert not found
+
+
+def test_tls_is_verified_with_the_ca_given(lab: Lab) -> None:
+    proc, run_id, found = lab.inspect(f"{TLS_CA},{TLS_NO_CA}")
+    assert proc.returncode == 2, proc.stdout + proc.stderr  # the one without the CA failed
+    runs = json.loads(lab.weibao("runs", "--json").stdout)
+    hosts = {h["name"]: h for h in next(r for r in runs if r["id"] == run_id)["hosts"]}
+    assert hosts[TLS_CA]["status"] == "inspected", hosts
+    assert by(found, TLS_CA, "environment.fans"), found
+    assert hosts[TLS_NO_CA]["status"] == "failed", hosts
+    assert "TLS verification of https://127.0.0.1" in hosts[TLS_NO_CA]["message"], hosts
 
 
 def test_judge_gives_the_same_findings(lab: Lab, runs: Runs, tmp_path: Path) -> None:

@@ -124,11 +124,11 @@ def test_a_failed_command_is_a_source_error_and_stderr_only_is_the_text(collecto
 
 def test_redfish_verifies_tls_by_default_with_the_ca_given():
     default = action.RedfishCollector("bmc.example", 0, "u", SECRET, True, "", 20)
-    assert default.session.verify is True and default.base == "https://bmc.example:443"
+    assert default.verify is True and default.base == "https://bmc.example:443"
     with_ca = action.RedfishCollector("fd00::9", 8443, "u", SECRET, True, "/etc/ca.pem", 20)
-    assert with_ca.session.verify == "/etc/ca.pem" and with_ca.base == "https://[fd00::9]:8443"
+    assert with_ca.verify == "/etc/ca.pem" and with_ca.base == "https://[fd00::9]:8443"
     off = action.RedfishCollector("bmc.example", 0, "u", SECRET, False, "/etc/ca.pem", 20)
-    assert off.session.verify is False
+    assert off.verify is False
 
 
 def test_a_password_echoed_by_a_bmc_is_masked():
