@@ -114,7 +114,7 @@ def _site_timezone(site: str) -> str | None:
 @click.pass_obj
 def change_new(app: Any, site: str | None, folder: Path, change_id: str | None) -> None:
     """Write a commented skeleton of a change request (书面维护申请) and print its path."""
-    from weibao.change.request import next_change_id, skeleton
+    from weibao.change.skeleton import next_change_id, skeleton
 
     now = _now()
     site = site or _default_site()

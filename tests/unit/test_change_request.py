@@ -13,18 +13,17 @@ import yaml
 
 from weibao.change.request import (
     KINDS,
-    MESSAGES,
-    PLACEHOLDER,
     ChangeRequest,
     canonical_digest,
     load_request,
-    next_change_id,
     parse_duration,
-    schema,
-    skeleton,
     validate_request,
 )
+from weibao.change.request.meaning import PLACEHOLDER
+from weibao.change.request.problems import MESSAGES
+from weibao.change.request.structure import schema
 from weibao.change.signing import PRINCIPAL_RE
+from weibao.change.skeleton import next_change_id, skeleton
 from weibao.errors import ConfigError
 from weibao.services.inventory import SITE_NAME_RE
 
