@@ -83,9 +83,10 @@ test_deps() {
     # Recommends of podman); openssh-client: change sign-offs (ssh-keygen -Y); clamav: the
     # media virus scan (tests build their own signature file); openipmi (ipmi_sim, sdrcomp),
     # ipmitool, freeipmi-tools: the IPMI BMC peer and the environment collector's clients
-    # (sushy-static, the Redfish peer, comes with the test extra)
+    # (sushy-static, the Redfish peer, comes with the test extra; openssl makes its HTTPS
+    # certificate)
     need_debs podman runc catatonit debootstrap uidmap slirp4netns fuse-overlayfs iproute2 \
-        openssh-client clamav openipmi ipmitool freeipmi-tools
+        openssh-client clamav openipmi ipmitool freeipmi-tools openssl
     setup test
 }
 

@@ -23,6 +23,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,6 +52,23 @@ HUNG = "hung-redfish-bmc"  # accepts the connection, never answers
 TLS_CA, TLS_NO_CA = "tls-ca-bmc", "tls-noca-bmc"  # HTTPS: with the BMC's CA given, without
 
 
+def watch_process_list(stop: threading.Event, seen: list[str]) -> None:
+    """Every process's command line, read again and again while inspections run: no BMC
+    password may appear in one (ipmitool -E, freeipmi's private file)."""
+    while not stop.is_set():
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    argv = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+                except OSError:
+                    continue
+                if "ipmi" in argv:
+                    seen.append(argv)
+                if any(secret in argv for secret in SECRETS):
+                    seen.append("SECRET IN: " + argv.replace("\0", " "))
+        time.sleep(0.005)
+
+
 @dataclass
 class Lab:
     site: Path
@@ -58,8 +76,19 @@ class Lab:
     data: Path
     password_file: Path
     outputs: list[str] = field(default_factory=list)
+    commands: list[str] = field(default_factory=list)  # command lines seen while running
 
     def weibao(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch_process_list, args=(stop, self.commands))
+        watcher.start()
+        try:
+            return self._weibao(*args, timeout=timeout)
+        finally:
+            stop.set()
+            watcher.join()
+
+    def _weibao(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
         proc = subprocess.run(
             [WEIBAO, "--data-dir", str(self.data), "--vault-password-file",
              str(self.password_file), *args], capture_output=True, text=True, timeout=timeout,
@@ -296,6 +325,8 @@ def test_monthly_report_shows_the_bmcs(lab: Lab, runs: Runs, tmp_path: Path,
 
 def test_no_password_anywhere(lab: Lab, runs: Runs) -> None:
     # last in the file: the unreachable and refused BMCs' runs are in the outputs too
+    assert any("ipmitool" in c for c in lab.commands), "the watcher saw no ipmitool"
+    assert not [c for c in lab.commands if c.startswith("SECRET IN")]
     for text in lab.outputs:
         for secret in SECRETS:
             assert secret not in text
