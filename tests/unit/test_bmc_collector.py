@@ -135,3 +135,63 @@ def test_a_password_echoed_by_a_bmc_is_masked():
     raw = {"system": '{"Note": "' + SECRET + '"}',
            "fru": {"error": {"key": "reason.text", "params": {"text": SECRET}}}}
     assert SECRET not in str(action._scrub_raw(raw, SECRET))
+
+
+def test_redfish_session_token_used_then_deleted():
+    """A service with a session service: login once (the password in the POST body only),
+    the token on every GET, the session deleted at the end."""
+    import http.server
+    import json
+    import threading
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def _send(self, code, body=None, headers=()):
+            data = json.dumps(body).encode() if body is not None else b""
+            self.send_response(code)
+            for key, value in headers:
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):  # noqa: N802
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            seen.append(("POST", self.path, body.get("UserName"),
+                         self.headers.get("Authorization")))
+            self._send(201, {}, [("X-Auth-Token", "tok-1"),
+                                 ("Location", "/redfish/v1/SessionService/Sessions/1")])
+
+        def do_GET(self):  # noqa: N802
+            seen.append(("GET", self.path, self.headers.get("X-Auth-Token"),
+                         self.headers.get("Authorization")))
+            if self.path in ("/redfish/v1/", "/redfish/v1"):
+                return self._send(200, {"Links": {"Sessions": {
+                    "@odata.id": "/redfish/v1/SessionService/Sessions"}}})
+            return self._send(404, {"error": "none"})
+
+        def do_DELETE(self):  # noqa: N802
+            seen.append(("DELETE", self.path, self.headers.get("X-Auth-Token"), None))
+            self._send(204)
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        client = action.RedfishCollector("127.0.0.1", server.server_address[1], "ops", SECRET,
+                                         True, "", 5, scheme="http")
+        raw = client.collect()
+    finally:
+        server.shutdown()
+    assert seen[0][0] == "GET" and seen[1] == ("POST", "/redfish/v1/SessionService/Sessions",
+                                               "ops", None)
+    gets = [s for s in seen[2:] if s[0] == "GET"]
+    assert gets and all(s[2] == "tok-1" and s[3] is None for s in gets), seen
+    assert seen[-1] == ("DELETE", "/redfish/v1/SessionService/Sessions/1", "tok-1", None)
+    # every resource is a clear source error (404 here), never a crash
+    assert raw["system"]["error"]["params"]["text"] == "GET /redfish/v1/Systems: HTTP 404"
+    assert SECRET not in json.dumps(raw)
