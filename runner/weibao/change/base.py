@@ -44,7 +44,6 @@ def _user() -> str:
         return str(os.getuid())
 
 
-
 class ServiceBase:
     """Change control over one data directory and store: what the acts share."""
 

@@ -80,7 +80,6 @@ class RunOutcome:
         return self.note.render(gettext) if self.note is not None else self.message
 
 
-
 class RunActs(ServiceBase):
     """check (every rule as of now, nothing recorded) and run."""
 

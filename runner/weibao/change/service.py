@@ -67,7 +67,6 @@ class ChangeStatus:
         return [g.refusal for g in self.gates if g.refusal is not None]
 
 
-
 class ChangeService(SignOffActs, RunActs, UnlockAct):
     """Change control over one data directory and store."""
 

@@ -82,7 +82,6 @@ def stop_signals(stop: Stop) -> Iterator[None]:
             signal.signal(sig, old)
 
 
-
 class UnlockAct(ServiceBase):
     """unlock: clear the lock a stopped run left."""
 

@@ -292,21 +292,7 @@ def run_inspection(
     close_stale_runs(store)
     since = last_inspections(store, inventory.site.name, inventory.hosts)
     started = utcnow()
-    with store.session() as s:
-        run = Run(
-            kind="inspection", site=inventory.site.name, period=period, status="running",
-            started_at=started, user=user or getpass.getuser(), inventory=str(inventory.path),
-            playbook=PLAYBOOK, limit=limit or "",
-            ansible_version=ansible_svc.ansible_core_version(),
-            weibao_version=__version__, site_meta=inventory.site.as_dict(), pid=os.getpid(),
-            controller=socket.gethostname(), message="", detail=runner_detail(),
-        )
-        run.hosts = [RunHost(name=h, status="pending", message="", asset=inventory.assets[h],
-                             platform=inventory.platforms.get(h, "linux"))
-                     for h in inventory.hosts]
-        s.add(run)
-        s.flush()
-        run_id = run.id
+    run_id = _start(store, inventory, period, limit, user, started)
     private_dir = settings.artifacts_dir / f"run-{run_id}"
     with store.session() as s:
         s.get(Run, run_id).artifact_dir = str(private_dir)
@@ -322,7 +308,6 @@ def run_inspection(
         interrupted["flag"] = True
 
     previous = signal.signal(signal.SIGINT, on_sigint)
-    message = ""
     try:
         result = ansible_svc.run_playbook(
             PLAYBOOK, inventory.path, private_dir,
@@ -338,7 +323,42 @@ def run_inspection(
     finally:
         signal.signal(signal.SIGINT, previous)
 
-    if interrupted["flag"] or result.status == "canceled":
+    status, message = _outcome(result, interrupted["flag"], progress, streamer)
+    counts = _close(store, run_id, progress, status, message, private_dir, streamer)
+    return InspectionOutcome(
+        run_id=run_id, status=status,
+        exit_code=EXIT_INCOMPLETE if status == "interrupted" else
+        exit_code_for(progress.hosts, counts),
+        hosts=progress.hosts, counts=counts, artifact_dir=str(private_dir),
+    )
+
+
+def _start(store: Store, inventory: Inventory, period: str, limit: str | None,
+           user: str | None, started: dt.datetime) -> int:
+    """The run and its hosts, ``running`` and ``pending``, in one transaction; the run's id."""
+    with store.session() as s:
+        run = Run(
+            kind="inspection", site=inventory.site.name, period=period, status="running",
+            started_at=started, user=user or getpass.getuser(), inventory=str(inventory.path),
+            playbook=PLAYBOOK, limit=limit or "",
+            ansible_version=ansible_svc.ansible_core_version(),
+            weibao_version=__version__, site_meta=inventory.site.as_dict(), pid=os.getpid(),
+            controller=socket.gethostname(), message="", detail=runner_detail(),
+        )
+        run.hosts = [RunHost(name=h, status="pending", message="", asset=inventory.assets[h],
+                             platform=inventory.platforms.get(h, "linux"))
+                     for h in inventory.hosts]
+        s.add(run)
+        s.flush()
+        return run.id
+
+
+def _outcome(result: ansible_svc.PlaybookResult, interrupted: bool, progress: Progress,
+             streamer: InspectionRun) -> tuple[str, str]:
+    """How the run ended (successful, partial, failed, interrupted) and why, once the
+    playbook is over; a host still without an outcome failed (the play stopped early)."""
+    message = ""
+    if interrupted or result.status == "canceled":
         status = "interrupted"
         message = "interrupted by the user (Ctrl-C)"
     elif result.status == "timeout":
@@ -361,13 +381,7 @@ def run_inspection(
         if result.status != "successful" and not any(
                 s in ("unreachable", "failed") for s in states):
             message = result.stdout_tail.strip()[-2000:]
-    counts = _close(store, run_id, progress, status, message, private_dir, streamer)
-    return InspectionOutcome(
-        run_id=run_id, status=status,
-        exit_code=EXIT_INCOMPLETE if status == "interrupted" else
-        exit_code_for(progress.hosts, counts),
-        hosts=progress.hosts, counts=counts, artifact_dir=str(private_dir),
-    )
+    return status, message
 
 
 def _close(store: Store, run_id: int, progress: Progress, status: str, message: str,

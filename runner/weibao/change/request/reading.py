@@ -41,7 +41,6 @@ def read_file(file: Path) -> tuple[str | None, list[Problem]]:
         return None, [Problem("", MESSAGES["unreadable"], {"reason": f"not UTF-8 ({exc.reason})"})]
 
 
-
 class _DuplicateKey(yaml.constructor.ConstructorError):
     def __init__(self, key: object, mark: yaml.Mark) -> None:
         super().__init__(None, None, f"duplicate key {key!r}", mark)

@@ -3,9 +3,9 @@ of each sign-off (its role, the person the request names, the approver), the att
 
 These rules hold at every act and at every run. A sign-off being made now (:class:`Signing`,
 ``weibao change submit|approve|attest|close``) is checked by the very functions that check
-the sign-offs already in the request's ``.signoffs.yml`` (:class:`~weibao.change.signoffs.
-Checked`, at ``change run``, ``change status`` and in the service record): one rule, said where
-its reader meets it (see :class:`_AtAct` and :class:`_InFile`).
+the sign-offs already in the request's ``.signoffs.yml`` (``signoffs.Checked``, at ``change
+run``, ``change status`` and in the service record): one rule, said where its reader meets
+it (see :class:`_AtAct` and :class:`_InFile`).
 """
 
 from __future__ import annotations
