@@ -38,6 +38,7 @@ from weibao.errors import N_
 from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang, translations
 from weibao.report.base import ReportError, parse_time
 from weibao.report.change import build_change_view
+from weibao.report.environment import environment_view
 from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
 from weibao.texts import area_title, check_name, finding_text
 
@@ -89,6 +90,8 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
     ``not_inspected``    hosts whose status is not ``inspected`` (unreachable, failed), by name
     ``statuses``         status names worst first (:data:`STATUS_ORDER`)
     ``first_started`` / ``last_ended``  earliest start and latest end over ``runs`` (or None)
+    ``environment``      per BMC: sensor summary, new hardware events, absent sensors, what
+                         is not OK (:func:`weibao.report.environment.environment_view`)
     """
 
     def ordered(findings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -128,6 +131,7 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
         "statuses": list(STATUS_ORDER),
         "first_started": min(starts, key=parse_time) if starts else None,
         "last_ended": max(ends, key=parse_time) if ends else None,
+        "environment": environment_view(hosts),
     }
 
 

@@ -90,10 +90,15 @@ def check_sensors(data, check_id, kind):
             component=kind, evidence=[s["line"] for s in absent], values=absent_values,
             cause="not_applicable")]
     findings = []
+    # the kind's other sensors, on each sensor's own finding too (the report's sensor
+    # summary reads them when the kind has no ok finding)
+    kind_values = {"kind_ok": sum(1 for s in present if s["state"] == "ok")}
+    kind_values.update(absent_values)
     for sensor in present:
         state = sensor["state"]
         values = {"reading": sensor.get("reading"), "unit": sensor.get("unit") or None,
-                  "state": state, "states": ", ".join(sensor.get("states") or []) or None}
+                  "state": state, "states": ", ".join(sensor.get("states") or []) or None,
+                  **kind_values}
         thresholds = {k: v for k, v in (sensor.get("thresholds") or {}).items()}
         evidence = sensor.get("lines") or [sensor["line"]]
         if state in ("warning", "critical"):
