@@ -238,3 +238,56 @@ def test_no_bmc_no_section():
         pages = render_to_strings("monthly", context, lang, ["html", "md"])
         assert 'id="environment"' not in pages["html"]
         assert WORDS[lang]["heading"] not in pages["md"]
+
+
+# ----------------------------------------------------------------------------- from the store
+
+
+def test_from_the_store_through_the_context_builder(tmp_path):
+    """monthly_context keeps each BMC's asset (bmc_of) and its findings' values and evidence:
+    the section is built from what the inspection stored."""
+    import datetime as dt
+
+    from weibao.services.reports import monthly_context
+    from weibao.store import Finding, Run, RunHost, Store
+
+    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    started = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)
+    try:
+        with store.session() as s:
+            run = Run(kind="inspection", site="bank", period="2026-11", status="partial",
+                      started_at=started, ended_at=started + dt.timedelta(minutes=5),
+                      user="zhang.san", inventory="inv", playbook="pb", limit="",
+                      ansible_version="2.19.14", weibao_version="0", controller="c",
+                      message="", artifact_dir="", manifest_sha256="",
+                      site_meta={"name": "bank", "timezone": "Asia/Shanghai"})
+            run.hosts = [RunHost(name="db01-bmc", status="inspected", message="",
+                                 asset={"bmc_of": "db01"}),
+                         RunHost(name="db01", status="inspected", message="", asset={})]
+            s.add(run)
+            s.flush()
+            for f in bmc_findings():
+                s.add(Finding(run_id=run.id, host="db01-bmc", check_id=f["check_id"],
+                              component=f["component"], status=f["status"],
+                              summary=f["summary"], evidence=f["evidence"],
+                              recommendation=f["recommendation"], values=f["values"],
+                              thresholds={}, cause=f.get("cause")))
+            s.add(Finding(run_id=run.id, host="db01", check_id="system.load", component="",
+                          status="ok", summary="load ok", evidence=[], recommendation="",
+                          values={}, thresholds={}))
+        context = monthly_context(store, "bank", "2026-11")
+    finally:
+        store.dispose()
+    [env] = build_view(context)["environment"]
+    assert (env["server"], env["bmc"]) == ("db01", "db01-bmc")
+    rows = {r["kind"]: r for r in env["sensors"]}
+    assert (rows["fan"]["ok"], rows["fan"]["critical"], rows["fan"]["absent"]) == (3, 1, 1)
+    assert rows["other"]["judged"] is False
+    assert env["absent"] == ["CPU2 Temp", "Fan 5"]
+    assert [c["cls"] for c in env["events"]["classes"]] == ["power_supply", "fan"]
+    assert env["events"]["classes"][0]["samples"] == SEL_PSU[:3]
+    [direct] = environment_view([bmc_host()])  # the same as from the findings themselves
+    for key in ("sensors", "absent", "events"):
+        assert env[key] == direct[key], key
+    assert [(f["status"], f["check_id"], f["component"]) for f in env["not_ok"]] == [
+        (f["status"], f["check_id"], f["component"]) for f in direct["not_ok"]]
