@@ -319,6 +319,19 @@ def test_monthly_report_shows_the_bmcs(lab: Lab, runs: Runs, tmp_path: Path,
     rows = [line for line in section.splitlines() if line.startswith("| srv-redfish |")]
     assert any("FAN2" in row for row in rows), section
     assert any("CPU2" in row for row in rows), section
+    # per BMC: the sensor summary by kind, the absent sensors, the new hardware events
+    zh = lang == "zh-CN"
+    for bmc in (IPMI_BMC, REDFISH_BMC):
+        part = section.split(f"BMC {bmc}", 1)[1].split("\n#### ", 1)[0]
+        fans = next(line for line in part.splitlines()
+                    if line.startswith(f"| {'风扇' if zh else 'Fans'} |"))
+        cells = [c.strip() for c in fans.strip().strip("|").split("|")]
+        assert int(cells[1]) >= 1 and int(cells[3]) == 1, fans  # FAN1 ok, FAN2 critical
+        assert ("不在位的传感器：" if zh else "Absent sensors:") in part, part
+        assert ("自上次巡检以来新增的硬件事件" if zh else
+                "New hardware events since the last inspection") in part, part
+        # the third inspection found the log cleared
+        assert ("日志在此期间被清除" if zh else "the log was cleared since") in part, part
     page = next(tmp_path.glob("*.html")).read_text()
     assert heading in page and "srv-redfish-bmc" in page.split(heading, 1)[1]
 
