@@ -231,7 +231,10 @@ def site(tmp_path_factory: pytest.TempPathFactory):
 
 
 def _status(site: ChangeSite, case: str) -> str:
-    proc = _ok(site.weibao("change", "status", str(site.requests[case])))
+    proc = site.weibao("change", "status", str(site.requests[case]))
+    # exit 0 when a run would go ahead now, 1 when it would be refused (it ran, or it waits)
+    refused = "change run would be refused now:" in proc.stdout
+    assert proc.returncode == (1 if refused else 0), describe(proc)
     match = re.search(r"^state: (\S+)", proc.stdout, flags=re.M)
     assert match, describe(proc)
     return match.group(1)
@@ -265,7 +268,8 @@ def test_change_playbook_refuses_to_run_outside_weibao(site: ChangeSite):
          "playbooks/change_demo.yml"],
         capture_output=True, text=True, env=env, cwd=PROJECT, timeout=300, check=False)
     assert proc.returncode != 0, describe(proc)
-    assert "run it with `weibao change run FILE`" in proc.stdout, describe(proc)
+    assert "runs only through `weibao change run FILE`" in proc.stdout, describe(proc)
+    assert "no run ticket was given" in proc.stdout, describe(proc)
     recap = re.search(rf"^{re.escape(site.host)}\s*:(.*)$", proc.stdout, flags=re.M)
     assert recap and re.search(r"\bchanged=0\b.*\bfailed=1\b", recap.group(1)), describe(proc)
 
