@@ -133,3 +133,13 @@ def test_reports_show_coverage_in_both_languages(store, tmp_path):  # noqa: F811
     zh = render_report("monthly", context, "zh-CN", ["md"], tmp_path / "zh")[0].read_text()
     assert "Time synchronisation (Not evaluated: tool not installed)" in en
     assert "时间同步（未评估：未安装所需工具）" in zh
+
+
+def test_an_area_without_a_collector_is_left_out(monkeypatch):
+    from ansible.module_utils.weibao_inspection import catalogue
+
+    patch_area = catalogue.AREAS["patch"]
+    monkeypatch.setattr(patch_area, "collector", "")
+    rows = host_coverage("linux", "inspected", {"system", "errlog"}, [], [])
+    assert not any(r["check_id"].startswith("patch.") for r in rows)
+    assert any(r["check_id"].startswith("system.") for r in rows)
