@@ -267,7 +267,7 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
         click.echo("")
         click.echo(app._("coverage (checks evaluated / partly / not evaluated / not applicable):"))
     for (h, area), counts in sorted(per.items()):
-        why = ", ".join(sorted(causes.get((h, area), ())))
+        why = ", ".join(_status_label(app, c) for c in sorted(causes.get((h, area), ())))
         click.echo(f"  {h:<20} {area_title(area, app.lang):<12} {counts['evaluated']} / "
                    f"{counts['partial']} / {counts['not_evaluated']} / "
                    f"{counts['not_applicable']}" + (f"  ({why})" if why else ""))
@@ -277,7 +277,8 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
                         and c["state"] != "evaluated":
                     click.echo(f"      {check_name(c['check_id'], app.lang)} "
                                f"({c['check_id']}): {_status_label(app, c['state'])}"
-                               + (f", {c['cause']}" if c["cause"] else ""))
+                               + (f", {_status_label(app, c['cause'])}"
+                                  if c["cause"] and c["cause"] != c["state"] else ""))
 
 
 def _write_report(app: App, kind: str, build_context, formats: str, out_dir: str,

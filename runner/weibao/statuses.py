@@ -40,6 +40,11 @@ WORDS = {
     "judge": N_("judged output"),
     "evaluated": N_("evaluated"), "not_evaluated": N_("not evaluated"),
     "not_applicable": N_("not applicable"),
+    # why a check was not evaluated (findings.CAUSES)
+    "no_permission": N_("no permission"), "tool_missing": N_("tool not installed"),
+    "source_unreadable": N_("source unreadable"), "not_understood": N_("output not understood"),
+    "stale": N_("source too old"), "incomplete": N_("source incomplete"),
+    "collector_failed": N_("collector failed"), "no_result": N_("no result"),
 }
 
 
