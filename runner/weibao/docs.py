@@ -45,7 +45,9 @@ def checks_table() -> str:
     """README.md: every check of every area."""
     lines = ["| check id | name (名称) | looks at | default thresholds |", "|---|---|---|---|"]
     for area in catalogue.AREAS.values():
-        lines.append(f"| **{area.title}** ({area.title_zh}, `{area.role}`: {_cell(area.doc)}) "
+        # an area without a collector yet is read by weibao judge only (no role)
+        role = f"`{area.role}`" if area.role else "judge only, no collector yet"
+        lines.append(f"| **{area.title}** ({area.title_zh}, {role}: {_cell(area.doc)}) "
                      "| | | |")
         for check in catalogue.area_checks(area.name):
             lines.append(f"| `{check.id}` | {check.name} ({check.name_zh}) | "
@@ -82,6 +84,8 @@ def targets() -> dict[Path, dict[str, str]]:
     root = content_root()
     out = {root / "README.md": {"checks": checks_table()}}
     for area in catalogue.AREAS.values():
+        if not area.role:
+            continue  # judge-only: no role README
         out[root / "roles" / area.role / "README.md"] = {"thresholds": thresholds_table(
             area.name)}
     return out

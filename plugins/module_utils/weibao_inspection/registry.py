@@ -164,6 +164,32 @@ SOURCES = (
            aliases=("rpm -q --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\\n' kernel "
                     "kernel-core kernel-uek kernel-uek-core kernel-rt-core",
                     "rpm -q kernel kernel-core")),
+    # --- linux: software RAID, LVM and multipath (volumes); judge-only until its collector
+    Source("linux", "cat /proc/mdstat", "volumes", "mdstat"),
+    Source("linux", "mdadm --detail /dev/{id}", "volumes", "mdadm_detail",
+           aliases=("mdadm -D /dev/{id}", "mdadm --detail /dev/md/{id}", "mdadm -D /dev/md/{id}"),
+           doc="one array or several (their outputs one after another)"),
+    Source("linux", "pvs", "volumes", "pvs",
+           aliases=("pvs --reportformat json", "pvs -a", "pvs -a --reportformat json",
+                    "pvs -o +pv_missing", "pvs -o +pv_missing --reportformat json",
+                    "pvs --reportformat json -o +pv_missing")),
+    Source("linux", "vgs", "volumes", "vgs",
+           aliases=("vgs --reportformat json", "vgs -o +vg_missing_pv_count",
+                    "vgs -o +vg_missing_pv_count --reportformat json",
+                    "vgs --reportformat json -o +vg_missing_pv_count")),
+    Source("linux", "lvs", "volumes", "lvs",
+           aliases=("lvs -a", "lvs --reportformat json", "lvs -a --reportformat json",
+                    "lvs -a -o +lv_health_status,segtype,lv_layout",
+                    "lvs -a -o +lv_health_status,segtype,lv_layout --reportformat json",
+                    "lvs -a --reportformat json -o +lv_health_status,segtype,lv_layout",
+                    "lvs -o +lv_health_status,segtype,lv_layout",
+                    "lvs -o +lv_health_status,segtype,lv_layout --reportformat json",
+                    "lvs -a -o +devices", "lvs -a -o +segtype,devices"),
+           doc="Cpy%Sync is judged on RAID and mirror LVs only (from lv_attr, or segtype and "
+               "lv_layout when asked for)"),
+    Source("linux", "multipath -ll", "volumes", "multipath",
+           aliases=("multipath -ll -v2", "multipath -v2 -ll"),
+           doc="multipath -l does not run the path checkers: not accepted"),
     # --- ipmi: the server's environment through its BMC (environment); ipmitool 1.8.18+ or
     # freeipmi, the connection options (-I lanplus -H ... -U ... -E) left out
     Source("ipmi", "ipmitool sdr elist", "environment", "sdr_elist",
@@ -221,6 +247,7 @@ AREAS = {
     "system": ("parsers.linux_system", "rules.system"),
     "errlog": ("parsers.linux_errlog", "rules.errlog"),
     "patch": ("parsers.linux_patch", "rules.patch"),
+    "volumes": ("parsers.linux_volumes", "rules.volumes"),
     ("ipmi", "environment"): ("parsers.ipmi_environment", "rules.environment"),
     ("redfish", "environment"): ("parsers.redfish_environment", "rules.environment"),
 }

@@ -26,6 +26,7 @@ from ansible.module_utils.weibao_inspection.catalogue import (
     errlog,
     patch,
     system,
+    volumes,
 )
 
 
@@ -99,7 +100,7 @@ class Area:
         self.platforms = tuple(platforms)
 
 
-_AREA_MODULES = (system, errlog, patch, environment)
+_AREA_MODULES = (system, errlog, patch, environment, volumes)
 
 AREAS = {}
 CHECKS = {}
