@@ -58,6 +58,13 @@ def statuses(found):
     ("mdstat", "reshape_raid5", {"md0": "warning"}),
     ("mdstat", "check_raid6_spare", {"md2": "ok"}),
     ("mdstat", "inactive", {"md127": "critical"}),
+    # real captures (nagios-plugin-check_raid's test data)
+    ("mdstat", "real_pr28_1", {"md0": "critical", "md1": "critical"}),
+    ("mdstat", "real_reshape_degraded", {"md0": "critical"}),
+    ("mdstat", "real_failed", {"md0": "critical"}),
+    ("mdstat", "real_faulty_in_clean", {"md0": "ok", "md1": "warning"}),
+    ("mdstat", "real_spares", {"md1": "ok", "md2": "ok"}),
+    ("mdstat", "real_auto_read_only", {"md0": "ok", "md1": "ok", "md2": "ok"}),
     ("mdadm_detail", "clean_raid1", {"md0": "ok"}),
     ("mdadm_detail", "degraded_recovering", {"md127": "critical"}),
     ("mdadm_detail", "faulty_in_clean", {"md0": "warning"}),
@@ -125,6 +132,7 @@ def test_md_spare_consumed_since_the_previous_inspection():
     ("lvs", "json_cache", "volumes.lvm_lvs", {"": "ok"}),
     ("lvs", "plain_raid_syncing", "volumes.lvm_lvs", {"vg0/lv_r5": "warning"}),
     ("lvs", "plain_raid_partial", "volumes.lvm_lvs", {"vg0/lv_r1": "critical"}),
+    ("lvs", "json_decimal_comma", "volumes.lvm_lvs", {"vg_raid_1tb/backup": "warning"}),
     ("lvs", "json_refresh", "volumes.lvm_lvs", {"vg0/lv_r1": "warning",
                                                 "vg0/lv_r10": "warning"}),
 ])
@@ -169,6 +177,9 @@ def test_lvm_unreadable_and_empty():
     ("single_path", {"mpathc": "warning"}),
     ("all_failed", {"mpathd": "critical"}),
     ("old_format", {"mpath0": "warning"}),
+    ("real_ceph_lio", {"mpathbt": "ok"}),
+    ("real_centos7", {"mpathc": "ok", "mpathb": "ok"}),
+    ("blank_lines", {"mpatha": "warning"}),
 ])
 def test_multipath(case, expected):
     assert statuses(judged("multipath", case, "volumes.multipath")) == expected

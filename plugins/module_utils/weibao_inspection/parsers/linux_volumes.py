@@ -288,7 +288,9 @@ def parse_lvm_report(text, tool):
 
 _MP_NOISE = re.compile(r"^(\w{3} \d+ \d\d:\d\d:\d\d|\d+\.\d+) \| ")
 _MP_PATH = re.compile(r"^[\s|`\\_-]*(\S+:\S+:\S+:\S+)\s+(\S+)\s+(\S+:\S+)\s+(.*)$")
-_MP_GROUP = re.compile(r"^[\s|`\\_+-]*(policy=|round-robin|\S+ \d+ \[prio=)")
+# a path group: ``|-+- policy='service-time 0' prio=50 status=active`` (0.4.9+),
+# ``\_ round-robin 0 [prio=100][active]`` (0.4.7), ``selector=`` on some builds
+_MP_GROUP = re.compile(r"^[\s|`\\_+-]*(policy=|selector=|round-robin|.*\bprio=)")
 _MP_HEAD = re.compile(r"^(\S+)(?:\s+\(([^)]+)\))?(?:\s+(dm-\d+))?(?:\s+(.*))?$")
 
 

@@ -308,7 +308,8 @@ def check_lvm_lvs(data):
         copy = str(row.get("copy_percent") or "").strip()
         if syncs and copy:
             try:
-                sync = float(copy)
+                # a decimal comma where the host's locale has one (de_DE: 100,00)
+                sync = float(copy.replace(",", ".", 1) if copy.count(",") == 1 else copy)
             except ValueError:
                 findings.append(unknown(check_id, msg("reason.not_a_number",
                                                       what=f"{name} Cpy%Sync", value=copy),
