@@ -58,6 +58,7 @@ def statuses(found):
     ("mdstat", "reshape_raid5", {"md0": "warning"}),
     ("mdstat", "check_raid6_spare", {"md2": "ok"}),
     ("mdstat", "inactive", {"md127": "critical"}),
+    ("mdstat", "imsm_container", {"md126": "critical", "md127": "ok"}),
     # real captures (nagios-plugin-check_raid's test data)
     ("mdstat", "real_pr28_1", {"md0": "critical", "md1": "critical"}),
     ("mdstat", "real_reshape_degraded", {"md0": "critical"}),

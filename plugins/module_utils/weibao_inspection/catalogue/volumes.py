@@ -80,6 +80,9 @@ MESSAGES = {
                             "{array}（{level}）已降级：{devices} 个成员中只有 {active} 个在用"),
     "volumes.md.recovering": ("{array} ({level}) is degraded and recovering: {progress}% done",
                               "{array}（{level}）已降级，正在重建：已完成 {progress}%"),
+    "volumes.md.container": ("{array} is a firmware RAID (imsm / DDF) container: its volumes "
+                             "are judged, not it",
+                             "{array} 是固件 RAID（imsm／DDF）容器：判断其中的卷，不判断容器本身"),
     "volumes.md.inactive": ("{array} is inactive", "{array} 处于未激活状态"),
     "volumes.md.failed_state": ("{array} ({level}) state is {state:q}",
                                 "{array}（{level}）状态为 {state:q}"),

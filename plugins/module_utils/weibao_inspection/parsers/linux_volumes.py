@@ -91,13 +91,17 @@ def parse_mdstat(text):
             current = {"name": head.group(1), "state": head.group(2),
                        "read_only": head.group(4) or "", "level": level, "members": members,
                        "raid_devices": None, "active_devices": None, "map": "",
-                       "action": None, "progress": None, "pending": None}
+                       "action": None, "progress": None, "pending": None,
+                       "superblock": ""}
             arrays.append(current)
             continue
         if current is None:
             if line[0].isspace():
                 continue  # a bitmap or progress line of an array already closed
             return _failure(msg("volumes.reason.bad_line", source="/proc/mdstat", line=stripped))
+        superblock = re.search(r"\bblocks super (\S+)", stripped)
+        if superblock:
+            current["superblock"] = superblock.group(1)
         count = _MD_COUNT.search(stripped)
         if count:
             current["raid_devices"] = int(count.group(1))

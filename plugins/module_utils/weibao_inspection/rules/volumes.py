@@ -64,6 +64,9 @@ def _md_arrays(data):
             spares = [m["device"] for m in array["members"] if m["spare"]]
             arrays[array["name"]] = {
                 "name": array["name"], "level": array["level"] or "?",
+                # an Intel RST (imsm) or DDF container is always listed inactive: its
+                # volumes (super external:/md127/0) are the arrays
+                "container": (array["superblock"] in ("external:imsm", "external:ddf")),
                 "inactive": array["state"] == "inactive", "failed": False,
                 "degraded": (array["raid_devices"] is not None
                              and array["active_devices"] < array["raid_devices"]),
@@ -97,6 +100,7 @@ def _md_arrays(data):
                 and array["active_devices"] < array["raid_devices"])
             arrays[array["name"]] = {
                 "name": array["name"], "level": array["level"] or "?",
+                "container": array["level"] == "container",
                 "inactive": "inactive" in words,
                 "failed": "failed" in words or "not started" in words,
                 "degraded": degraded, "raid_devices": array["raid_devices"],
@@ -135,7 +139,9 @@ def check_md_arrays(data, context=None):
         stored = previous.get(deltas.key(check_id, name, "spares"))
         status, summary, advice = "ok", msg("volumes.md.ok", array=name, level=level,
                                             active=active, devices=devices), None
-        if array["inactive"]:
+        if array.get("container"):
+            summary = msg("volumes.md.container", array=name)
+        elif array["inactive"]:
             status, summary = "critical", msg("volumes.md.inactive", array=name)
             advice = msg("volumes.md.recommend_inactive")
         elif array["failed"]:
@@ -387,7 +393,7 @@ def counters(data, context=None):
     if failed or not arrays:
         return []
     return [deltas.counter("volumes.md_arrays", a["name"], "spares", a["spares"])
-            for a in arrays if not a["inactive"]]
+            for a in arrays if not a["inactive"] and not a.get("container")]
 
 
 def evaluate(data, thresholds=None, context=None):
