@@ -71,6 +71,9 @@ def statuses(found):
     ("mdadm_detail", "faulty_in_clean", {"md0": "warning"}),
     ("mdadm_detail", "removed_degraded", {"md1": "critical"}),
     ("mdadm_detail", "reshape", {"md0": "warning"}),
+    ("mdadm_detail", "real_raid10_recovering", {"md0": "critical"}),
+    ("mdadm_detail", "real_090_resyncing", {"md0": "warning"}),
+    ("mdadm_detail", "real_spare_taking_over", {"md1": "critical"}),
 ])
 def test_md_arrays(key, case, expected):
     assert statuses(judged(key, case, "volumes.md_arrays")) == expected
@@ -201,3 +204,8 @@ def test_multipath_not_understood_is_never_ok():
     [none] = rules.check_multipath({"multipath": {"maps": []}},
                                    catalogue.merge_thresholds("volumes"))
     assert (none["status"], none["cause"]) == ("unknown", "not_applicable")
+
+
+def test_md_old_mdadm_rebuild_status_of_a_resync_is_a_resync():
+    [finding] = judged("mdadm_detail", "real_090_resyncing", "volumes.md_arrays").values()
+    assert finding["values"]["action"] == "resync" and finding["values"]["progress"] == 3.0

@@ -90,6 +90,8 @@ def _md_arrays(data):
             action = array["action"] or before.get("action")
             progress = array["progress"] if array["progress"] is not None \
                 else before.get("progress")
+            if action == "recovery" and "resyncing" in words:
+                action = "resync"  # mdadm before 3.x says "Rebuild Status" for a resync too
             if action is None:
                 for word, name in (("recovering", "recovery"), ("resyncing", "resync"),
                                    ("reshaping", "reshape"), ("checking", "check")):
