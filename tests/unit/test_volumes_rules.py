@@ -137,6 +137,11 @@ def test_md_spare_consumed_since_the_previous_inspection():
     ("lvs", "plain_raid_syncing", "volumes.lvm_lvs", {"vg0/lv_r5": "warning"}),
     ("lvs", "plain_raid_partial", "volumes.lvm_lvs", {"vg0/lv_r1": "critical"}),
     ("lvs", "json_decimal_comma", "volumes.lvm_lvs", {"vg_raid_1tb/backup": "warning"}),
+    ("lvs", "real_raid1_mirror", "volumes.lvm_lvs", {"": "ok"}),
+    ("lvs", "real_snapshot", "volumes.lvm_lvs", {"": "ok"}),
+    ("lvs", "snapshot_invalid", "volumes.lvm_lvs", {"vg0/snap01": "critical"}),
+    ("vgs", "real_centos7", "volumes.lvm_vgs", {"": "ok"}),
+    ("pvs", "real_sizes", "volumes.lvm_pvs", {"": "ok"}),
     ("lvs", "json_refresh", "volumes.lvm_lvs", {"vg0/lv_r1": "warning",
                                                 "vg0/lv_r10": "warning"}),
 ])

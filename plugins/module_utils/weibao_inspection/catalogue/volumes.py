@@ -35,12 +35,14 @@ CHECKS = (
          doc="critical per partial VG (vg_attr p, or vg_missing_pv_count above 0)",
          sources=("vgs",)),
     dict(id="volumes.lvm_lvs", name="LVM logical volumes", name_zh="LVM 逻辑卷",
-         looks_at="logical volumes (lvs): RAID and mirror health and sync; Cpy%Sync judged on "
-                  "RAID and mirror LVs only (on cache LVs it is another figure)",
-         looks_at_zh="逻辑卷（lvs）：RAID 与镜像的健康状态和同步进度；Cpy%Sync 只对 RAID "
-                     "与镜像逻辑卷判断（缓存逻辑卷上其含义不同）",
-         doc="critical on health partial (an image lost); warning on refresh needed, "
-             "mismatches found, or a RAID / mirror LV not in sync (with its Cpy%Sync)",
+         looks_at="logical volumes (lvs): RAID and mirror health and sync, invalid snapshots; "
+                  "Cpy%Sync judged on RAID and mirror LVs only (on cache LVs it is another "
+                  "figure)",
+         looks_at_zh="逻辑卷（lvs）：RAID 与镜像的健康状态和同步进度、失效的快照；Cpy%Sync "
+                     "只对 RAID 与镜像逻辑卷判断（缓存逻辑卷上其含义不同）",
+         doc="critical on health partial (an image lost) or an invalid snapshot; warning on "
+             "refresh needed, mismatches found, or a RAID / mirror LV not in sync (with its "
+             "Cpy%Sync)",
          sources=("lvs",)),
     dict(id="volumes.multipath", name="Multipath", name_zh="多路径",
          looks_at="multipath maps (multipath -ll): paths failed, faulty or shaky, active paths "
@@ -130,6 +132,12 @@ MESSAGES = {
                               "逻辑卷 {lv}（{segtype}）：{health}"),
     "volumes.lvm.lv_sync": ("logical volume {lv} ({segtype}) is {sync}% in sync",
                             "逻辑卷 {lv}（{segtype}）同步进度 {sync}%"),
+    "volumes.lvm.snapshot_invalid": ("snapshot {lv} is invalid (it filled up): its data is lost",
+                                     "快照 {lv} 已失效（空间写满）：其数据已丢失"),
+    "volumes.lvm.recommend_snapshot": ("Remove the invalid snapshot (lvremove) and size the next "
+                                       "one for the writes it must hold.",
+                                       "删除失效的快照（lvremove），并按需承载的写入量确定下一个"
+                                       "快照的大小。"),
     "volumes.lvm.health.partial": ("partial, an image or PV lost", "不完整，丢失了镜像或物理卷"),
     "volumes.lvm.health.refresh": ("refresh needed (a device failed transiently)",
                                    "需要刷新（设备曾暂时失效）"),

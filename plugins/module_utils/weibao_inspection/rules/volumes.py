@@ -300,6 +300,14 @@ def check_lvm_lvs(data):
         evidence = [" ".join(f"{k}={v}" for k, v in row.items() if v not in ("", None))]
         health = (row.get("lv_health_status") or "").strip() or _attr(row, "lv_attr", 8)
         judged = HEALTH.get(health)
+        if _attr(row, "lv_attr", 4) in ("I", "S"):
+            # lv_attr state I / S: an invalid snapshot (it filled up and was dropped)
+            findings.append(make_finding(
+                check_id, "critical", msg("volumes.lvm.snapshot_invalid", lv=name),
+                component=name, evidence=evidence,
+                recommendation=msg("volumes.lvm.recommend_snapshot"),
+                values={"attr": row.get("lv_attr"), "segtype": segtype}))
+            continue
         syncs = _syncs(row)
         raid += syncs
         if judged:
