@@ -89,7 +89,7 @@ def test_multipath_garbage_is_not_a_map():
     ("pvs", "pvs"), ("pvs --reportformat json", "pvs"), ("vgs", "vgs"),
     ("vgs -o +vg_missing_pv_count --reportformat json", "vgs"), ("lvs -a", "lvs"),
     ("lvs -a -o +lv_health_status,segtype,lv_layout --reportformat json", "lvs"),
-    ("multipath -ll", "multipath")])
+    ("lvs -a --reportformat json_std", "lvs"), ("multipath -ll", "multipath")])
 def test_registry(command, key):
     source = registry.lookup("linux", command)
     assert (source.area, source.key) == ("volumes", key)

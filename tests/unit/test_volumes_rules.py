@@ -140,6 +140,7 @@ def test_md_spare_consumed_since_the_previous_inspection():
     ("lvs", "real_raid1_mirror", "volumes.lvm_lvs", {"": "ok"}),
     ("lvs", "real_snapshot", "volumes.lvm_lvs", {"": "ok"}),
     ("lvs", "snapshot_invalid", "volumes.lvm_lvs", {"vg0/snap01": "critical"}),
+    ("lvs", "json_std_raid", "volumes.lvm_lvs", {"vg0/lv_r1": "warning"}),
     ("vgs", "real_centos7", "volumes.lvm_vgs", {"": "ok"}),
     ("pvs", "real_sizes", "volumes.lvm_pvs", {"": "ok"}),
     ("lvs", "json_refresh", "volumes.lvm_lvs", {"vg0/lv_r1": "warning",
