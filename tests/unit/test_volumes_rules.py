@@ -215,3 +215,15 @@ def test_multipath_not_understood_is_never_ok():
 def test_md_old_mdadm_rebuild_status_of_a_resync_is_a_resync():
     [finding] = judged("mdadm_detail", "real_090_resyncing", "volumes.md_arrays").values()
     assert finding["values"]["action"] == "resync" and finding["values"]["progress"] == 3.0
+
+
+def test_md_failed_array_from_mdadm_is_critical():
+    text = ("/dev/md0:\n        Raid Level : raid5\n      Raid Devices : 3\n"
+            "             State : clean, FAILED \n    Active Devices : 1\n"
+            "    Failed Devices : 2\n     Spare Devices : 0\n\n"
+            "    Number   Major   Minor   RaidDevice State\n"
+            "       0       8       17        0      active sync   /dev/sdb1\n"
+            "       -       0        0        1      removed\n"
+            "       -       0        0        2      removed\n")
+    [finding] = rules.check_md_arrays(p.parse_sources({"mdadm_detail": text}))
+    assert finding["status"] == "critical" and "FAILED" in finding["summary"]
