@@ -19,8 +19,9 @@ catalogue's: every :class:`~catalogue.Check` lists the commands it reads (``sour
 Commands are written the way ntc-templates' index writes them: ``sh[[ow]] env[[ironment]]``
 accepts ``sh env``, ``show env`` and ``show environment``. ``{id}`` stands for one path segment
 of a URL: ``GET /redfish/v1/Chassis/{id}/Thermal`` accepts ``GET /redfish/v1/Chassis/1/Thermal``
-and ``GET /redfish/v1/Chassis/System.Embedded.1/Thermal``. Platform names follow netmiko's
-device types where one exists (``linux``, ``aix``, ``cisco_ios``, ``cisco_nxos``,
+and ``GET /redfish/v1/Chassis/System.Embedded.1/Thermal``. ``{dev}`` stands for a device
+argument: a /dev path with an optional ``-d TYPE`` before or after it. Platform names follow
+netmiko's device types where one exists (``linux``, ``aix``, ``cisco_ios``, ``cisco_nxos``,
 ``huawei_vrp``, ``hp_comware``).
 """
 
@@ -78,6 +79,11 @@ def _plain(command):
     return re.sub(r"\[\[([^\]]*)\]\]", r"\1", command)
 
 
+_DEVICE_TYPE = r"(?:-d\s+|--device(?:\s+|=))\S+"
+# the placeholder itself is accepted too (``weibao judge --command "smartctl -a {dev}"``)
+_DEVICE = r"(?:\{dev\}|(?:" + _DEVICE_TYPE + r"\s+)?/dev/\S+(?:\s+" + _DEVICE_TYPE + r")?)"
+
+
 def _pattern(command):
     """``sh[[ow]] env[[ironment]]`` -> a regex accepting every abbreviation."""
     out = []
@@ -95,6 +101,9 @@ def _pattern(command):
     text = "".join(out).replace(r"\ ", r"\s+")
     # ``{id}``: one path segment of a URL (a Redfish member's id: ``1``, ``System.Embedded.1``)
     text = text.replace(re.escape("{id}"), r"[^/\s]+")
+    # ``{dev}``: a device argument: a /dev path, with a ``-d TYPE`` (``--device=TYPE``) device
+    # type option before or after it (``smartctl -a -d megaraid,0 /dev/sda``)
+    text = text.replace(re.escape("{dev}"), _DEVICE)
     return re.compile("^" + text + "$", re.IGNORECASE)
 
 
@@ -164,6 +173,18 @@ SOURCES = (
            aliases=("rpm -q --qf '%{NAME} %{EPOCH} %{VERSION} %{RELEASE} %{ARCH}\\n' kernel "
                     "kernel-core kernel-uek kernel-uek-core kernel-rt-core",
                     "rpm -q kernel kernel-core")),
+    # --- linux: disks (storage); one disk per output, {dev} its device (with -d TYPE)
+    Source("linux", "smartctl -a --json {dev}", "storage", "smartctl_json",
+           aliases=("smartctl -a -j {dev}", "smartctl -j -a {dev}", "smartctl --json -a {dev}",
+                    "smartctl -aj {dev}", "smartctl -ja {dev}", "smartctl --all --json {dev}",
+                    "smartctl -a --json=c {dev}", "smartctl -x --json {dev}",
+                    "smartctl -x -j {dev}", "smartctl -j -x {dev}", "smartctl --json -x {dev}",
+                    "smartctl -xj {dev}", "smartctl -jx {dev}", "smartctl --xall --json {dev}",
+                    "smartctl -x --json=c {dev}"),
+           doc="smartmontools 7+; the exit status is in the JSON (smartctl.exit_status)"),
+    Source("linux", "smartctl -a {dev}", "storage", "smartctl",
+           aliases=("smartctl -x {dev}", "smartctl --all {dev}", "smartctl --xall {dev}"),
+           doc="the text output carries no exit status: judged on what it prints"),
     # --- linux: software RAID, LVM and multipath (volumes); judge-only until its collector
     Source("linux", "cat /proc/mdstat", "volumes", "mdstat"),
     Source("linux", "mdadm --detail /dev/{id}", "volumes", "mdadm_detail",
@@ -252,6 +273,7 @@ AREAS = {
     "errlog": ("parsers.linux_errlog", "rules.errlog"),
     "patch": ("parsers.linux_patch", "rules.patch"),
     "volumes": ("parsers.linux_volumes", "rules.volumes"),
+    "storage": ("parsers.linux_storage", "rules.storage"),
     ("ipmi", "environment"): ("parsers.ipmi_environment", "rules.environment"),
     ("redfish", "environment"): ("parsers.redfish_environment", "rules.environment"),
 }

@@ -25,6 +25,7 @@ from ansible.module_utils.weibao_inspection.catalogue import (
     environment,
     errlog,
     patch,
+    storage,
     system,
     volumes,
 )
@@ -100,7 +101,7 @@ class Area:
         self.platforms = tuple(platforms)
 
 
-_AREA_MODULES = (system, errlog, patch, environment, volumes)
+_AREA_MODULES = (system, errlog, patch, environment, volumes, storage)
 
 AREAS = {}
 CHECKS = {}
