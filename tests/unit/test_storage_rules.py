@@ -128,6 +128,15 @@ def test_a_disk_that_cannot_be_judged_is_never_ok(folder, case, cause):
         assert (finding["status"], finding["cause"]) == ("unknown", cause), finding["summary"]
 
 
+def test_json_not_understood_is_unknown_in_the_exit_status_check_too():
+    d = p.parse_sources({"smartctl_json": "# a note\n{}"})
+    findings = rules.evaluate(d, THRESHOLDS, {"now": NOW})
+    assert {f["check_id"] for f in findings} == set(rules.CHECKS)
+    assert {(f["status"], f["cause"]) for f in findings} == {("unknown", "not_understood")}
+    text = p.parse_sources({"smartctl": "hdparm output"})
+    assert "storage.smart_exit_status" not in {f["check_id"] for f in rules.evaluate(text)}
+
+
 def test_permission_denied_is_no_permission():
     d = p.parse_sources({"smartctl": "smartctl 7.3 2022-02-28 r5338\n\nSmartctl open device: "
                                      "/dev/sda failed: Permission denied\n"})

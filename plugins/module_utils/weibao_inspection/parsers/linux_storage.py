@@ -257,16 +257,19 @@ def parse_text(text, device=""):
 
 
 def _one(text, parser, device):
+    fmt = "json" if parser is parse_json else "text"
     if isinstance(text, dict):
         return {"failure": text.get("message") or msg("reason.text", text=text.get("error")),
-                "cause": text.get("cause") or "source_unreadable", "device": device}
+                "cause": text.get("cause") or "source_unreadable", "device": device,
+                "format": fmt}
     if text is None or not str(text).strip():
         return {"failure": msg("reason.empty", source="smartctl"), "cause": "not_understood",
-                "device": device}
+                "device": device, "format": fmt}
     try:
         return parser(text, device)
     except ParseError as exc:
-        return {"failure": exc.message, "cause": "not_understood", "device": device}
+        return {"failure": exc.message, "cause": "not_understood", "device": device,
+                "format": fmt}
 
 
 def parse_sources(raw, context=None):
