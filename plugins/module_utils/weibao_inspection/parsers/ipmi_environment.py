@@ -32,15 +32,8 @@ from __future__ import annotations
 
 import re
 
-from ansible.module_utils.weibao_inspection.messages import msg, render
-
-
-class ParseError(ValueError):
-    """The text is empty, truncated or in a format this parser does not know."""
-
-    def __init__(self, key, **params):
-        self.message = msg(key, **params)
-        super().__init__(render(self.message, "en"))
+from ansible.module_utils.weibao_inspection.parsers.sections import ParseError, failure, is_failure  # noqa: F401
+from ansible.module_utils.weibao_inspection.parsers.sections import parse_source as _parse
 
 
 def _head(text, limit=120):
@@ -695,28 +688,6 @@ def parse_fru(text):
 
 
 # --------------------------------------------------------------------------- sources
-
-
-def failure(value, cause="source_unreadable"):
-    if isinstance(value, ParseError):
-        return {"error": value.message, "cause": "not_understood"}
-    return {"error": value["error"], "cause": value.get("cause") or cause}
-
-
-def is_failure(value):
-    return isinstance(value, dict) and "error" in value
-
-
-def _parse(raw, key, parser):
-    value = raw.get(key)
-    if value is None:
-        return None
-    if is_failure(value):
-        return failure(value)
-    try:
-        return parser(value)
-    except ParseError as exc:
-        return failure(exc)
 
 
 SENSOR_SOURCES = (("sdr_elist", parse_sdr, "ipmitool sdr elist"),

@@ -27,7 +27,8 @@ from __future__ import annotations
 import json
 import re
 
-from ansible.module_utils.weibao_inspection.messages import msg, render
+from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.parsers.sections import ParseError  # noqa: F401
 
 SOURCES = (("smartctl_json", "smartctl --json"), ("smartctl", "smartctl"))
 # ATA attributes by id, with the names vendors give them (smartmontools' drivedb)
@@ -35,12 +36,6 @@ ATA_COUNTERS = {5: "reallocated", 197: "pending", 198: "offline_uncorrectable", 
 ATA_NAMES = {"reallocated_sector_ct": "reallocated", "current_pending_sector": "pending",
              "offline_uncorrectable": "offline_uncorrectable",
              "udma_crc_error_count": "crc", "crc_error_count": "crc"}
-
-
-class ParseError(ValueError):
-    def __init__(self, key, **params):
-        self.message = msg(key, **params)
-        super().__init__(render(self.message, "en"))
 
 
 def _head(text, limit=120):

@@ -34,20 +34,9 @@ import calendar
 import re
 import time
 
-from ansible.module_utils.weibao_inspection.messages import msg, render
-
-
-class ParseError(ValueError):
-    """The text is empty, truncated or in a format this parser does not know.
-
-    ``message`` says why, as a message (key + parameters, both languages in the catalogue);
-    ``str(exc)`` is its English text.
-    """
-
-    def __init__(self, key, **params):
-        self.message = msg(key, **params)
-        super().__init__(render(self.message, "en"))
-
+from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.parsers.sections import ParseError, failure, is_failure  # noqa: F401
+from ansible.module_utils.weibao_inspection.parsers.sections import parse_source as _parse
 
 # --------------------------------------------------------------------------- helpers
 
@@ -981,35 +970,6 @@ def parse_timedatectl(text):
     result = parse_timedatectl_status(text)
     result["format"] = "status"
     return result
-
-
-def failure(value, cause="source_unreadable"):
-    """A raw source that could not be gathered, or a ParseError, as a section:
-    ``{"error": message, "cause": cause}`` (cause: one of findings.CAUSES)."""
-    if isinstance(value, ParseError):
-        return {"error": value.message, "cause": "not_understood"}
-    section = {"error": value["error"], "cause": value.get("cause") or cause}
-    for name in ("missing", "path"):
-        if name in value:
-            section[name] = value[name]
-    return section
-
-
-def is_failure(value):
-    return isinstance(value, dict) and "error" in value
-
-
-def _parse(raw, key, parser):
-    """The parsed source ``key`` of ``raw``, a failure section, or None when absent."""
-    value = raw.get(key)
-    if value is None:
-        return None
-    if is_failure(value):
-        return failure(value)
-    try:
-        return parser(value)
-    except ParseError as exc:
-        return failure(exc)
 
 
 def _stat(raw, data, context):

@@ -27,6 +27,7 @@ import json
 import re
 
 from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.parsers.sections import is_failure  # noqa: F401
 
 NOT_UNDERSTOOD = "not_understood"
 
@@ -37,10 +38,6 @@ _LVM_NOISE = re.compile(r"^\s*(WARNING|Couldn't|Failed|Device|Error|Read-only|Fi
 
 def _failure(message, cause=NOT_UNDERSTOOD):
     return {"error": message, "cause": cause}
-
-
-def is_failure(section):
-    return isinstance(section, dict) and "error" in section
 
 
 # --------------------------------------------------------------------------- md

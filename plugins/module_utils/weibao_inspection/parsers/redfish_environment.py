@@ -30,9 +30,9 @@ from ansible.module_utils.weibao_inspection.parsers.ipmi_environment import (
     _head,
     _rank,
     classify,
-    failure,
     is_failure,
 )
+from ansible.module_utils.weibao_inspection.parsers.sections import parse_source as _parse
 
 HEALTH = {"ok": "ok", "warning": "warning", "critical": "critical"}
 ABSENT = ("absent",)
@@ -313,18 +313,6 @@ def parse_manager(text):
     return [{"name": str(resource.get("Name") or resource.get("Model") or "BMC"),
              "version": str(resource["FirmwareVersion"]), "id": str(resource.get("Id") or ""),
              "model": str(resource.get("Model") or "")}]
-
-
-def _parse(raw, key, parser):
-    value = raw.get(key)
-    if value is None:
-        return None
-    if is_failure(value):
-        return failure(value)
-    try:
-        return parser(value)
-    except ParseError as exc:
-        return failure(exc)
 
 
 def parse_sources(raw, context=None):

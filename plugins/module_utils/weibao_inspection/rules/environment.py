@@ -35,6 +35,7 @@ from __future__ import annotations
 from ansible.module_utils.weibao_inspection import catalogue, deltas
 from ansible.module_utils.weibao_inspection.findings import make_finding, unknown, worst
 from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.rules.common import section_failure as _failure
 
 AREA = "environment"
 SENSOR_CHECKS = (("environment.temperature", "temperature"), ("environment.fans", "fan"),
@@ -44,14 +45,6 @@ SENSOR_CHECKS = (("environment.temperature", "temperature"), ("environment.fans"
                  ("environment.other_sensors", "other"))
 MAX_LISTED = 10
 MAX_FIRMWARE = 60
-
-
-def _failure(section):
-    if section is None:
-        return msg("reason.not_collected"), "incomplete"
-    if isinstance(section, dict) and section.get("error"):
-        return section["error"], section.get("cause") or "source_unreadable"
-    return None
 
 
 def _names(items):

@@ -58,6 +58,7 @@ from ansible.module_utils.weibao_inspection.parsers.linux_system import (
     epoch_to_iso,
     iso_to_epoch,
 )
+from ansible.module_utils.weibao_inspection.rules.common import section_failure as _failure
 
 AREA = "system"
 
@@ -119,15 +120,6 @@ MAX_COUNTERS_SHOWN = 4
 
 # A ``since`` this far after the host's clock means one of the two clocks is wrong.
 CLOCK_SLACK_SECONDS = 300
-
-
-def _failure(section):
-    """(reason message, cause) when a section holds no data, else None."""
-    if section is None:
-        return msg("reason.not_collected"), "incomplete"
-    if isinstance(section, dict) and section.get("error"):
-        return section["error"], section.get("cause") or "source_unreadable"
-    return None
 
 
 def _levels(thresholds, name):

@@ -27,17 +27,10 @@ from __future__ import annotations
 from ansible.module_utils.weibao_inspection import catalogue, deltas
 from ansible.module_utils.weibao_inspection.findings import make_finding, unknown
 from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.rules.common import section_failure as _failure
 
 AREA = "volumes"
 MAX_LISTED = 10
-
-
-def _failure(section):
-    if section is None:
-        return msg("reason.not_collected"), "incomplete"
-    if isinstance(section, dict) and section.get("error"):
-        return section["error"], section.get("cause") or "source_unreadable"
-    return None
 
 
 def _progress(value):
