@@ -22,9 +22,9 @@ from weibao.cli_people import people
 from weibao.config import load_settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoError
 from weibao.i18n import cli_gettext, current_lang, normalize_lang
+from weibao.statuses import FINDING_STATUSES
 from weibao.store import Finding, Run, Store
 
-STATUSES = ("ok", "warning", "critical", "unknown")  # the --status choices
 _ACTIVE = {"lang": None}  # the language of this invocation, for the error line in main()
 
 
@@ -208,7 +208,7 @@ def runs(app: App, site: str | None, as_json: bool) -> None:
 
 @cli.command()
 @click.option("--run", "run_id", type=int, required=True, help="Run id (see `weibao runs`).")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+@click.option("--status", "statuses", multiple=True, type=click.Choice(FINDING_STATUSES),
               help="Only findings with this status (repeatable).")
 @click.option("--host", default=None, help="Only findings of this host.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the findings schema).")

@@ -31,6 +31,7 @@ from weibao.services import ansible as ansible_svc
 from weibao.services.coverage import host_coverage
 from weibao.services.inventory import Inventory, load_inventory
 from weibao.services.runs import close_stale_runs, runner_detail
+from weibao.statuses import FINDING_STATUSES
 from weibao.store import Counter, Coverage, Finding, Run, RunHost, Store
 
 PLAYBOOK = "playbooks/monthly_inspection.yml"
@@ -399,7 +400,7 @@ def _close(store: Store, run_id: int, progress: Progress, status: str, message: 
             if h.status == "pending":
                 h.status = "interrupted" if status == "interrupted" else "failed"
                 h.message = h.message or message
-        counts = {k: 0 for k in ("ok", "warning", "critical", "unknown")}
+        counts = dict.fromkeys(FINDING_STATUSES, 0)
         for (st,) in s.execute(select(Finding.status).where(Finding.run_id == run_id)):
             counts[st] = counts.get(st, 0) + 1
     for host, state in progress.hosts.items():
