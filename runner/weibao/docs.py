@@ -57,10 +57,10 @@ def checks_table() -> str:
 
 def thresholds_table(area: str) -> str:
     """A role README: the area's thresholds (``inspect_<area>_thresholds``)."""
-    role = catalogue.AREAS[area].role
-    lines = [f"Override any of these in `{role}_thresholds` (only the levels you change; the "
+    variable = f"inspect_{area}_thresholds"
+    lines = [f"Override any of these in `{variable}` (only the levels you change; the "
              "others keep their defaults), e.g. "
-             f"`{role}_thresholds: {{{_example(area)}}}`. A level set to `null` is disabled.",
+             f"`{variable}: {{{_example(area)}}}`. A level set to `null` is disabled.",
              "", "| check | level | default | meaning |", "|---|---|---|---|"]
     for check in catalogue.area_checks(area):
         for t in check.thresholds:
@@ -83,11 +83,15 @@ def targets() -> dict[Path, dict[str, str]]:
     """{file: {block name: generated text}}."""
     root = content_root()
     out = {root / "README.md": {"checks": checks_table()}}
+    by_role: dict[str, list[str]] = {}
     for area in catalogue.AREAS.values():
-        if not area.role:
-            continue  # judge-only: no role README
-        out[root / "roles" / area.role / "README.md"] = {"thresholds": thresholds_table(
-            area.name)}
+        if area.role:  # judge-only areas have no role README
+            by_role.setdefault(area.role, []).append(area.name)
+    for role, areas in by_role.items():
+        # a role that inspects several areas in one task (inspect_storage) has a table each
+        out[root / "roles" / role / "README.md"] = (
+            {"thresholds": thresholds_table(areas[0])} if len(areas) == 1
+            else {f"thresholds {a}": thresholds_table(a) for a in areas})
     return out
 
 

@@ -18,6 +18,8 @@ Templates are :meth:`str.format` strings. Besides the usual format specs, a fiel
 ``{x:bytes}``       a size in bytes: ``1.5 GiB``
 ``{x:pct}``         a percentage: ``85.0 %`` / ``85.0%``
 ``{x:list}``        a list joined: ``a, b`` / ``a、b`` (each item rendered, messages too)
+``{x:check}``       a check id, shown as the check's name in the catalogue (``NVMe health``,
+                    ``NVMe 健康状态``)
 ``{x:pl:one:many}`` a count and an English noun in its number (``1 update``, ``2 updates``);
                     Chinese templates write the count and the measure word themselves
 
@@ -137,6 +139,9 @@ class _Formatter(string.Formatter):
         if spec == "list":
             sep = "、" if self.lang == "zh-CN" else ", "
             return sep.join(self.item(v) for v in (value or []))
+        if spec == "check":  # a check id, shown as the catalogue's name of the check
+            from ansible.module_utils.weibao_inspection import catalogue
+            return catalogue.check_name(str(value), self.lang)
         if spec == "pl":
             one, _, many = rest.partition(":")
             return f"{value} {one if value == 1 else (many or one + 's')}"

@@ -20,7 +20,9 @@ Commands are written the way ntc-templates' index writes them: ``sh[[ow]] env[[i
 accepts ``sh env``, ``show env`` and ``show environment``. ``{id}`` stands for one path segment
 of a URL: ``GET /redfish/v1/Chassis/{id}/Thermal`` accepts ``GET /redfish/v1/Chassis/1/Thermal``
 and ``GET /redfish/v1/Chassis/System.Embedded.1/Thermal``. ``{dev}`` stands for a device
-argument: a /dev path with an optional ``-d TYPE`` before or after it. Platform names follow
+argument: a /dev path with an optional ``-d TYPE`` before or after it. ``{n}`` stands for a RAID
+controller's number or ``all`` (``storcli64 /c{n} show all J``, ``MegaCli -PDList -a{n}``).
+Platform names follow
 netmiko's device types where one exists (``linux``, ``aix``, ``cisco_ios``, ``cisco_nxos``,
 ``huawei_vrp``, ``hp_comware``).
 """
@@ -32,7 +34,7 @@ import re
 from ansible.module_utils.weibao_inspection import catalogue
 
 PLATFORMS = ("linux", "aix", "cisco_ios", "cisco_nxos", "huawei_vrp", "hp_comware", "ipmi",
-             "redfish")
+             "redfish", "ibm_storwize", "huawei_oceanstor")
 
 
 class RegistryError(LookupError):
@@ -104,8 +106,18 @@ def _pattern(command):
     # ``{dev}``: a device argument: a /dev path, with a ``-d TYPE`` (``--device=TYPE``) device
     # type option before or after it (``smartctl -a -d megaraid,0 /dev/sda``)
     text = text.replace(re.escape("{dev}"), _DEVICE)
+    # ``{n}``: a RAID controller's number or ``all`` (``storcli64 /c0``, ``/call``,
+    # ``MegaCli -a0``, ``-aALL``, ``arcconf GETCONFIG 1``)
+    text = text.replace(re.escape("{n}"), r"(?:\{n\}|\d+|all)")
     return re.compile("^" + text + "$", re.IGNORECASE)
 
+
+# the ways the raid area's tools are typed (case does not matter: MegaCli, megacli, -aAll)
+_STORCLI = ("storcli64", "storcli", "perccli64", "perccli")
+_MEGACLI = ("MegaCli64", "MegaCli")
+_NOLOG = (" -NoLog", "")
+_SSACLI = ("ssacli", "hpssacli", "hpacucli")
+_SSA_CTRL = ("ctrl all", "controller all", "ctrl slot={n}", "controller slot={n}")
 
 # The index. Order matters only where two entries could match the same text: the first wins.
 SOURCES = (
@@ -185,6 +197,25 @@ SOURCES = (
     Source("linux", "smartctl -a {dev}", "storage", "smartctl",
            aliases=("smartctl -x {dev}", "smartctl --all {dev}", "smartctl --xall {dev}"),
            doc="the text output carries no exit status: judged on what it prints"),
+    # --- linux: tape drives and libraries (tape); one device per output, {dev} its /dev path
+    # (mt's -f DEV, mtx's -f DEV, sg_logs' last argument)
+    Source("linux", "lsscsi -g", "tape", "lsscsi",
+           aliases=("lsscsi --generic", "lsscsi"),
+           doc="the tape and mediumx lines; plain lsscsi has no /dev/sg column"),
+    Source("linux", "mt -f {dev} status", "tape", "mt_status",
+           aliases=("mt-st -f {dev} status", "mt-gnu -f {dev} status", "mt -t {dev} status",
+                    "mt-st -t {dev} status", "mt --file={dev} status",
+                    "mt-gnu --file={dev} status", "mt status", "mt-st status"),
+           doc="mt-st prints the status bits (ONLINE, DR_OPEN, CLN); GNU mt (cpio, mt-gnu) "
+               "prints none, so the drive's state is then unknown"),
+    Source("linux", "tapeinfo -f {dev}", "tape", "tapeinfo",
+           doc="mtx; the TapeAlert lines it prints are the set flags only"),
+    Source("linux", "loaderinfo -f {dev}", "tape", "loaderinfo", doc="mtx"),
+    Source("linux", "sg_logs -p 0x2e {dev}", "tape", "tapealert",
+           aliases=("sg_logs --page=0x2e {dev}", "sg_logs --page 0x2e {dev}",
+                    "sg_logs -p ta {dev}", "sg_logs --page=ta {dev}", "sg_logs -p 46 {dev}",
+                    "sg_logs -p 0x2e -v {dev}", "sg_logs -v -p 0x2e {dev}"),
+           doc="sg3_utils 1.26+ decodes the page by flag name; -H (hex) is not accepted"),
     # --- linux: software RAID, LVM and multipath (volumes); judge-only until its collector
     Source("linux", "cat /proc/mdstat", "volumes", "mdstat"),
     Source("linux", "mdadm --detail /dev/{id}", "volumes", "mdadm_detail",
@@ -215,6 +246,62 @@ SOURCES = (
     Source("linux", "multipath -ll", "volumes", "multipath",
            aliases=("multipath -ll -v2", "multipath -v2 -ll"),
            doc="multipath -l does not run the path checkers: not accepted"),
+    # --- linux: links and error counters (links): FC HBA ports, SAS PHYs (sysfs as grep -H
+    # prints it: "/sys/class/fc_host/host1/statistics/link_failure_count:0x0"), NIC driver
+    # statistics, rasdaemon's database
+    Source("linux", "grep -H . /sys/class/fc_host/*/port_state /sys/class/fc_host/*/speed "
+           "/sys/class/fc_host/*/port_name /sys/class/fc_host/*/statistics/*", "links",
+           "fc_host",
+           aliases=("grep -r . /sys/class/fc_host", "grep -R . /sys/class/fc_host",
+                    "grep -H -r . /sys/class/fc_host", "grep -rH . /sys/class/fc_host",
+                    "grep . /sys/class/fc_host/*/statistics/*",
+                    "grep -H . /sys/class/fc_host/*/statistics/*",
+                    "grep . /sys/class/fc_host/*/*", "grep -H . /sys/class/fc_host/*/*",
+                    "grep . /sys/class/fc_host/*/* /sys/class/fc_host/*/statistics/*",
+                    "grep -H . /sys/class/fc_host/*/* /sys/class/fc_host/*/statistics/*"),
+           doc="statistics only (grep . .../statistics/*): the port state is unknown"),
+    Source("linux", "grep -H . /sys/class/sas_phy/*/*", "links", "sas_phy",
+           aliases=("grep . /sys/class/sas_phy/*/*", "grep -r . /sys/class/sas_phy",
+                    "grep -R . /sys/class/sas_phy", "grep -H -r . /sys/class/sas_phy",
+                    "grep -rH . /sys/class/sas_phy")),
+    Source("linux", "ethtool -S {id}", "links", "ethtool",
+           aliases=("ethtool --statistics {id}",),
+           doc="one interface per output, {id} its name"),
+    Source("linux", "ras-mc-ctl --summary", "links", "rasmc_summary"),
+    Source("linux", "ras-mc-ctl --errors", "links", "rasmc_errors"),
+    # --- linux: hardware RAID controllers (raid); storcli/perccli JSON, MegaCli, ssacli and
+    # its predecessors, arcconf. The collector also passes ``controllers`` (sysfs), no command.
+    Source("linux", "storcli64 /call show all J", "raid", "storcli",
+           aliases=tuple(f"{t} /c{{n}} show all J" for t in _STORCLI),
+           doc="storcli 1.x and 007.x, perccli (the same JSON); /c0 or /call"),
+    Source("linux", "storcli64 /call/eall/sall show all J", "raid", "storcli_pd",
+           aliases=tuple(f"{t} /c{{n}}{e}/s{{n}} show all J" for t in _STORCLI
+                         for e in ("/e{n}", ""))),
+    Source("linux", "storcli64 /call/bbu show all J", "raid", "storcli_bbu",
+           aliases=tuple(f"{t} /c{{n}}/bbu show all J" for t in _STORCLI)),
+    Source("linux", "storcli64 /call/cv show all J", "raid", "storcli_cv",
+           aliases=tuple(f"{t} /c{{n}}/cv show all J" for t in _STORCLI)),
+    Source("linux", "storcli64 /call/vall show all J", "raid", "storcli_vd",
+           aliases=tuple(f"{t} /c{{n}}/v{{n}} show all J" for t in _STORCLI),
+           doc="each VD's configured write policy (Write Cache(initial setting))"),
+    Source("linux", "MegaCli64 -AdpAllInfo -aALL -NoLog", "raid", "megacli_adp",
+           aliases=tuple(f"{t} -AdpAllInfo -a{{n}}{o}" for t in _MEGACLI for o in _NOLOG)),
+    Source("linux", "MegaCli64 -LDInfo -Lall -aALL -NoLog", "raid", "megacli_ld",
+           aliases=tuple(f"{t} -LDInfo -L{{n}} -a{{n}}{o}" for t in _MEGACLI for o in _NOLOG)),
+    Source("linux", "MegaCli64 -PDList -aALL -NoLog", "raid", "megacli_pd",
+           aliases=tuple(f"{t} -PDList -a{{n}}{o}" for t in _MEGACLI for o in _NOLOG)),
+    Source("linux", "MegaCli64 -AdpBbuCmd -GetBbuStatus -aALL -NoLog", "raid", "megacli_bbu",
+           aliases=tuple(f"{t} -AdpBbuCmd{g} -a{{n}}{o}" for t in _MEGACLI
+                         for g in (" -GetBbuStatus", "") for o in _NOLOG)),
+    Source("linux", "ssacli ctrl all show config detail", "raid", "ssacli",
+           aliases=tuple(f"{t} {c} show config{d}" for t in _SSACLI for c in _SSA_CTRL
+                         for d in (" detail", "")),
+           doc="hpssacli and hpacucli print the same; 'show config' (no detail) is read too"),
+    Source("linux", "ssacli ctrl all show status", "raid", "ssacli_status",
+           aliases=tuple(f"{t} {c} show status" for t in _SSACLI for c in _SSA_CTRL)),
+    Source("linux", "arcconf GETCONFIG {n} AL", "raid", "arcconf",
+           aliases=("arcconf GETCONFIG {n}", "arcconf GETCONFIG {n} AL nologs"),
+           doc="one controller per output (Adaptec 5-8 series, SmartRAID/SmartHBA 3100)"),
     # --- ipmi: the server's environment through its BMC (environment); ipmitool 1.8.18+ or
     # freeipmi, the connection options (-I lanplus -H ... -U ... -E) left out
     Source("ipmi", "ipmitool sdr elist", "environment", "sdr_elist",
@@ -264,6 +351,37 @@ SOURCES = (
            "firmware_inventory", aliases=("/redfish/v1/UpdateService/FirmwareInventory",)),
     Source("redfish", "GET /redfish/v1/Managers/{id}", "environment", "manager",
            aliases=("/redfish/v1/Managers/{id}",)),
+    # --- ibm_storwize: a Storwize / FlashSystem / SVC over SSH (array), sent by the
+    # controller-side collector as written first; read by header with or without -delim
+    Source("ibm_storwize", "lssystem -delim :", "array", "lssystem",
+           aliases=catalogue.array.svc_aliases("lssystem")[1:]),
+    Source("ibm_storwize", "lssystemstats -delim :", "array", "lssystemstats",
+           aliases=catalogue.array.svc_aliases("lssystemstats")[1:]),
+    Source("ibm_storwize", "lsdrive -delim :", "array", "lsdrive",
+           aliases=catalogue.array.svc_aliases("lsdrive")[1:]),
+    Source("ibm_storwize", "lsenclosure -delim :", "array", "lsenclosure",
+           aliases=catalogue.array.svc_aliases("lsenclosure")[1:]),
+    Source("ibm_storwize", "lsenclosurepsu -delim :", "array", "lsenclosurepsu",
+           aliases=catalogue.array.svc_aliases("lsenclosurepsu")[1:]),
+    Source("ibm_storwize", "lsenclosurebattery -delim :", "array", "lsenclosurebattery",
+           aliases=catalogue.array.svc_aliases("lsenclosurebattery")[1:]),
+    Source("ibm_storwize", "lsportfc -delim :", "array", "lsportfc",
+           aliases=catalogue.array.svc_aliases("lsportfc")[1:]),
+    Source("ibm_storwize", "lsmdiskgrp -delim :", "array", "lsmdiskgrp",
+           aliases=catalogue.array.svc_aliases("lsmdiskgrp")[1:]),
+    Source("ibm_storwize", "lseventlog -fixed no -delim :", "array", "lseventlog",
+           aliases=catalogue.array.svc_aliases("lseventlog", ("-fixed", "no"))[1:]
+           + catalogue.array.svc_aliases("lseventlog"),
+           doc="unfixed events only; a plain lseventlog's fixed ones are left out"),
+    # --- huawei_oceanstor: an OceanStor V3/V5 or Dorado V6 CLI over SSH (array)
+    Source("huawei_oceanstor", "show system general", "array", "system"),
+    Source("huawei_oceanstor", "show disk general", "array", "disks"),
+    Source("huawei_oceanstor", "show enclosure", "array", "enclosures"),
+    Source("huawei_oceanstor", "show power_supply", "array", "power_supplies"),
+    Source("huawei_oceanstor", "show bbu general", "array", "bbus"),
+    Source("huawei_oceanstor", "show port general physical_type=FC", "array", "fc_ports"),
+    Source("huawei_oceanstor", "show storage_pool general", "array", "pools"),
+    Source("huawei_oceanstor", "show alarm", "array", "alarms"),
 )
 
 # area, or (platform, area) where an area reads several platforms' outputs (the BMC's
@@ -274,8 +392,13 @@ AREAS = {
     "patch": ("parsers.linux_patch", "rules.patch"),
     "volumes": ("parsers.linux_volumes", "rules.volumes"),
     "storage": ("parsers.linux_storage", "rules.storage"),
+    "tape": ("parsers.linux_tape", "rules.tape"),
+    "links": ("parsers.linux_links", "rules.links"),
+    "raid": ("parsers.linux_raid", "rules.raid"),
     ("ipmi", "environment"): ("parsers.ipmi_environment", "rules.environment"),
     ("redfish", "environment"): ("parsers.redfish_environment", "rules.environment"),
+    ("ibm_storwize", "array"): ("parsers.ibm_storwize_array", "rules.array"),
+    ("huawei_oceanstor", "array"): ("parsers.huawei_oceanstor_array", "rules.array"),
 }
 
 

@@ -50,8 +50,10 @@ def host_coverage(platform: str, host_status: str, areas_ran: set[str],
             row["cause"] = "unreachable"
         elif check.id in na and not judged:
             reason = na[check.id].get("reason")
+            message = na[check.id].get("message")
             row.update(state="not_applicable", cause="not_applicable",
-                       reason={"summary": reason} if reason else None)
+                       reason=message if isinstance(message, dict) and message.get("summary")
+                       else {"summary": reason} if reason else None)
         elif judged and unknowns:
             row.update(state="partial", cause=unknowns[0].get("cause"),
                        reason=unknowns[0].get("message") or {"summary": unknowns[0]["summary"]})

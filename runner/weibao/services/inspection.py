@@ -174,7 +174,10 @@ class InspectionRun:
             module = action.rsplit(".", 1)[-1]
             if module.startswith(COLLECTOR_PREFIX) and "findings" in res:
                 state = self.progress.hosts.setdefault(host, HostState())
-                state.areas.add(module[len(COLLECTOR_PREFIX):])
+                # a collector reading several areas in one run names them (storage)
+                areas = res.get("areas")
+                state.areas.update(areas if isinstance(areas, list) and areas
+                                   else [module[len(COLLECTOR_PREFIX):]])
                 if isinstance(res.get("not_applicable"), list):
                     state.not_applicable.extend(res["not_applicable"])
                 self._store_findings(host, res["findings"])

@@ -252,6 +252,8 @@ def load_inventory(path: str | Path, limit: str | None = None,
             all_names = set(manager.hosts)  # weibao_bmc_of may name a host --limit leaves out
             bmc_group = {h.name for h in hosts
                          if BMC_GROUP in {g.name for g in h.get_groups()}}
+            array_group = {h.name for h in hosts
+                           if ARRAY_GROUP in {g.name for g in h.get_groups()}}
             variables = VariableManager(loader=loader, inventory=manager)
             host_vars = {h.name: variables.get_vars(host=h) for h in hosts}
             all_vars = manager.groups["all"].get_vars() if "all" in manager.groups else {}
@@ -300,6 +302,8 @@ def load_inventory(path: str | Path, limit: str | None = None,
             if server not in (None, "") and not _templated(server):
                 # stored with the run's host: reports show a server's environment with it
                 assets[n]["bmc_of"] = str(server)
+        elif n in array_group or platforms[n] in ARRAY_PLATFORMS:
+            platforms[n] = _array(inv_path, n, host_vars[n], n in array_group)
         _thresholds(inv_path, n, host_vars[n])
     return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets,
                      platforms=platforms)
@@ -379,6 +383,62 @@ def _bmc(path: Path, host: str, variables: dict[str, Any], in_group: bool,
             N_("inventory %(file)s: host %(host)s: weibao_bmc_tls_verify: %(value)r is not "
                "true or false"), file=str(path), host=host, value=verify)
     return platform
+
+
+ARRAY_GROUP = "weibao_arrays"
+ARRAY_PLATFORMS = ("ibm_storwize", "huawei_oceanstor")
+ARRAY_NUMBERS = (("weibao_array_port", 1, 65535), ("weibao_array_timeout", 1, 600))
+
+
+def _array(path: Path, host: str, variables: dict[str, Any], in_group: bool) -> str:
+    """A disk array host (group weibao_arrays): its CLI platform, credentials and options
+    checked; returns its platform. The password's value is never shown, only whether it is
+    set."""
+    raw = variables.get("weibao_platform")
+    if not in_group:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is a disk "
+               "array: put the host in group weibao_arrays"),
+            file=str(path), host=host, value=raw)
+    if raw in (None, ""):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: missing (a host of group "
+               "weibao_arrays names its CLI: %(known)s)"),
+            file=str(path), host=host, known=", ".join(ARRAY_PLATFORMS))
+    if str(raw) not in ARRAY_PLATFORMS:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is not a disk "
+               "array platform (%(known)s) for a host of group weibao_arrays"),
+            file=str(path), host=host, value=raw, known=", ".join(ARRAY_PLATFORMS))
+    for name in ("weibao_array_user", "weibao_array_password"):
+        value = variables.get(name)
+        if type(value).__name__ == "EncryptedString":
+            continue  # vaulted: set (Ansible decrypts it in the run); never decrypted here
+        if value is None or not str(value).strip():
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: missing (a disk array needs "
+                   "weibao_array_user and weibao_array_password, the password from Ansible "
+                   "Vault)"),
+                file=str(path), host=host, field=name)
+    for name, low, high in ARRAY_NUMBERS:
+        value = variables.get(name)
+        if value in (None, "") or _templated(value):
+            continue
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = None
+        if isinstance(value, bool) or number is None or not low <= number <= high:
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: %(value)r is not a whole "
+                   "number from %(low)s to %(high)s"),
+                file=str(path), host=host, field=name, value=value, low=low, high=high)
+    check = variables.get("weibao_array_host_key_checking")
+    if check not in (None, "") and not _templated(check) and not isinstance(check, bool):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_array_host_key_checking: %(value)r "
+               "is not true or false"), file=str(path), host=host, value=check)
+    return str(raw)
 
 
 def _thresholds(path: Path, host: str, variables: dict[str, Any]) -> None:

@@ -21,12 +21,16 @@ It ships to managed hosts with the modules (Python 3.8-compatible).
 from __future__ import annotations
 
 from ansible.module_utils.weibao_inspection.catalogue import (
+    array,
     common,
     environment,
     errlog,
+    links,
     patch,
+    raid,
     storage,
     system,
+    tape,
     volumes,
 )
 
@@ -101,7 +105,8 @@ class Area:
         self.platforms = tuple(platforms)
 
 
-_AREA_MODULES = (system, errlog, patch, environment, volumes, storage)
+_AREA_MODULES = (system, errlog, patch, environment, volumes, storage, links, raid, array,
+                 tape)
 
 AREAS = {}
 CHECKS = {}

@@ -1,14 +1,13 @@
 # Copyright: weibao contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ``storage`` area (a host's disks as smartctl reports them): its checks and messages.
-
-Judge-only for now (``weibao judge``): no collector gathers it on hosts yet, so coverage
-leaves it out."""
+Collected on the host by ``weibao_inspect_storage`` (role inspect_storage) with the volumes,
+raid, tape and links areas, in one module run."""
 
 from __future__ import annotations
 
 AREA = dict(name="storage", title="Storage", title_zh="存储",
-            role="", collector="",
+            role="inspect_storage", collector="weibao_inspect_storage",
             doc="disks' SMART health, sectors, cable errors and NVMe health, read from "
                 "smartctl's JSON (smartmontools 7+) or text output")
 
@@ -101,8 +100,8 @@ MESSAGES = {
                                "{device}：smartctl 报告 {detail:q}"),
     "storage.no_disk": ("No disk in the output: nothing to judge",
                         "输出中没有硬盘，无可判断的内容"),
-    "storage.not_applicable": ("{device}: {check} does not apply ({protocol} device)",
-                               "{device}：{protocol} 设备，不适用“{check}”检查"),
+    "storage.not_applicable": ("{device}: {check:check} does not apply ({protocol} device)",
+                               "{device}：{protocol} 设备，不适用“{check:check}”检查"),
     "storage.join": ("{first}; {second}", "{first}；{second}"),
     "storage.no_counters": ("{device}: the output has no {what}", "{device}：输出中没有{what}"),
     "storage.what.ata_attributes": ("ATA attribute table (save it with smartctl -a or -x)",

@@ -1,13 +1,12 @@
 # Copyright: weibao contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ``volumes`` area (software RAID, LVM and multipath on Linux hosts): its checks and
-messages. Judge-only for now: no collector gathers these outputs on the host yet
-(``weibao judge`` reads them)."""
+messages. Collected on the host by ``weibao_inspect_storage`` (role inspect_storage)."""
 
 from __future__ import annotations
 
 AREA = dict(name="volumes", title="Software RAID and volumes", title_zh="软件 RAID 与卷",
-            role="", collector="",
+            role="inspect_storage", collector="weibao_inspect_storage",
             doc="md software RAID (/proc/mdstat, mdadm --detail), LVM physical volumes, "
                 "volume groups and logical volumes, and multipath maps")
 

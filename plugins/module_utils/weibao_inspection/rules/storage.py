@@ -23,8 +23,9 @@ the disk's protocol (NVMe health on an ATA disk, sectors on NVMe) is ``unknown``
   growth of media errors.
 
 :func:`counters` returns the counters that grow, for the next inspection's deltas, keyed by
-the disk's serial number (its device name when the output gives none): a disk keeps its
-counters when it moves to another slot or device name.
+the disk's serial number (its device name when the output gives none, and device plus serial
+when two disks report the same one): a disk keeps its counters when it moves to another slot
+or device name.
 """
 
 from __future__ import annotations
@@ -53,7 +54,20 @@ def _label(disk):
 
 
 def _counter_component(disk):
-    return disk.get("serial") or disk.get("device") or "disk"
+    return disk.get("counter_key") or disk.get("serial") or disk.get("device") or "disk"
+
+
+def _key_counters(disks):
+    """A serial number two disks of the host report alike (a USB bridge's, a redacted one)
+    identifies neither: those disks' counters are keyed by device and serial."""
+    seen = {}
+    for disk in disks:
+        if disk.get("serial"):
+            seen[disk["serial"]] = seen.get(disk["serial"], 0) + 1
+    for disk in disks:
+        serial = disk.get("serial")
+        if serial and seen[serial] > 1:
+            disk["counter_key"] = f"{disk.get('device') or 'disk'} {serial}"
 
 
 def _values(disk):
@@ -110,7 +124,7 @@ def _not_applicable(check_id, disk):
     label = _label(disk)
     return unknown(check_id, msg("storage.not_applicable", device=label,
                                  protocol=PROTOCOLS.get(disk.get("protocol"), "?"),
-                                 check=catalogue.check_name(check_id)),
+                                 check=check_id),
                    component=label, cause="not_applicable", values=_values(disk))
 
 
@@ -315,6 +329,7 @@ def check_nvme(disk, thresholds, context):
 def counters(data, context=None):
     """The counters that grow, per disk (keyed by serial number), for the next deltas."""
     out = []
+    _key_counters(data.get("disks") or [])
     for disk in data.get("disks") or []:
         if "failure" in disk or disk.get("problem"):
             continue
@@ -334,6 +349,7 @@ def evaluate(data, thresholds=None, context=None):
         thresholds = catalogue.merge_thresholds(AREA)
     context = context or {}
     disks = data.get("disks") or []
+    _key_counters(disks)
     if not disks:
         return [unknown(c, msg("storage.no_disk"), cause="not_applicable") for c in CHECKS
                 if c != EXIT or context.get("source") == "smartctl_json"]
