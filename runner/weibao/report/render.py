@@ -39,6 +39,7 @@ from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang
 from weibao.report.base import ReportError, parse_time
 from weibao.report.change import build_change_view
 from weibao.report.environment import environment_view
+from weibao.report.hardware import hardware_view
 from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
 from weibao.texts import area_title, check_name, finding_text
 
@@ -92,6 +93,9 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
     ``first_started`` / ``last_ended``  earliest start and latest end over ``runs`` (or None)
     ``environment``      per BMC: sensor summary, new hardware events, absent sensors, what
                          is not OK (:func:`weibao.report.environment.environment_view`)
+    ``hardware``         per host: disks, RAID, volumes, tape, links, arrays by area and
+                         component, with what changed since the previous inspection
+                         (:func:`weibao.report.hardware.hardware_view`)
     """
 
     def ordered(findings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -132,6 +136,7 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
         "first_started": min(starts, key=parse_time) if starts else None,
         "last_ended": max(ends, key=parse_time) if ends else None,
         "environment": environment_view(hosts),
+        "hardware": hardware_view(hosts),
     }
 
 

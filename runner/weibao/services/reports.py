@@ -5,13 +5,13 @@ from __future__ import annotations
 import calendar
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from weibao.errors import N_, NotFound
 from weibao.services.inspection import check_period
 from weibao.statuses import FINDING_STATUSES as STATUSES
 from weibao.statuses import ORDER
-from weibao.store import Coverage, Finding, Run, Store
+from weibao.store import Coverage, Finding, Run, RunHost, Store
 
 
 def _iso(value) -> str:
@@ -41,6 +41,29 @@ def _coverage(session, run_id: int, host: str) -> list[dict[str, Any]]:
     return [areas[a] for a in sorted(areas)]
 
 
+def _previous(session, run: Run, host: str) -> dict[str, Any] | None:
+    """The host's inspection before ``run`` (the latest finished run of the same site that
+    inspected it, started earlier): {run_id, inspected_at, findings: [{check_id, component,
+    status}]} for what changed since, or None when there is none."""
+    earlier = or_(Run.started_at < run.started_at,
+                  and_(Run.started_at == run.started_at, Run.id < run.id))
+    row = session.execute(
+        select(Run, RunHost).join(RunHost, RunHost.run_id == Run.id)
+        .where(Run.site == run.site, Run.kind == "inspection", Run.status != "running",
+               Run.id != run.id, RunHost.name == host, RunHost.status == "inspected", earlier)
+        .order_by(Run.started_at.desc(), Run.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    before, h = row
+    rows = session.scalars(select(Finding).where(Finding.run_id == before.id,
+                                                 Finding.host == host))
+    findings = sorted(({"check_id": f.check_id, "component": f.component or "",
+                        "status": f.status} for f in rows),
+                      key=lambda f: (f["check_id"], f["component"], ORDER.get(f["status"], 9)))
+    return {"run_id": before.id, "inspected_at": _iso(h.finished_at or before.started_at),
+            "findings": findings}
+
+
 def known_sites(store: Store) -> list[str]:
     with store.session() as s:
         return sorted(s.scalars(select(Run.site).distinct()))
@@ -51,6 +74,8 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
 
     Each host appears once, with its latest inspection of the period (a re-run after a
     host was unreachable replaces the earlier result); runs still running are left out.
+    Each host carries its ``platform`` and its ``previous`` inspection (:func:`_previous`),
+    for what changed since (the hardware section).
     """
     period = check_period(period)
     sites = known_sites(store)
@@ -95,7 +120,10 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
                 "name": name, "status": h.status, "message": h.message or "",
                 "inspected_at": _iso(h.finished_at or run.started_at), "run_id": run.id,
                 "asset": asset, "counts": counts, "worst_status": worst,
-                "findings": findings, "coverage": coverage,
+                "findings": findings, "coverage": coverage, "platform": h.platform,
+                # the host's previous inspection, for what changed since (the hardware
+                # section: weibao.report.hardware)
+                "previous": _previous(s, run, name),
             })
             all_findings.extend(findings)
         run_list = [{
