@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from weibao import __version__
 from weibao.cli_change import audit, change
+from weibao.cli_config import config
 from weibao.cli_people import people
 from weibao.config import load_settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoError
@@ -352,6 +353,7 @@ def report_change(app: App, change_id: str, formats: str, out_dir: str, lang: st
 cli.add_command(change)
 cli.add_command(audit)
 cli.add_command(people)
+cli.add_command(config)
 
 
 @cli.command()

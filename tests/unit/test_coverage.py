@@ -58,7 +58,7 @@ def test_unreachable_and_failed_collectors():
 
 
 def test_a_platform_without_checks_has_no_rows():
-    assert host_coverage("cisco_ios", "inspected", set(), [], []) == []
+    assert host_coverage("aix", "inspected", set(), [], []) == []
 
 
 def test_coverage_and_counters_are_stored_from_the_events(store):  # noqa: F811

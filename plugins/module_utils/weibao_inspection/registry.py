@@ -382,6 +382,87 @@ SOURCES = (
     Source("huawei_oceanstor", "show port general physical_type=FC", "array", "fc_ports"),
     Source("huawei_oceanstor", "show storage_pool general", "array", "pools"),
     Source("huawei_oceanstor", "show alarm", "array", "alarms"),
+    # --- huawei_vrp: a Huawei S/CE/NE/AR switch or router, VRP5 or VRP8, over SSH (network);
+    # sent by the controller-side collector as written first
+    Source("huawei_vrp", "dis[[play]] ver[[sion]]", "network", "version"),
+    Source("huawei_vrp", "dis[[play]] esn", "network", "inventory",
+           doc="the chassis' ESN (serial) for the asset register"),
+    Source("huawei_vrp", "dis[[play]] dev[[ice]]", "network", "modules"),
+    Source("huawei_vrp", "dis[[play]] fan", "network", "fans"),
+    Source("huawei_vrp", "dis[[play]] power", "network", "power"),
+    Source("huawei_vrp", "dis[[play]] temp[[erature]] all", "network", "temperature",
+           aliases=("dis[[play]] temp[[erature]]",),
+           doc="NE's per-slot display temperature (Minor/Major/Fatal) is read too"),
+    Source("huawei_vrp", "dis[[play]] alarm active", "network", "alarms",
+           aliases=("dis[[play]] alarm urgent",),
+           doc="VRP8 and VRP5 V200R005+; older VRP5 has display alarm urgent only"),
+    Source("huawei_vrp", "dis[[play]] cpu[[-usage]]", "network", "cpu"),
+    Source("huawei_vrp", "dis[[play]] mem[[ory-usage]]", "network", "memory"),
+    Source("huawei_vrp", "dis[[play]] int[[erface]]", "network", "interfaces"),
+    Source("huawei_vrp", "dis[[play]] int[[erface]] br[[ief]]", "network", "interfaces_brief"),
+    Source("huawei_vrp", "dis[[play]] logb[[uffer]]", "network", "logs", log=True),
+    Source("huawei_vrp", "dis[[play]] cur[[rent-configuration]]", "network", "running_config"),
+    Source("huawei_vrp", "comp[[are]] conf[[iguration]]", "network", "saved_state",
+           doc="the running configuration against the next startup file: saved or not"),
+    # --- hp_comware: an H3C (HPE) Comware 5/7 S or WX series device over SSH (network)
+    Source("hp_comware", "dis[[play]] ver[[sion]]", "network", "version"),
+    Source("hp_comware", "dis[[play]] dev[[ice]] manu[[info]]", "network", "inventory",
+           doc="DEVICE_SERIAL_NUMBER of the chassis or first slot for the asset register"),
+    Source("hp_comware", "dis[[play]] dev[[ice]]", "network", "modules"),
+    Source("hp_comware", "dis[[play]] fan", "network", "fans"),
+    Source("hp_comware", "dis[[play]] power", "network", "power"),
+    Source("hp_comware", "dis[[play]] env[[ironment]]", "network", "temperature"),
+    Source("hp_comware", "dis[[play]] alarm", "network", "alarms"),
+    Source("hp_comware", "dis[[play]] cpu[[-usage]]", "network", "cpu"),
+    Source("hp_comware", "dis[[play]] mem[[ory]]", "network", "memory"),
+    Source("hp_comware", "dis[[play]] int[[erface]]", "network", "interfaces"),
+    Source("hp_comware", "dis[[play]] int[[erface]] br[[ief]]", "network", "interfaces_brief"),
+    Source("hp_comware", "dis[[play]] logb[[uffer]]", "network", "logs", log=True),
+    Source("hp_comware", "dis[[play]] cur[[rent-configuration]]", "network", "running_config"),
+    Source("hp_comware", "dis[[play]] saved[[-configuration]]", "network", "saved_state",
+           doc="compared with display current-configuration: saved when they are the same"),
+    # --- cisco_ios: an IOS / IOS-XE switch or router over SSH (network), every command in one
+    # session (parsers/cisco_ios_network.py)
+    Source("cisco_ios", "sh[[ow]] ver[[sion]]", "network", "version"),
+    Source("cisco_ios", "sh[[ow]] inv[[entory]]", "network", "inventory"),
+    Source("cisco_ios", "sh[[ow]] env[[ironment]] all", "network", "environment",
+           aliases=("sh[[ow]] env[[ironment]]",),
+           doc="Catalyst switches' layout (2960/3750 one-line states, 3850/9300 per switch); "
+               "a router's is not understood"),
+    Source("cisco_ios", "sh[[ow]] proc[[esses]] cpu sorted", "network", "cpu",
+           aliases=("sh[[ow]] proc[[esses]] cpu", "sh[[ow]] proc[[esses]] cpu | i[[nclude]] "
+                    "CPU utilization", "sh[[ow]] proc[[esses]] cpu sorted | i[[nclude]] "
+                    "CPU utilization")),
+    Source("cisco_ios", "sh[[ow]] proc[[esses]] mem[[ory]] sorted", "network", "memory",
+           aliases=("sh[[ow]] proc[[esses]] mem[[ory]]", "sh[[ow]] proc[[esses]] mem[[ory]] | "
+                    "i[[nclude]] Processor Pool", "sh[[ow]] mem[[ory]] stat[[istics]]")),
+    Source("cisco_ios", "sh[[ow]] int[[erfaces]]", "network", "interfaces"),
+    Source("cisco_ios", "sh[[ow]] int[[erfaces]] stat[[us]]", "network", "interfaces_brief"),
+    Source("cisco_ios", "sh[[ow]] int[[erfaces]] transceiver detail", "network",
+           "transceivers", aliases=("sh[[ow]] int[[erfaces]] transceiver",),
+           doc="plain 'transceiver' prints no thresholds: values and alarm marks only"),
+    Source("cisco_ios", "sh[[ow]] log[[ging]]", "network", "logs", log=True),
+    Source("cisco_ios", "sh[[ow]] run[[ning-config]]", "network", "running_config",
+           doc="its '! Last configuration change' / '! NVRAM config last updated' stamps "
+               "say whether it is saved when show archive config differences is not given"),
+    Source("cisco_ios", "sh[[ow]] arch[[ive]] conf[[ig]] diff[[erences]]", "network",
+           "saved_state", doc="startup against running configuration"),
+    # --- cisco_nxos: a Nexus switch over SSH (network; parsers/cisco_nxos_network.py)
+    Source("cisco_nxos", "sh[[ow]] ver[[sion]]", "network", "version"),
+    Source("cisco_nxos", "sh[[ow]] inv[[entory]]", "network", "inventory"),
+    Source("cisco_nxos", "sh[[ow]] env[[ironment]]", "network", "environment"),
+    Source("cisco_nxos", "sh[[ow]] mod[[ule]]", "network", "modules"),
+    Source("cisco_nxos", "sh[[ow]] sys[[tem]] res[[ources]]", "network", "cpu",
+           doc="CPU and memory"),
+    Source("cisco_nxos", "sh[[ow]] int[[erface]]", "network", "interfaces"),
+    Source("cisco_nxos", "sh[[ow]] int[[erface]] stat[[us]]", "network", "interfaces_brief"),
+    Source("cisco_nxos", "sh[[ow]] int[[erface]] transceiver det[[ails]]", "network",
+           "transceivers"),
+    Source("cisco_nxos", "sh[[ow]] logg[[ing]] logf[[ile]]", "network", "logs", log=True,
+           aliases=("sh[[ow]] logg[[ing]] last {n}",)),
+    Source("cisco_nxos", "sh[[ow]] run[[ning-config]]", "network", "running_config"),
+    Source("cisco_nxos", "sh[[ow]] run[[ning-config]] diff", "network", "saved_state",
+           doc="nothing printed: saved"),
 )
 
 # area, or (platform, area) where an area reads several platforms' outputs (the BMC's
@@ -399,6 +480,10 @@ AREAS = {
     ("redfish", "environment"): ("parsers.redfish_environment", "rules.environment"),
     ("ibm_storwize", "array"): ("parsers.ibm_storwize_array", "rules.array"),
     ("huawei_oceanstor", "array"): ("parsers.huawei_oceanstor_array", "rules.array"),
+    ("huawei_vrp", "network"): ("parsers.huawei_vrp_network", "rules.network"),
+    ("hp_comware", "network"): ("parsers.hp_comware_network", "rules.network"),
+    ("cisco_ios", "network"): ("parsers.cisco_ios_network", "rules.network"),
+    ("cisco_nxos", "network"): ("parsers.cisco_nxos_network", "rules.network"),
 }
 
 

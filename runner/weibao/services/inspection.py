@@ -28,6 +28,7 @@ from weibao.config import Settings
 from weibao.content import enable_module_utils
 from weibao.errors import EXIT_CRITICAL, EXIT_INCOMPLETE, EXIT_OK, N_, ConfigError
 from weibao.services import ansible as ansible_svc
+from weibao.services import config_archive
 from weibao.services.coverage import host_coverage
 from weibao.services.inventory import Inventory, load_inventory
 from weibao.services.runs import close_stale_runs, runner_detail
@@ -38,6 +39,8 @@ PLAYBOOK = "playbooks/monthly_inspection.yml"
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 COLLECTOR_PREFIX = "weibao_inspect_"
 DONE_FACT = "weibao_inspection_complete"
+# the extra variable with the configuration archive's salt (config_clean.clean's salt)
+SALT_VAR = "weibao_config_salt"
 
 
 def utcnow() -> dt.datetime:
@@ -119,12 +122,15 @@ class InspectionRun:
 
     def __init__(self, store: Store, run_id: int, progress: Progress,
                  on_progress: Callable[[Progress, str | None], None],
-                 observed_at: dt.datetime | None = None) -> None:
+                 observed_at: dt.datetime | None = None,
+                 archive: config_archive.RunArchive | None = None) -> None:
         self.store = store
         self.run_id = run_id
         self.progress = progress
         self.on_progress = on_progress
         self.observed_at = observed_at or utcnow()
+        # the network devices' configurations, committed once when the run closes
+        self.archive = archive
 
     def write_coverage(self, host: str) -> None:
         """The host's coverage rows, once, when its outcome is known."""
@@ -182,6 +188,7 @@ class InspectionRun:
                     state.not_applicable.extend(res["not_applicable"])
                 self._store_findings(host, res["findings"])
                 self._store_counters(host, res.get("counters"))
+                self._record_config(host, res.get("config"))
             facts = res.get("ansible_facts") or {}
             if facts.get(DONE_FACT):
                 self._set_host(host, "inspected")
@@ -200,6 +207,40 @@ class InspectionRun:
         self.on_progress(self.progress, None)
 
 
+    def _record_config(self, host: str, config: Any) -> None:
+        """A network device's configuration (``{"text", "why", "platform"}``, cleaned by the
+        action) for the archive's commit when the run closes."""
+        if self.archive is None or not isinstance(config, dict):
+            return
+        state = self.progress.hosts.setdefault(host, HostState())
+        text = config.get("text")
+        self.archive.record(host, str(config.get("platform") or state.platform),
+                            text if isinstance(text, str) else None, config.get("why"))
+
+    def commit_configs(self) -> None:
+        """The run's configuration archive commit and its records (``config_changes``), once;
+        a failing archive makes every device stale with the reason, never fails the run."""
+        archive, self.archive = self.archive, None
+        if archive is None:
+            return
+        expected = {h: st.platform for h, st in self.progress.hosts.items()
+                    if st.platform in network_platforms()}
+        reasons = {h: _not_collected(st) for h, st in self.progress.hosts.items()
+                   if h in expected}
+        with self.store.session() as s:
+            run = s.get(Run, self.run_id)
+            when, period = run.started_at, run.period
+        try:
+            records = archive.commit(self.run_id, when, period=period, expected=expected,
+                                     reasons=reasons)
+        except config_archive.ArchiveError as exc:
+            records = [config_archive.DeviceRecord(
+                host, platform, "stale",
+                why={"key": "reason.text", "params": {"text": exc.render()}})
+                for host, platform in sorted({**expected, **{
+                    h: p for h, (p, _t, _w) in archive.texts.items()}}.items())]
+        config_archive.save(self.store, self.run_id, records)
+
     def _store_counters(self, host: str, raw: Any) -> None:
         """Counters the module read, for the next inspection's deltas; malformed ones are
         dropped (a finding already says what the counter showed)."""
@@ -216,6 +257,45 @@ class InspectionRun:
         if rows:
             with self.store.session() as s:
                 s.add_all(rows)
+
+
+def network_platforms() -> tuple[str, ...]:
+    """The platforms whose configuration the archive keeps (config_clean.PLATFORMS)."""
+    enable_module_utils()
+    from ansible.module_utils.weibao_inspection.config_clean import PLATFORMS
+
+    return PLATFORMS
+
+
+def _not_collected(state: HostState) -> dict[str, Any]:
+    """Why a device's configuration was not collected, when its collector said nothing: its
+    host's outcome (unreachable, failed: the message) as a catalogue message."""
+    first = {"key": "reason.not_collected", "params": {}}
+    if state.message:
+        return {"key": "reason.both", "params": {
+            "first": first, "second": {"key": "reason.text",
+                                       "params": {"text": state.message[:500]}}}}
+    return first
+
+
+def scrub_salt(private_dir) -> None:
+    """The archive's salt out of the run's archived extra variables (env/extravars), before
+    the run's manifest is written: it is no secret of the client's, but no report or
+    archive needs it."""
+    import json
+
+    import yaml
+
+    path = private_dir / "env" / "extravars"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return
+    if isinstance(data, dict) and SALT_VAR in data:
+        data[SALT_VAR] = ansible_svc.NOT_ARCHIVED
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, path)
 
 
 def previous_counters(store: Store, site: str, hosts: list[str]) -> dict[str, dict[str, Any]]:
@@ -304,8 +384,16 @@ def run_inspection(
     progress = Progress(total=len(inventory.hosts),
                         hosts={h: HostState(platform=inventory.platforms.get(h, "linux"))
                                for h in inventory.hosts})
-    streamer = InspectionRun(store, run_id, progress, on_progress, observed_at=started)
+    network = any(p in network_platforms() for p in inventory.platforms.values())
+    archive = config_archive.RunArchive(settings.data_dir, inventory.site.name) \
+        if network else None
+    streamer = InspectionRun(store, run_id, progress, on_progress, observed_at=started,
+                             archive=archive)
     counters = previous_counters(store, inventory.site.name, inventory.hosts)
+    extravars = {"weibao_last_inspection": since, "weibao_period": period,
+                 "weibao_previous_counters": counters}
+    if archive is not None:  # the action masks secrets with the site's salt
+        extravars[SALT_VAR] = config_archive.salt(settings.data_dir)
     interrupted = {"flag": False}
 
     def on_sigint(signum, frame):
@@ -315,8 +403,7 @@ def run_inspection(
     try:
         result = ansible_svc.run_playbook(
             PLAYBOOK, inventory.path, private_dir,
-            extravars={"weibao_last_inspection": since, "weibao_period": period,
-                       "weibao_previous_counters": counters},
+            extravars=extravars,
             limit=limit, event_handler=streamer.handle, cancelled=lambda: interrupted["flag"],
         )
     except BaseException as exc:
@@ -391,7 +478,10 @@ def _outcome(result: ansible_svc.PlaybookResult, interrupted: bool, progress: Pr
 def _close(store: Store, run_id: int, progress: Progress, status: str, message: str,
            private_dir, streamer: InspectionRun | None = None) -> dict[str, int]:
     manifest = ""
+    if streamer is not None:
+        streamer.commit_configs()
     if private_dir.exists():
+        scrub_salt(private_dir)
         manifest = ansible_svc.write_manifest(private_dir)
     with store.session() as s:
         run = s.get(Run, run_id)

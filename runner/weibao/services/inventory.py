@@ -254,6 +254,8 @@ def load_inventory(path: str | Path, limit: str | None = None,
                          if BMC_GROUP in {g.name for g in h.get_groups()}}
             array_group = {h.name for h in hosts
                            if ARRAY_GROUP in {g.name for g in h.get_groups()}}
+            network_group = {h.name for h in hosts
+                             if NETWORK_GROUP in {g.name for g in h.get_groups()}}
             variables = VariableManager(loader=loader, inventory=manager)
             host_vars = {h.name: variables.get_vars(host=h) for h in hosts}
             all_vars = manager.groups["all"].get_vars() if "all" in manager.groups else {}
@@ -304,6 +306,8 @@ def load_inventory(path: str | Path, limit: str | None = None,
                 assets[n]["bmc_of"] = str(server)
         elif n in array_group or platforms[n] in ARRAY_PLATFORMS:
             platforms[n] = _array(inv_path, n, host_vars[n], n in array_group)
+        elif n in network_group or platforms[n] in NETWORK_PLATFORMS:
+            platforms[n] = _network(inv_path, n, host_vars[n], n in network_group)
         _thresholds(inv_path, n, host_vars[n])
     return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets,
                      platforms=platforms)
@@ -439,6 +443,87 @@ def _array(path: Path, host: str, variables: dict[str, Any], in_group: bool) -> 
             N_("inventory %(file)s: host %(host)s: weibao_array_host_key_checking: %(value)r "
                "is not true or false"), file=str(path), host=host, value=check)
     return str(raw)
+
+
+NETWORK_GROUP = "weibao_network"
+NETWORK_PLATFORMS = ("cisco_ios", "cisco_nxos", "huawei_vrp", "hp_comware")
+NETWORK_NUMBERS = (("weibao_network_port", 1, 65535), ("weibao_network_timeout", 1, 600))
+
+
+def _network(path: Path, host: str, variables: dict[str, Any], in_group: bool) -> str:
+    """A switch or router (group weibao_network): its platform (weibao_platform, else
+    ansible_network_os mapped to weibao's name), credentials, jump host and options checked;
+    returns its platform. No secret's value is ever shown, only whether it is set."""
+    from weibao.content import enable_module_utils
+
+    enable_module_utils()
+    from ansible.module_utils.weibao_inspection.cli_session import NETWORK_OS, parse_jump
+
+    raw = variables.get("weibao_platform")
+    field_name = "weibao_platform"
+    if raw in (None, "") and variables.get("ansible_network_os") not in (None, ""):
+        raw, field_name = variables["ansible_network_os"], "ansible_network_os"
+    if not in_group:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: %(field)s: %(value)r is a network device: "
+               "put the host in group weibao_network"),
+            file=str(path), host=host, field=field_name, value=raw)
+    if raw in (None, ""):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: missing (a host of group "
+               "weibao_network names its platform: %(known)s; or ansible_network_os)"),
+            file=str(path), host=host, known=", ".join(NETWORK_PLATFORMS))
+    if _templated(raw):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: %(field)s: %(value)r must be written out "
+               "(one of %(known)s), not a template"),
+            file=str(path), host=host, field=field_name, value=raw,
+            known=", ".join(NETWORK_PLATFORMS))
+    platform = NETWORK_OS.get(str(raw).strip())
+    if platform not in NETWORK_PLATFORMS:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: %(field)s: %(value)r is not a network "
+               "platform (%(known)s) for a host of group weibao_network"),
+            file=str(path), host=host, field=field_name, value=raw,
+            known=", ".join(sorted(NETWORK_OS)) if field_name == "ansible_network_os"
+            else ", ".join(NETWORK_PLATFORMS))
+    for name in ("weibao_network_user", "weibao_network_password"):
+        value = variables.get(name)
+        if type(value).__name__ == "EncryptedString":
+            continue  # vaulted: set (Ansible decrypts it in the run); never decrypted here
+        if value is None or not str(value).strip():
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: missing (a network device "
+                   "needs weibao_network_user and weibao_network_password, the password from "
+                   "Ansible Vault)"),
+                file=str(path), host=host, field=name)
+    for name, low, high in NETWORK_NUMBERS:
+        value = variables.get(name)
+        if value in (None, "") or _templated(value):
+            continue
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = None
+        if isinstance(value, bool) or number is None or not low <= number <= high:
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: %(value)r is not a whole "
+                   "number from %(low)s to %(high)s"),
+                file=str(path), host=host, field=name, value=value, low=low, high=high)
+    check = variables.get("weibao_network_host_key_checking")
+    if check not in (None, "") and not _templated(check) and not isinstance(check, bool):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_network_host_key_checking: %(value)r "
+               "is not true or false"), file=str(path), host=host, value=check)
+    jump = variables.get("weibao_network_jump_host")
+    if jump not in (None, "") and not _templated(jump):
+        try:
+            parse_jump(jump)
+        except ValueError:
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: weibao_network_jump_host: %(value)r is "
+                   "not user@host:port"), file=str(path), host=host, value=jump) from None
+    return platform
 
 
 def _thresholds(path: Path, host: str, variables: dict[str, Any]) -> None:

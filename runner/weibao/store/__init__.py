@@ -4,6 +4,7 @@ from weibao.store.db import Store
 from weibao.store.models import (
     Backup,
     Change,
+    ConfigChange,
     Counter,
     Coverage,
     Finding,
@@ -13,5 +14,5 @@ from weibao.store.models import (
     TaskResult,
 )
 
-__all__ = ["Backup", "Change", "Counter", "Coverage", "Finding", "Run", "RunHost", "Signoff",
-           "Store", "TaskResult"]
+__all__ = ["Backup", "Change", "ConfigChange", "Counter", "Coverage", "Finding", "Run",
+           "RunHost", "Signoff", "Store", "TaskResult"]

@@ -182,6 +182,34 @@ class Counter(Base):
     boot_time: Mapped[str] = mapped_column(String(40), default="")
 
 
+CONFIG_STATES = ("changed", "unchanged", "new", "stale")
+
+
+class ConfigChange(Base):
+    """A network device's configuration in an inspection run, as the configuration archive
+    committed it (weibao.services.config_archive; migration 0005).
+
+    ``status``: changed (``added``/``removed`` lines), unchanged, new (first archived copy),
+    stale (not collected this time: ``why``; the archive keeps the previous copy, from
+    ``since_run``, or none when ``commit`` is empty). ``commit``: the archive's commit of this
+    run; ``since_run``: the run whose copy this one was compared with."""
+
+    __tablename__ = "config_changes"
+    __table_args__ = (UniqueConstraint("run_id", "host"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    host: Mapped[str] = mapped_column(String(255))
+    platform: Mapped[str] = mapped_column(String(32), default="")
+    status: Mapped[str] = mapped_column(String(16))
+    added: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    removed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    commit: Mapped[str] = mapped_column(String(64), default="")
+    since_run: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # why it is stale: a catalogue message (msg(key, **params)) or None
+    why: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+
+
 # ----------------------------------------------------------------------------- change control
 # Tables of migration 0002. A change (变更) is one request file (changes/CR-2026-0001.yml);
 # its sign-offs, runs and task results are recorded here as they happen, next to the

@@ -26,6 +26,7 @@ from ansible.module_utils.weibao_inspection.catalogue import (
     environment,
     errlog,
     links,
+    network,
     patch,
     raid,
     storage,
@@ -106,7 +107,7 @@ class Area:
 
 
 _AREA_MODULES = (system, errlog, patch, environment, volumes, storage, links, raid, array,
-                 tape)
+                 tape, network)
 
 AREAS = {}
 CHECKS = {}
