@@ -40,6 +40,7 @@ from weibao.report.base import ReportError, parse_time
 from weibao.report.change import build_change_view
 from weibao.report.environment import environment_view
 from weibao.report.hardware import hardware_view
+from weibao.report.network import asset_entry, network_view
 from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
 from weibao.texts import area_title, check_name, finding_text
 
@@ -96,6 +97,13 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
     ``hardware``         per host: disks, RAID, volumes, tape, links, arrays by area and
                          component, with what changed since the previous inspection
                          (:func:`weibao.report.hardware.hardware_view`)
+    ``network``          per network device: model, serial, software, its findings by part,
+                         what changed since the previous inspection and its configuration
+                         archive record (:func:`weibao.report.network.network_view`)
+
+    Each host's ``asset`` is its asset register row: a network device's model, serial and
+    software filled from what it reported where the inventory gives none, mismatches flagged
+    (:func:`weibao.report.network.asset_entry`).
     """
 
     def ordered(findings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -118,6 +126,7 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
         hosts.append(
             {
                 **host,
+                "asset": asset_entry(host),
                 "findings": findings,
                 "worst_status": host.get("worst_status") or computed_worst,
                 "counts": host.get("counts") or computed_counts,
@@ -137,6 +146,7 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
         "last_ended": max(ends, key=parse_time) if ends else None,
         "environment": environment_view(hosts),
         "hardware": hardware_view(hosts),
+        "network": network_view(hosts),
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from weibao.errors import N_, NotFound
+from weibao.services.config_archive import run_records
 from weibao.services.inspection import check_period
 from weibao.statuses import FINDING_STATUSES as STATUSES
 from weibao.statuses import ORDER
@@ -75,7 +76,9 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
     Each host appears once, with its latest inspection of the period (a re-run after a
     host was unreachable replaces the earlier result); runs still running are left out.
     Each host carries its ``platform`` and its ``previous`` inspection (:func:`_previous`),
-    for what changed since (the hardware section).
+    for what changed since (the hardware section), and ``config``: a network device's
+    configuration archive record for the run
+    (:func:`weibao.services.config_archive.run_records`; None when there is none).
     """
     period = check_period(period)
     sites = known_sites(store)
@@ -124,6 +127,9 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
                 # the host's previous inspection, for what changed since (the hardware
                 # section: weibao.report.hardware)
                 "previous": _previous(s, run, name),
+                # a network device's configuration archive record for the run (the network
+                # section: weibao.report.network), filled in below
+                "config": None,
             })
             all_findings.extend(findings)
         run_list = [{
@@ -131,6 +137,11 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
             "user": r.user, "inventory": r.inventory, "ansible_version": r.ansible_version,
             "status": r.status,
         } for r in runs]
+    # the configuration archive's records of the hosts' runs (after the session: it reads
+    # the store on its own)
+    records = {run_id: run_records(store, run_id) for run_id in {h["run_id"] for h in hosts}}
+    for h in hosts:
+        h["config"] = records[h["run_id"]].get(h["name"])
     all_findings.sort(key=_sort_key)
     counts = {k: sum(h["counts"][k] for h in hosts) for k in STATUSES}
     year, month = (int(x) for x in period.split("-"))
