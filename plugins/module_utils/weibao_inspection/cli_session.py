@@ -103,6 +103,17 @@ PROFILES = {
         errors=(r"^Error:", r"^Unknown command", r"^Command failed"),
         denied=(r"(?i)permission", r"(?i)not authori[sz]ed"),
         exit="exit"),
+    # IBM Power HMC (area hmc): the HMC's restricted shell (rbash), prompt "<user>@<hmc>:~>"
+    # (hscroot@hmc01:~>). A command's error is a line "HSCLnnnn <text>" (4 hex digits:
+    # HSCL8012, HSCLA9A5); HSCL350B: the user's task role does not allow the command. rbash
+    # answers a command outside the HMC's own with "command not found" or "restricted". Its
+    # list commands never page.
+    "ibm_hmc": Profile(
+        prompt=r"[\w.\-]+@[\w.\-]+:[^\s>]*>",
+        errors=(r"^HSCL[0-9A-F]{4}\b", r"command not found", r"^-?rbash: .*restricted"),
+        denied=(r"^HSCL350B\b", r"(?i)not authori[sz]ed", r"(?i)does not have the "
+                                                             r"appropriate authority"),
+        exit="exit", variables="weibao_hmc"),
     # --- network devices (area network), netmiko's own drivers: they find the prompt and
     # turn paging off in their session preparation (IOS "terminal width 511" + "terminal
     # length 0", VRP "screen-length 0 temporary", Comware "screen-length disable", NX-OS

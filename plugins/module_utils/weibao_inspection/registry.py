@@ -35,6 +35,7 @@ from ansible.module_utils.weibao_inspection import catalogue
 
 PLATFORMS = ("linux", "aix", "cisco_ios", "cisco_nxos", "huawei_vrp", "hp_comware", "ipmi",
              "redfish", "ibm_storwize", "huawei_oceanstor")
+PLATFORMS += ("ibm_hmc",)
 
 
 class RegistryError(LookupError):
@@ -109,6 +110,10 @@ def _pattern(command):
     # ``{n}``: a RAID controller's number or ``all`` (``storcli64 /c0``, ``/call``,
     # ``MegaCli -a0``, ``-aALL``, ``arcconf GETCONFIG 1``)
     text = text.replace(re.escape("{n}"), r"(?:\{n\}|\d+|all)")
+    # ``{sys}``: an HMC managed system's name, bare or quoted (``-m "Server-8286-42A-SN1"``)
+    text = text.replace(re.escape("{sys}"), r"""(?:\{sys\}|"[^"]+"|'[^']+'|\S+)""")
+    # ``{path}``: an absolute file path (``lsmksysb -l -f /export/mksysb/host1.mksysb``)
+    text = text.replace(re.escape("{path}"), r"(?:\{path\}|/\S+)")
     return re.compile("^" + text + "$", re.IGNORECASE)
 
 
@@ -302,6 +307,66 @@ SOURCES = (
     Source("linux", "arcconf GETCONFIG {n} AL", "raid", "arcconf",
            aliases=("arcconf GETCONFIG {n}", "arcconf GETCONFIG {n} AL nologs"),
            doc="one controller per output (Adaptec 5-8 series, SmartRAID/SmartHBA 3100)"),
+    # --- aix: the error log (errpt; parsers/aix_errpt.py), since the previous inspection
+    # (errpt -s MMDDhhmmyy); entries classified by label and identifier, not description
+    Source("aix", "errpt", "errpt", "errpt", log=True, aliases=("errpt -s {n}",),
+           doc="the summary: no label, descriptions cut to 39 characters and translated"),
+    Source("aix", "errpt -a", "errpt", "errpt_a", log=True,
+           aliases=("errpt -a -s {n}", "errpt -s {n} -a"),
+           doc="the detailed entries: label, class, type, resource class"),
+    # --- aix: patch level (aix_patch; parsers/aix_aix_patch.py), LC_ALL=C
+    Source("aix", "oslevel -s", "aix_patch", "oslevel_s"),
+    Source("aix", "instfix -i", "aix_patch", "instfix_i",
+           aliases=("instfix -i | grep ML", "instfix -i | grep SP", "instfix -i | grep _ML",
+                    "instfix -i | grep -E 'ML|SP'"),
+           doc="technology levels (_ML) and service packs (_SP) complete"),
+    Source("aix", "lslpp -l", "aix_patch", "lslpp_l"),
+    Source("aix", "lppchk -v", "aix_patch", "lppchk_v", doc="no output: consistent"),
+    Source("aix", "emgr -l", "aix_patch", "emgr_l", doc="interim fixes and their states"),
+    # --- aix: volume groups, paging, dump, boot list, file systems (aix_lvm;
+    # parsers/aix_aix_lvm.py), LC_ALL=C; the collector runs lsvg VG and lsvg -l VG for each VG
+    # lsvg -o lists (varied on). Order: lsvg -l VG before lsvg VG before nothing else matches.
+    Source("aix", "lsvg -l rootvg", "aix_lvm", "lsvg_l", aliases=("lsvg -l {id}",),
+           doc="any VG (lsvg -l datavg); several VGs' outputs one after the other are read"),
+    Source("aix", "lsvg", "aix_lvm", "lsvg", aliases=("lsvg -o",),
+           doc="volume group names (lsvg -o: the varied-on ones)"),
+    Source("aix", "lsvg rootvg", "aix_lvm", "lsvg_vg", aliases=("lsvg {id}",),
+           doc="any VG (lsvg datavg); lsvg -o | lsvg -i prints several, all read"),
+    Source("aix", "lspv", "aix_lvm", "lspv"),
+    Source("aix", "lsps -a", "aix_lvm", "lsps_a"),
+    Source("aix", "lsps -s", "aix_lvm", "lsps_s"),
+    Source("aix", "sysdumpdev -l", "aix_lvm", "sysdumpdev"),
+    Source("aix", "bootlist -m normal -o", "aix_lvm", "bootlist"),
+    Source("aix", "df -k", "aix_lvm", "df_k", doc="AIX df -k prints inodes (Iused, %Iused)"),
+    # --- aix: devices and paths (aix_devices; parsers/aix_aix_devices.py), LC_ALL=C; fcstat
+    # and entstat once per adapter ({id}: fcs0, ent4) of lsdev -Cc adapter
+    Source("aix", "lsdev -C", "aix_devices", "lsdev", aliases=("lsdev -C -H", "lsdev -CH")),
+    Source("aix", "lsdev -Cc adapter", "aix_devices", "lsdev_adapter",
+           aliases=("lsdev -C -c adapter", "lsdev -Cc adapter -H"),
+           doc="the FC and Ethernet adapters to read; judged when lsdev -C is not given"),
+    Source("aix", "lsdev -Cc tape", "aix_devices", "lsdev_tape",
+           aliases=("lsdev -C -c tape", "lsdev -Cc tape -H")),
+    Source("aix", "lspath", "aix_devices", "lspath",
+           aliases=('lspath -F "status name parent connection"',
+                    "lspath -F 'status name parent connection'", "lspath -H")),
+    Source("aix", "fcstat {id}", "aix_devices", "fcstat", aliases=("fcstat -e {id}",),
+           doc="a virtual (NPIV) client adapter reports no error counters"),
+    Source("aix", "entstat -d {id}", "aix_devices", "entstat",
+           doc="an EtherChannel's output holds its members' statistics"),
+    # --- aix: system, firmware, backups, performance (aix_system; parsers/aix_aix_system.py)
+    Source("aix", "prtconf", "aix_system", "prtconf",
+           doc="the header before the device list; prtconf -v is read the same way"),
+    Source("aix", "lsmcode -A", "aix_system", "lsmcode",
+           doc="sys0's active, permanent (p) and temporary (t) levels, each device's microcode"),
+    Source("aix", "lsmksysb -l -f {path}", "aix_system", "lsmksysb",
+           doc="one mksysb image per output; the collector reads each file of mksysb_paths"),
+    Source("aix", "vmstat 5 3", "aix_system", "vmstat",
+           aliases=("vmstat {n} {n}", "vmstat -w {n} {n}"),
+           doc="the first report (since boot) is left out when there are more"),
+    Source("aix", "lparstat 5 3", "aix_system", "lparstat", aliases=("lparstat {n} {n}",)),
+    Source("aix", "svmon -G", "aix_system", "svmon", doc="in 4 KB pages unless -O unit= is given"),
+    Source("aix", "iostat 5 2", "aix_system", "iostat", aliases=("iostat {n} {n}",),
+           doc="the last report's disks; the first (since boot) is left out"),
     # --- ipmi: the server's environment through its BMC (environment); ipmitool 1.8.18+ or
     # freeipmi, the connection options (-I lanplus -H ... -U ... -E) left out
     Source("ipmi", "ipmitool sdr elist", "environment", "sdr_elist",
@@ -382,6 +447,15 @@ SOURCES = (
     Source("huawei_oceanstor", "show port general physical_type=FC", "array", "fc_ports"),
     Source("huawei_oceanstor", "show storage_pool general", "array", "pools"),
     Source("huawei_oceanstor", "show alarm", "array", "alarms"),
+    # --- ibm_hmc: an IBM Power HMC's restricted shell over SSH (hmc), sent by the
+    # controller-side collector as written first ({sys}: each managed system's name)
+    Source("ibm_hmc", catalogue.hmc.SYSTEMS, "hmc", "systems"),
+    Source("ibm_hmc", catalogue.hmc.EVENTS, "hmc", "events",
+           aliases=catalogue.hmc.event_aliases()),
+    Source("ibm_hmc", catalogue.hmc.FIRMWARE, "hmc", "firmware",
+           doc="one managed system's levels (-m {sys})"),
+    Source("ibm_hmc", catalogue.hmc.LPARS, "hmc", "lpars",
+           doc="one managed system's LPARs (-m {sys})"),
     # --- huawei_vrp: a Huawei S/CE/NE/AR switch or router, VRP5 or VRP8, over SSH (network);
     # sent by the controller-side collector as written first
     Source("huawei_vrp", "dis[[play]] ver[[sion]]", "network", "version"),
@@ -476,10 +550,16 @@ AREAS = {
     "tape": ("parsers.linux_tape", "rules.tape"),
     "links": ("parsers.linux_links", "rules.links"),
     "raid": ("parsers.linux_raid", "rules.raid"),
+    ("aix", "errpt"): ("parsers.aix_errpt", "rules.errpt"),
+    ("aix", "aix_patch"): ("parsers.aix_aix_patch", "rules.aix_patch"),
+    ("aix", "aix_lvm"): ("parsers.aix_aix_lvm", "rules.aix_lvm"),
+    ("aix", "aix_system"): ("parsers.aix_aix_system", "rules.aix_system"),
+    ("aix", "aix_devices"): ("parsers.aix_aix_devices", "rules.aix_devices"),
     ("ipmi", "environment"): ("parsers.ipmi_environment", "rules.environment"),
     ("redfish", "environment"): ("parsers.redfish_environment", "rules.environment"),
     ("ibm_storwize", "array"): ("parsers.ibm_storwize_array", "rules.array"),
     ("huawei_oceanstor", "array"): ("parsers.huawei_oceanstor_array", "rules.array"),
+    ("ibm_hmc", "hmc"): ("parsers.ibm_hmc_hmc", "rules.hmc"),
     ("huawei_vrp", "network"): ("parsers.huawei_vrp_network", "rules.network"),
     ("hp_comware", "network"): ("parsers.hp_comware_network", "rules.network"),
     ("cisco_ios", "network"): ("parsers.cisco_ios_network", "rules.network"),

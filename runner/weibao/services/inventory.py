@@ -256,6 +256,10 @@ def load_inventory(path: str | Path, limit: str | None = None,
                            if ARRAY_GROUP in {g.name for g in h.get_groups()}}
             network_group = {h.name for h in hosts
                              if NETWORK_GROUP in {g.name for g in h.get_groups()}}
+            aix_group = {h.name for h in hosts
+                         if AIX_GROUP in {g.name for g in h.get_groups()}}
+            hmc_group = {h.name for h in hosts
+                         if HMC_GROUP in {g.name for g in h.get_groups()}}
             variables = VariableManager(loader=loader, inventory=manager)
             host_vars = {h.name: variables.get_vars(host=h) for h in hosts}
             all_vars = manager.groups["all"].get_vars() if "all" in manager.groups else {}
@@ -308,6 +312,11 @@ def load_inventory(path: str | Path, limit: str | None = None,
             platforms[n] = _array(inv_path, n, host_vars[n], n in array_group)
         elif n in network_group or platforms[n] in NETWORK_PLATFORMS:
             platforms[n] = _network(inv_path, n, host_vars[n], n in network_group)
+        elif n in hmc_group or platforms[n] == HMC_PLATFORM:
+            platforms[n] = _hmc(inv_path, n, host_vars[n], n in hmc_group)
+        elif n in aix_group or platforms[n] == "aix":
+            platforms[n] = _aix(inv_path, n, host_vars[n].get("weibao_platform"),
+                                n in aix_group)
         _thresholds(inv_path, n, host_vars[n])
     return Inventory(path=inv_path, site=site_obj, hosts=names, assets=assets,
                      platforms=platforms)
@@ -443,6 +452,79 @@ def _array(path: Path, host: str, variables: dict[str, Any], in_group: bool) -> 
             N_("inventory %(file)s: host %(host)s: weibao_array_host_key_checking: %(value)r "
                "is not true or false"), file=str(path), host=host, value=check)
     return str(raw)
+
+
+HMC_GROUP = "weibao_hmcs"
+HMC_PLATFORM = "ibm_hmc"
+HMC_NUMBERS = (("weibao_hmc_port", 1, 65535), ("weibao_hmc_timeout", 1, 600))
+
+
+def _hmc(path: Path, host: str, variables: dict[str, Any], in_group: bool) -> str:
+    """An IBM Power HMC (group weibao_hmcs, weibao_platform ibm_hmc): its credentials and
+    options checked; the password's value is never shown, only whether it is set."""
+    raw = variables.get("weibao_platform")
+    if not in_group:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: 'ibm_hmc' needs the host "
+               "in group weibao_hmcs"), file=str(path), host=host)
+    if raw in (None, ""):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: missing (a host of group "
+               "weibao_hmcs sets weibao_platform: ibm_hmc)"), file=str(path), host=host)
+    if str(raw) != HMC_PLATFORM:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is not ibm_hmc "
+               "for a host of group weibao_hmcs"), file=str(path), host=host, value=raw)
+    for name in ("weibao_hmc_user", "weibao_hmc_password"):
+        value = variables.get(name)
+        if type(value).__name__ == "EncryptedString":
+            continue  # vaulted: set (Ansible decrypts it in the run); never decrypted here
+        if value is None or not str(value).strip():
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: missing (an HMC needs "
+                   "weibao_hmc_user and weibao_hmc_password, the password from Ansible "
+                   "Vault)"),
+                file=str(path), host=host, field=name)
+    for name, low, high in HMC_NUMBERS:
+        value = variables.get(name)
+        if value in (None, "") or _templated(value):
+            continue
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = None
+        if isinstance(value, bool) or number is None or not low <= number <= high:
+            raise ConfigError(
+                N_("inventory %(file)s: host %(host)s: %(field)s: %(value)r is not a whole "
+                   "number from %(low)s to %(high)s"),
+                file=str(path), host=host, field=name, value=value, low=low, high=high)
+    check = variables.get("weibao_hmc_host_key_checking")
+    if check not in (None, "") and not _templated(check) and not isinstance(check, bool):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_hmc_host_key_checking: %(value)r "
+               "is not true or false"), file=str(path), host=host, value=check)
+    return HMC_PLATFORM
+
+
+AIX_GROUP = "weibao_aix"
+
+
+def _aix(path: Path, host: str, raw: Any, in_group: bool) -> str:
+    """An AIX host: weibao_platform aix if and only if the host is in group weibao_aix (the
+    play of that group runs the AIX collector; the Linux play leaves the group out)."""
+    if not in_group:
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: 'aix' needs the host in "
+               "group weibao_aix"), file=str(path), host=host)
+    if raw not in (None, "", "aix"):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: %(value)r is not aix for "
+               "a host of group weibao_aix"), file=str(path), host=host, value=raw)
+    if raw in (None, ""):
+        raise ConfigError(
+            N_("inventory %(file)s: host %(host)s: weibao_platform: missing (a host of group "
+               "weibao_aix sets weibao_platform: aix)"), file=str(path), host=host)
+    return "aix"
 
 
 NETWORK_GROUP = "weibao_network"

@@ -21,10 +21,16 @@ It ships to managed hosts with the modules (Python 3.8-compatible).
 from __future__ import annotations
 
 from ansible.module_utils.weibao_inspection.catalogue import (
+    aix_devices,
+    aix_lvm,
+    aix_patch,
+    aix_system,
     array,
     common,
     environment,
     errlog,
+    errpt,
+    hmc,
     links,
     network,
     patch,
@@ -107,7 +113,7 @@ class Area:
 
 
 _AREA_MODULES = (system, errlog, patch, environment, volumes, storage, links, raid, array,
-                 tape, network)
+                 tape, network, hmc, errpt, aix_patch, aix_lvm, aix_devices, aix_system)
 
 AREAS = {}
 CHECKS = {}
