@@ -36,6 +36,8 @@ from markupsafe import Markup
 from weibao.content import content_root
 from weibao.errors import N_
 from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang, translations
+from weibao.report.aix import aix_view
+from weibao.report.aix import asset_entry as aix_asset_entry
 from weibao.report.base import ReportError, parse_time
 from weibao.report.change import build_change_view
 from weibao.report.environment import environment_view
@@ -100,10 +102,14 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
     ``network``          per network device: model, serial, software, its findings by part,
                          what changed since the previous inspection and its configuration
                          archive record (:func:`weibao.report.network.network_view`)
+    ``aix``              {hosts: per AIX host its error log, patch level, volume groups,
+                         devices, mksysb and performance; hmcs: per HMC its managed systems
+                         and open serviceable events} (:func:`weibao.report.aix.aix_view`)
 
     Each host's ``asset`` is its asset register row: a network device's model, serial and
     software filled from what it reported where the inventory gives none, mismatches flagged
-    (:func:`weibao.report.network.asset_entry`).
+    (:func:`weibao.report.network.asset_entry`); an AIX host's model, serial, firmware and
+    AIX level likewise (:func:`weibao.report.aix.asset_entry`).
     """
 
     def ordered(findings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -126,7 +132,7 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
         hosts.append(
             {
                 **host,
-                "asset": asset_entry(host),
+                "asset": aix_asset_entry(host, asset_entry(host)),
                 "findings": findings,
                 "worst_status": host.get("worst_status") or computed_worst,
                 "counts": host.get("counts") or computed_counts,
@@ -147,6 +153,7 @@ def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
         "environment": environment_view(hosts),
         "hardware": hardware_view(hosts),
         "network": network_view(hosts),
+        "aix": aix_view(hosts),
     }
 
 
