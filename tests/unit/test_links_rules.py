@@ -372,6 +372,25 @@ def test_ethtool_growth_across_two_inspections_and_a_reset():
     assert "reset in between" in finding["summary"]
 
 
+def test_ethtool_counters_restart_when_the_host_boots():
+    # review of issue 9: a NIC's counters start again at boot; one that climbed past its
+    # previous value since was judged on the difference (+5), a missed increase
+    first = eth("mlx5_symbol_errors")
+    before = {deltas.key(c["check_id"], c["component"], c["name"]):
+              {"value": c["value"], "at": BEFORE, "boot_time": c["boot_time"]}
+              for c in rules.counters(first, {"boot_time": "2025-10-01T00:00:00Z"})}
+    assert {c["boot_time"] for c in rules.counters(first, {"boot_time": "2025-10-01T00:00:00Z"})
+            if c["check_id"] == rules.ETHTOOL} == {"2025-10-01T00:00:00Z"}
+    second = copy.deepcopy(first)
+    value = first["ethtool"]["interfaces"]["eth0"]["counters"]["symbol_errors"] + 5
+    second["ethtool"]["interfaces"]["eth0"]["counters"]["symbol_errors"] = value
+    [finding] = [f for f in rules.evaluate(second, THRESHOLDS, {
+        "now": NOW, "previous": before, "boot_time": "2025-11-20T00:00:00Z"})
+        if f["check_id"] == rules.ETHTOOL]
+    assert finding["values"]["symbol_errors_delta"] == value
+    assert f"at least +{value}" in finding["summary"]
+
+
 @pytest.mark.parametrize("case,cause", [
     ("virtio_net_no_physical_layer", "not_applicable"),
     ("ixgbe_no_physical_symbol_counter", "not_applicable"),

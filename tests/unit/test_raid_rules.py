@@ -126,6 +126,14 @@ def test_controller_without_status_line_is_unknown():
     assert (finding["status"], finding["cause"]) == ("unknown", "not_understood")
 
 
+def test_megacli_cut_before_its_error_lines_is_unknown():
+    # review of issue 9: an -AdpAllInfo cut after its Versions block said "no memory
+    # errors, no preserved cache" without having read either line
+    cut = "\n".join(text("megacli_adp", "megacli_8_07_9260_ok").splitlines()[:12]) + "\n"
+    finding = one(p.parse_sources({"megacli_adp": cut}), "raid.controller")
+    assert (finding["status"], finding["cause"]) == ("unknown", "not_understood")
+
+
 def test_megacli_says_it_prints_no_status():
     finding = one(data(megacli_adp="megacli_8_07_9260_ok"), "raid.controller")
     assert "MegaCli prints no status word" in finding["summary"]
@@ -208,6 +216,16 @@ def test_no_logical_drive_is_not_applicable():
 ])
 def test_physical_drives(cases, status):
     assert one(data(**cases), "raid.physical_drives")["status"] == status
+
+
+def test_a_drive_state_word_not_known_is_unknown_not_ok():
+    # review of issue 9: a drive in a state no vocabulary knew (or an empty one) was
+    # counted "in another state" and the controller's drives judged ok
+    d = data(storcli_pd="storcli_007_micron_ssd_ok")
+    d["controllers"][0]["physical"][0]["state"] = "Frobnicated"
+    finding = one(d, "raid.physical_drives")
+    assert (finding["status"], finding["cause"]) == ("unknown", "not_understood")
+    assert "Frobnicated" in finding["summary"]
 
 
 def test_predictive_failure_from_the_state_the_count_and_smart():

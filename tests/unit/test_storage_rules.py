@@ -289,6 +289,17 @@ def test_nvme_ok_and_critical_warning():
     assert "media read-only" in finding["summary"]
 
 
+@pytest.mark.parametrize("missing", ["available_spare", "spare_threshold", "percentage_used",
+                                     "media_errors"])
+def test_nvme_log_without_a_judged_figure_is_not_ok(missing):
+    # review of issue 9: a log with only its critical warning byte (cut or garbled) said
+    # "NVMe healthy: spare ?% (threshold ?%), ?% used, media errors ?"
+    d = json_data("samsung_mzvl21t0_nvme_ok")
+    del d["disks"][0]["nvme"][missing]
+    finding = one(d, "storage.nvme_health")
+    assert (finding["status"], finding["cause"]) == ("unknown", "not_understood")
+
+
 def test_nvme_spare_at_its_threshold():
     d = json_data("samsung_mzvl21t0_nvme_ok")
     d["disks"][0]["nvme"]["available_spare"] = 10

@@ -318,6 +318,33 @@ def test_tapealert_unknown_never_ok(raw, cause):
     assert finding["status"] == "unknown" and finding["cause"] == cause, finding["summary"]
 
 
+def test_a_tapealert_page_cut_short_is_not_ok():
+    # review of issue 9: a page cut after its first flags ("Read warning: 0" ...) said "no
+    # TapeAlert flag set"; the flags not printed were taken as clear
+    cut = "\n".join(ta("ibm_ult3580_tda_clean").splitlines()[:8]) + "\n"
+    finding = one(host(tapealert={"/dev/sg1": cut}), rules.ALERTS)
+    assert (finding["status"], finding["cause"]) == ("unknown", "incomplete"), \
+        finding["summary"]
+    whole = one(host(tapealert={"/dev/sg1": ta("ibm_ult3580_tda_clean")}), rules.ALERTS)
+    assert whole["status"] == "ok"
+
+
+def test_mt_status_cut_before_its_status_bits_is_unknown_not_a_crash():
+    # review of issue 9: mt-st's output cut after "File number=..." raised KeyError in the
+    # rule (the whole storage module failed on the host)
+    cut = "SCSI 2 tape drive:\nFile number=0, block number=0, partition=0.\n"
+    finding = one(host(mt_status={"/dev/nst0": cut}), rules.DRIVE)
+    assert (finding["status"], finding["cause"]) == ("unknown", "not_understood")
+
+
+def test_loaderinfo_cut_before_its_eaap_line_is_unknown():
+    # review of issue 9: loaderinfo's output cut after its inquiry lines said the library
+    # was ok ("? drive(s), ? slots")
+    cut = "Product Type: Medium Changer\nVendor ID: 'HP      '\n"
+    finding = one(host(loaderinfo={"/dev/sg2": cut}), rules.CHANGER)
+    assert (finding["status"], finding["cause"]) == ("unknown", "not_understood")
+
+
 def test_a_changer_given_to_sg_logs_is_not_a_drive():
     data = host(tapealert={"/dev/sg1": ta("ibm_ult3580_tda_clean"),
                            "/dev/sg2": ta("ibm_ts4500_changer_unable_to_decode")})

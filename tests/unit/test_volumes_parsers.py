@@ -98,3 +98,10 @@ def test_registry(command, key):
 def test_multipath_l_is_not_accepted():
     with pytest.raises(registry.RegistryError):
         registry.lookup("linux", "multipath -l")
+
+
+def test_mdstat_cut_before_the_count_line_is_not_understood():
+    # review of issue 9: a raid1 whose [2/1] [U_] line was cut off showed one member and was
+    # judged "clean: 1 of 1 members active"
+    data = p.parse_mdstat("Personalities : [raid1]\nmd0 : active raid1 sda1[0]\n")
+    assert "error" in data and "md0" in render(data["error"], "en")

@@ -227,3 +227,19 @@ def test_md_failed_array_from_mdadm_is_critical():
             "       -       0        0        2      removed\n")
     [finding] = rules.check_md_arrays(p.parse_sources({"mdadm_detail": text}))
     assert finding["status"] == "critical" and "FAILED" in finding["summary"]
+
+
+@pytest.mark.parametrize("state", ["active i/o timeout running", "active undef running",
+                                   "active frobnicated running"])
+def test_multipath_a_path_in_no_working_state_is_not_ok(state):
+    # review of issue 9: with enough other paths, a path whose checker said "i/o timeout"
+    # (or a word weibao does not know) was left out of both lists and the map judged ok
+    text = ("mpatha (3600140500000000000000000000000a1) dm-0 LIO-ORG,disk01\n"
+            "size=10G features='0' hwhandler='1 alua' wp=rw\n"
+            "`-+- policy='service-time 0' prio=50 status=active\n"
+            "  |- 3:0:0:1 sdb 8:16 active ready running\n"
+            "  |- 4:0:0:1 sdc 8:32 active ready running\n"
+            f"  `- 5:0:0:1 sdd 8:48 {state}\n")
+    [finding] = rules.check_multipath({"multipath": p.parse_multipath(text)},
+                                      catalogue.merge_thresholds("volumes"))
+    assert finding["status"] == "warning" and "sdd" in finding["summary"]

@@ -170,6 +170,10 @@ MESSAGES = {
     "raid.controller.preserved": ("{controller}: cache preserved for an offline virtual drive "
                                   "(pinned cache)",
                                   "{controller}：为离线虚拟盘保留了缓存（缓存被钉住）"),
+    "raid.controller.megacli_incomplete": ("{controller}: the output lacks its memory error "
+                                           "count or its preserved cache line (cut short?)",
+                                           "{controller}：输出中缺少内存错误计数或保留缓存行"
+                                           "（输出不完整？）"),
     "raid.controller.no_status": ("{controller}: the output has no controller status",
                                   "{controller}：输出中没有控制器状态"),
     "raid.controller.recommendation": ("Read the controller's event log (storcli /c0 show "
@@ -229,6 +233,8 @@ MESSAGES = {
     "raid.pd.rebuilding_progress": ("{drive} rebuilding {progress}",
                                     "{drive} 重建中 {progress}"),
     "raid.pd.bad": ("{drive} unconfigured bad", "{drive} 未配置坏盘"),
+    "raid.pd.other": ("{controller}: drive state not known to weibao: {drives:list}",
+                      "{controller}：无法识别的硬盘状态：{drives:list}"),
     "raid.pd.none": ("{controller}: no physical drive in the output",
                      "{controller}：输出中没有物理盘"),
     "raid.pd.detail.state": ("state {state:q}", "状态 {state:q}"),

@@ -114,6 +114,9 @@ MESSAGES = {
     "storage.what.crc": ("UDMA_CRC_Error_Count attribute (199)",
                          "UDMA_CRC_Error_Count 属性（199）"),
     "storage.what.exit_status": ("smartctl.exit_status", "smartctl.exit_status"),
+    "storage.what.nvme_fields": ("available spare, its threshold, percentage used or media "
+                                 "errors in the NVMe health log",
+                                 "NVMe 健康日志中的可用备用空间、备用阈值、已用寿命或介质错误"),
     "storage.what.nvme_log": ("NVMe SMART/Health Information log", "NVMe SMART/健康信息日志"),
     # --- health
     "storage.health.ok": ("{device}: SMART health passed", "{device}：SMART 健康检查通过"),

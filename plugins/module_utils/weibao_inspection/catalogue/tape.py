@@ -133,6 +133,8 @@ MESSAGES = {
                         "{device}：正被其他程序使用（备份中？），目前无法读取其状态：{detail:q}"),
     "tape.drive.cannot_open": ("{device}: cannot be opened: {detail:q}",
                                "{device}：无法打开：{detail:q}"),
+    "tape.drive.cut": ("{device}: {source} printed nothing that can be judged (cut short?)",
+                       "{device}：{source} 的输出中没有可判断的内容（输出不完整？）"),
     "tape.drive.no_bits": ("{device}: GNU mt (cpio) prints no status bits: install mt-st or "
                            "give tapeinfo's output",
                            "{device}：GNU mt（cpio 提供）不输出状态位，请安装 mt-st 或提供 "
@@ -163,6 +165,10 @@ MESSAGES = {
                       "{device}：没有 TapeAlert 告警标志（{source}）"),
     "tape.alert.info": ("{device}: informational TapeAlert flags only: {flags:list}",
                         "{device}：只有提示性的 TapeAlert 标志：{flags:list}"),
+    "tape.alert.partial": ("{device}: the TapeAlert page lists {count} of its 64 flags (output "
+                           "cut short): the others cannot be judged",
+                           "{device}：TapeAlert 页只列出 64 个标志中的 {count} 个（输出不完整），"
+                           "其余标志无法判断"),
     "tape.alert.undecoded": ("{device}: TapeAlert flags set that are not decoded: {names:list}",
                              "{device}：存在无法解码的已置位 TapeAlert 标志：{names:list}"),
     "tape.advice.cleaning": ("Clean the drive with a valid cleaning cartridge (replace an "
@@ -204,6 +210,9 @@ MESSAGES = {
                            "{before} 个"),
     "tape.changer.alerts": ("{device}: library TapeAlert {flags:list}",
                             "{device}：带库 TapeAlert 告警 {flags:list}"),
+    "tape.changer.cut": ("{device}: loaderinfo's output ends before its EAAP line (cut "
+                         "short?)",
+                         "{device}：loaderinfo 的输出在 EAAP 行之前就结束了（输出不完整？）"),
     "tape.changer.not_changer": ("{device}: not a medium changer (Product Type: {kind:q})",
                                  "{device}：不是介质更换器（Product Type：{kind:q}）"),
     "tape.changer.recommendation": ("Check the library's operator panel and event log (drives "

@@ -402,7 +402,7 @@ TA_LINE = re.compile(r"^(?:>>>>\s*)?(.+?)(?::|,)\s*(?:flag:\s*)?([01])\s*$")
 def parse_tapealert(text, device=""):
     lines = str(text).splitlines()
     record = {"device": device, "inquiry": "", "standard": "", "flags": {}, "set": [],
-              "undecoded": []}
+              "undecoded": [], "parameters": 0}
     start = None
     for index, line in enumerate(lines):
         match = TA_HEADER.match(line.strip())
@@ -434,6 +434,7 @@ def parse_tapealert(text, device=""):
         if not match:
             raise ParseError("tape.reason.bad_tapealert_line", text=_head(stripped))
         name, value = match.group(1).strip(), int(match.group(2))
+        record["parameters"] += 1
         number = flag_number(name)
         if number is None or not 0 < number <= 64:
             if value:

@@ -112,6 +112,13 @@ def parse_mdstat(text):
         if pending:
             current["action"] = pending.group(1)
             current["pending"] = pending.group(2)
+    for array in arrays:
+        # a redundant array always has its [n/m] [UU] line: without it (output cut short)
+        # a missing member cannot be seen, so the array cannot be judged
+        if array["state"] == "active" and array["raid_devices"] is None \
+                and array["level"] in ("raid1", "raid4", "raid5", "raid6", "raid10"):
+            return _failure(msg("volumes.reason.bad_line", source="/proc/mdstat",
+                                line=array["name"] + " (no [n/m] line)"))
     return {"arrays": arrays, "personalities": personalities}
 
 
@@ -297,7 +304,8 @@ _MP_HEAD = re.compile(r"^(\S+)(?:\s+\(([^)]+)\))?(?:\s+(dm-\d+))?(?:\s+(.*))?$")
 
 def _path_states(rest):
     words = [w for w in re.split(r"[\[\]\s]+", rest) if w]
-    text = " ".join(words).replace("i/o pending", "i/o_pending")
+    text = " ".join(words).replace("i/o pending", "i/o_pending") \
+        .replace("i/o timeout", "i/o_timeout")
     words = text.split()
     dm = words[0] if words else ""
     checker = words[1] if len(words) > 1 else ""

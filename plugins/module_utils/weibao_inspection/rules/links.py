@@ -84,12 +84,15 @@ def _grew(check_id, component, names, values, context, reset=False):
     """{name: deltas.delta(...)} of the counters in ``values`` (None values left out);
     ``reset``: the counters restarted whatever their values say."""
     out = {}
+    # PHY, FC and NIC counters restart when the host boots (the driver loads again);
+    # rasdaemon's database keeps its records across boots
+    boot = "" if check_id == RAS else (context or {}).get("boot_time") or ""
     for name in names:
         value = values.get(name)
         if value is None:
             continue
         d = deltas.delta(value, _reading(check_id, component, name, context),
-                         now=(context or {}).get("now"))
+                         boot_time=boot, now=(context or {}).get("now"))
         if reset and d["previous"] is not None and not d["lower_bound"]:
             d.update(delta=value, lower_bound=True, reset="decreased")
         out[name] = d
@@ -537,10 +540,12 @@ def _ok(section):
 def counters(data, context=None):
     """The counters this inspection read, for the next one's deltas."""
     out = []
+    boot = (context or {}).get("boot_time") or ""
 
     def add(check_id, component, name, value):
         if isinstance(value, int) and 0 <= value <= MAX_STORED_COUNTER:
-            out.append(deltas.counter(check_id, component, name, value))
+            out.append(deltas.counter(check_id, component, name, value,
+                                      boot_time="" if check_id == RAS else boot))
 
     fc = data.get("fc_host")
     if _ok(fc):

@@ -221,6 +221,12 @@ def check_controller(ctrl, data):
         return make_finding(CONTROLLER, level, _join(problems), component=label, values=values,
                             recommendation=msg(advice))
     if ctrl["status"] is None:
+        if ctrl["family"] == "megacli" and (ctrl["memory_uncorrectable"] is None
+                                           or ctrl["preserved_cache"] is None):
+            # MegaCli prints no status word: the lines judged instead must be there
+            return unknown(CONTROLLER, msg("raid.controller.megacli_incomplete",
+                                           controller=label),
+                           component=label, cause="not_understood", values=values)
         if ctrl["family"] == "megacli":
             return make_finding(CONTROLLER, "ok", msg("raid.controller.ok_megacli",
                                                       controller=label),
@@ -392,6 +398,14 @@ def check_physical(ctrl, data, thresholds, context):
                   media_errors_delta=sum(seen) if seen else None)
     values.update({f"drives_{k}": v for k, v in sorted(counts.items())})
     evidence = [_drive_evidence(pd) for pd in drives]
+    other = [f"{pd['name']} {pd['state']!r}" for pd in drives
+             if pd_condition(pd["state"]) == "other"]
+    if other and not problems:
+        # a state word weibao does not know is not a healthy drive
+        return unknown(PHYSICAL, msg("raid.pd.other", controller=label,
+                                     drives=other[:MAX_LISTED]),
+                       component=label, cause="not_understood", values=values,
+                       evidence=evidence)
     if not problems:
         states = [msg("raid.pd.state_count", count=v, state=msg(f"raid.pd.condition.{k}"))
                   for k, v in sorted(counts.items())]

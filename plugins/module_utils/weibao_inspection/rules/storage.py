@@ -306,6 +306,11 @@ def check_nvme(disk, thresholds, context):
         if new > 0:
             findings.append(("warning", msg("storage.nvme.media", device=label,
                                             media=media_text), "storage.nvme.recommendation"))
+    if not findings and None in (spare, threshold, used, media):
+        # a log without the figures judged is not a healthy drive (output cut or garbled)
+        return unknown(NVME, msg("storage.no_counters", device=label,
+                                 what=msg("storage.what.nvme_fields")),
+                       component=label, cause="not_understood", values=values)
     if not findings:
         return make_finding(NVME, "ok", msg("storage.nvme.ok", device=label,
                                             spare="?" if spare is None else spare,

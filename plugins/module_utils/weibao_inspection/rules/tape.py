@@ -48,6 +48,7 @@ CLASS_STATUS = {"C": "critical", "W": "warning", "I": "ok"}
 # critical in the TapeAlert specification, but what they ask is an operator's act (clean the
 # drive, load a valid cleaning tape, slide the write-protect tab): warning
 OPERATOR_FLAGS = (9, 20, 22, 23)
+PAGE_FLAGS = 64  # parameters 0001h-0040h of the TapeAlert log page
 ADVICE_ORDER = ("drive", "media", "interface", "library", "encryption", "cleaning", "operator")
 
 
@@ -160,6 +161,9 @@ def _reason(unit, key):
     if record is None:
         return msg("tape.not_collected", device=unit["label"], sources=[NAMES[key]]), \
             "incomplete"
+    if not _is_failure(record):  # read, and it says nothing that can be judged
+        return msg("tape.drive.cut", device=unit["label"], source=NAMES[key]), \
+            "not_understood"
     return msg("tape.source_failed", device=unit["label"], reason=record["error"]), \
         record.get("cause") or "source_unreadable"
 
@@ -379,6 +383,12 @@ def check_alerts(unit):
                                    names=page["undecoded"]),
                        component=label, cause="not_understood", evidence=evidence,
                        values=values)
+    if page_ok and page.get("parameters", PAGE_FLAGS) < PAGE_FLAGS:
+        # the page has its 64 flags (SSC-3 8.2.3): fewer is output cut short, and a flag
+        # not printed is not a flag clear
+        return unknown(ALERTS, msg("tape.alert.partial", device=label,
+                                   count=page["parameters"]),
+                       component=label, cause="incomplete", evidence=evidence, values=values)
     if not sources and isinstance(ti, dict) and ti.get("problem") and page is None:
         problem = ti["problem"]
         return unknown(ALERTS, msg("tape.drive.cannot_open", device=label,
@@ -426,6 +436,9 @@ def check_changer(unit, context):
         return unknown(CHANGER, msg("tape.changer.not_changer", device=label,
                                     kind=record.get("product_type", "")),
                        component=label, cause="not_applicable", values=values)
+    if record.get("eaap") is None:  # loaderinfo always prints it (ReportEAAP)
+        return unknown(CHANGER, msg("tape.changer.cut", device=label), component=label,
+                       cause="not_understood", values=values)
     model = " ".join(x for x in (record.get("vendor"), record.get("product")) if x) or "?"
     for name in ("drives", "slots", "mailslots", "transports"):
         values[name] = record.get(name)

@@ -18,8 +18,9 @@ thresholds (``catalogue.merge_thresholds("volumes", overrides)``) and the contex
                         lv_health_status, else lv_attr's 9th character; Cpy%Sync judged only
                         on RAID and mirror LVs (lv_attr type r/R/m/M, segtype raid*/mirror,
                         lv_layout): on cache LVs it is not a sync figure; raid0 never syncs.
-``volumes.multipath``   per map: critical without an active path; warning per failed,
-                        faulty, shaky or offline path, or fewer active paths than min_paths.
+``volumes.multipath``   per map: critical without an active path; warning per path not
+                        active and ready or ghost (failed, faulty, shaky, offline, i/o
+                        timeout, a state not known), or fewer active paths than min_paths.
 """
 
 from __future__ import annotations
@@ -359,8 +360,10 @@ def check_multipath(data, thresholds):
     for mpath in section["maps"]:
         paths = mpath["paths"]
         good = [p for p in paths if p["dm_state"] == "active" and p["checker"] in GOOD_CHECKER]
+        # a path neither active and ready (ghost) nor failed ("i/o timeout", "undef", a
+        # word weibao does not know) is not a working path either
         bad = [p for p in paths if p["dm_state"] == "failed" or p["checker"] in BAD_CHECKER
-               or p["online"] in BAD_ONLINE]
+               or p["online"] in BAD_ONLINE or p not in good]
         evidence = [f"{mpath['name']} ({mpath['wwid']}) {mpath['dm']} {mpath['vendor']}".strip()]
         evidence += [f"{p['hcil']} {p['device']} {p['devnum']} {p['dm_state']} {p['checker']} "
                      f"{p['online']}".strip() for p in paths][:MAX_LISTED]
