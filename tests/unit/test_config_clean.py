@@ -343,3 +343,58 @@ def test_terminal_noise_removed():
     nxos = "n9k# show running-config\n\n!Command: show running-config\nhostname n9k\n\nn9k# "
     assert clean("cisco_nxos", nxos, SALT) == "!Command: show running-config\nhostname n9k\n"
     assert clean("cisco_ios", "\r\n\r\n", SALT) == ""
+
+
+# the saved-state sources print configuration lines under a diff's marker: IOS "show archive
+# config differences" ("+line", " +line" inside a parent), NX-OS "show running-config diff"
+# (a context diff: "+ line", "- line", "! line"); their secrets are masked all the same
+IOS_DIFF = [
+    ("!Contextual Config Diffs:", KEEP),
+    ("+snmp-server community S3cr3tRW RW 10", ["S3cr3tRW"]),
+    ("-snmp-server community 0ldComm RO", ["0ldComm"]),
+    ("+snmp-server host 10.1.1.1 version 2c S3cr3tRW", ["S3cr3tRW"]),
+    ("+snmp-server user u g v3 auth sha AuthPass1 priv aes 128 PrivPass1",
+     ["AuthPass1", "PrivPass1"]),
+    ("+ntp authentication-key 1 md5 104D000A0618 7", ["104D000A0618"]),
+    ("+tacacs server TAC1", KEEP),
+    (" +key 7 060506324F41", ["060506324F41"]),
+    ("interface GigabitEthernet1/0/5", KEEP),
+    (" +spanning-tree bpduguard enable", KEEP),
+]
+NXOS_DIFF = [
+    ("*** Startup-config", KEEP),
+    ("--- Running-config", KEEP),
+    ("***************", KEEP),
+    ("*** 48,53 ****", KEEP),
+    ("--- 48,54 ----", KEEP),
+    ("+ snmp-server community NxComm01 group network-operator", ["NxComm01"]),
+    ("+ snmp-server user admin network-admin auth md5 0x1234abcd priv 0x5678ef01 localizedkey",
+     ["0x1234abcd", "0x5678ef01"]),
+    ("! snmp-server host 192.0.2.9 traps version 2c NxHost01", ["NxHost01"]),
+    ("+ ntp authentication-key 1 md5 NxNtpKey1 7", ["NxNtpKey1"]),
+    ("  interface Ethernet1/4", KEEP),
+    ("+   spanning-tree bpduguard enable", KEEP),
+]
+
+
+@pytest.mark.parametrize("platform,case", [("cisco_ios", IOS_DIFF), ("cisco_nxos", NXOS_DIFF)])
+def test_secrets_in_a_diff_are_masked(platform, case):
+    cleaned = clean(platform, _text(case), SALT)
+    assert cleaned.splitlines() == _expected(case).splitlines()
+    stripped = re.sub(r"<secret sha256:[0-9a-f]{12}>", "", cleaned)
+    for value in _secrets(case):
+        assert value not in stripped, value
+
+
+@pytest.mark.parametrize("platform,line,secret", [
+    ("huawei_vrp", "local-user z password Hunter2x", "Hunter2x"),
+    ("huawei_vrp", "hwtacacs-server shared-key TacKey99", "TacKey99"),
+    ("huawei_vrp", "radius-server shared-key RadKey77", "RadKey77"),
+    ("hp_comware", " key authentication AuthKey55", "AuthKey55"),
+    ("huawei_vrp", "ntp-service authentication-keyid 2 authentication-mode md5 NtpKey33",
+     "NtpKey33"),
+    ("hp_comware", " vrrp vrid 1 authentication-mode md5 VrrpKey11", "VrrpKey11"),
+])
+def test_bare_secrets_of_older_releases_are_masked(platform, line, secret):
+    cleaned = clean(platform, f"#\n{line}\n#\nreturn\n", "salt")
+    assert secret not in cleaned and "<secret sha256:" in cleaned, cleaned

@@ -307,3 +307,63 @@ def test_nxos_qsfp_weakest_lane_stands_for_the_port():
     data = parse("cisco_nxos", {"transceivers": text.replace(lane, lane + "\n" + weak, 1)})
     port = next(i for i in data["interfaces"] if i["name"] == "Ethernet1/1")
     assert (port["optics"]["rx_dbm"], port["optics"]["rx_flag"]) == (-15.2, "low_alarm")
+
+
+# --- output cut short or state words not known: never read as fine
+
+
+def test_ios_interface_cut_inside_its_counters_is_unparsed():
+    text = text_of(FIXTURES / "cisco_ios/show_interfaces/lab_healthy.raw")
+    # the capture ends after "Received ... broadcasts": the error lines never came
+    cut = text.split("     0 runts, 0 giants")[0]
+    data = parse("cisco_ios", {"interfaces": cut})
+    assert data["unparsed"]["interfaces"] == [
+        "GigabitEthernet1/0/1: error counters cut short"]
+
+
+def test_ios_psu_status_is_its_own_column_not_sys_pwr():
+    text = text_of(FIXTURES / "cisco_ios/show_environment_all/lab_healthy.raw")
+    row = "1B  PWR-C1-715WAC       LIT22331BBB  OK              Good     Good     715"
+    assert row in text
+    degraded = text.replace(row, row.replace("OK            ", "Degraded      "))
+    psus = {p["name"]: p["state"] for p in parse("cisco_ios", {"environment": degraded})[
+        "power_supplies"]}
+    assert psus["PS 1B"] == "unknown"  # never "Good" of Sys Pwr read as the status
+    bad = text.replace(row, row.replace("OK              Good", "OK              Bad "))
+    psus = {p["name"]: p["state"] for p in parse("cisco_ios", {"environment": bad})[
+        "power_supplies"]}
+    assert psus["PS 1B"] == "failed"
+
+
+@pytest.mark.parametrize("before,after", [
+    ("Temperature State: GREEN", "Temperature State: ORANGE"),
+    ("SYSTEM TEMPERATURE is OK", "SYSTEM TEMPERATURE is WARM"),
+])
+def test_ios_temperature_state_not_known_is_unparsed(before, after):
+    text = text_of(FIXTURES / "cisco_ios/show_environment_all/lab_healthy.raw")
+    data = parse("cisco_ios", {"environment": text.replace(before, after, 1)})
+    assert any(line.endswith(after) for line in data["unparsed"]["temperatures"])
+
+
+def test_nxos_temperature_status_not_known_is_unparsed():
+    text = text_of(FIXTURES / "cisco_nxos/show_environment/lab_healthy.raw")
+    data = parse("cisco_nxos", {"environment": text.replace("28         Ok", "28         Warm")})
+    assert data["unparsed"]["temperatures"] == ["1        FRONT           80              70"
+                                                "          28         Warm"]
+
+
+def test_ios_logging_without_a_buffer_is_not_an_empty_buffer():
+    text = text_of(FIXTURES / "cisco_ios/show_logging/lab_healthy.raw")
+    header = text.split("Log Buffer (")[0]
+    data = parse("cisco_ios", {"logs": header})
+    assert data["logs"]["cause"] == "not_understood"
+
+
+def test_nxos_interface_cut_inside_its_counters_is_unparsed():
+    text = text_of(FIXTURES / "cisco_nxos/show_interface/lab_healthy.raw")
+    lines = text.splitlines()
+    # the capture ends on the second port's "0 runts  0 giants  0 CRC" line
+    runts = [i for i, line in enumerate(lines) if "runts" in line][1]
+    data = parse("cisco_nxos", {"interfaces": "\n".join(lines[:runts + 1]) + "\n"})
+    assert len(data["unparsed"]["interfaces"]) == 1
+    assert data["unparsed"]["interfaces"][0].endswith(": error counters cut short")

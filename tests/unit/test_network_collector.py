@@ -121,6 +121,10 @@ def test_every_registered_network_command_passes_the_guard(source):
     "display diagnostic-information flash:/diag.txt", "show clock | save x",
     "show run | format", "dir ; delete x", "", "   ", "display interface | ",
     "compare configuration > x", "compare", "show clear counters",
+    # the line editor's erase keys turn a read into what follows them
+    "show \b\b\b\b\breload", "show version\x15reload", "show version\x17\x17reload",
+    "show \x7f\x7f\x7f\x7f\x7freload", "show run | include x" + "\b" * 20 + "write",
+    "show version\x1a", "show version\x03",
 ])
 def test_config_and_write_commands_are_refused(command):
     assert cli_session.read_only_refusal(command), command

@@ -324,3 +324,22 @@ def test_area_functions_are_these_parsers(platform):
     # the collector sends each Source's plain command: no abbreviation marks left
     for source in registry.sources(platform):
         assert "[[" not in source.name and source.name.startswith(("display", "compare"))
+
+
+def test_vrp_psu_and_fan_rows_of_display_device_are_not_boards_too():
+    # lab_faulted: PWR2 "No Supply" in display power is also PWR2 "Abnormal" in display
+    # device; judged once, as a power supply (and FAN1 once, as a fan)
+    data = _lab("huawei_vrp", "lab_faulted")
+    assert [m["name"] for m in data["modules"]] == ["0"]
+    assert [p["state"] for p in data["power_supplies"]] == ["ok", "no_input"]
+    # without display power / display fan the rows stay boards: the fault is not lost
+    alone = vrp.parse_sources({"modules": text_of(
+        FIXTURES / "huawei_vrp" / "display_device" / "lab_faulted.raw")}, {})
+    assert [m["state"] for m in alone["modules"]] == ["ok", "ok", "failed", "failed"]
+
+
+def test_vrp_interface_cut_before_its_output_counters_is_unparsed():
+    text = text_of(FIXTURES / "huawei_vrp" / "display_interface" / "lab_healthy.raw")
+    cut = text.split("Output:  ")[0]  # the capture ends inside the first port's Input block
+    data = vrp.parse_sources({"interfaces": cut}, {})
+    assert data["unparsed"]["interfaces"] == ["GigabitEthernet0/0/1: Output counters missing"]

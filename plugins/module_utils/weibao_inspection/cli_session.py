@@ -189,6 +189,10 @@ def read_only_refusal(command):
         return "empty command"
     if any(ch in text for ch in ";\n\r\x00"):
         return "more than one command"
+    # the device's line editor acts on control characters: backspace/DEL erase what the
+    # guard read, Ctrl-U/Ctrl-W erase the line/word ("show \b\b\b\b\breload" is "reload")
+    if re.search(r"[^\t\x20-\x7e]", text):
+        return "a control or non-ASCII character"
     if ">" in text:
         return "output redirected to a file"
     parts = text.split("|")

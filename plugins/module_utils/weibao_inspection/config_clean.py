@@ -144,6 +144,15 @@ _VRP_SECRETS = [
     (r"^\s*snmp-agent usm-user .*?\bprivacy-mode (?:des56|3des|aes[0-9]*) "
      r"(?!cipher\b|simple\b|plain\b)(" + V + ")", (1,)),
     (r"^\s*pin verify(?: auto)? (" + V + ")", (1,)),
+    # older releases print some secrets bare, without cipher/simple/hash before them
+    (r"^\s*local-user \S+ password (?!cipher\b|simple\b|irreversible-cipher\b|hash\b|"
+     r"plain\b)(" + V + ")", (1,)),
+    (r"^\s*(?:hw)?(?:tacacs|radius)-server shared-key (?!cipher\b|simple\b)(" + V + ")", (1,)),
+    (r"\bkey authentication (?!cipher\b|simple\b)(" + V + ")", (1,)),
+    (r"^\s*ntp-service authentication-keyid \d+ authentication-mode \S+ "
+     r"(?!cipher\b|simple\b)(" + V + ")", (1,)),
+    (r"\bvrrp vrid \d+ authentication-mode (?:md5|simple) (?!cipher\b|plain\b)(" + V + ")",
+     (1,)),
 ]
 # the word after which the secret follows
 _ALWAYS = ("cipher", "irreversible-cipher")
@@ -155,6 +164,8 @@ _SECRET_LINE = re.compile(r"password|passwd|key|communit|secret|authentication|u
 _NOT_SECRET_LINE = re.compile(r"^\s*(?:undo )?(?:ssh|ssh2|ssl|stelnet|sftp|scp)\b")
 _FREE_TEXT = re.compile(r"^\s*(?:description|remark|alias|banner-text)\b", re.IGNORECASE)
 _BANNER = re.compile(r"^banner (?:\S+ )?(\^C|\S)")
+# a diff line's marker: indentation, then "+", "-" or "!" and at most one space before text
+_DIFF_MARK = re.compile(r"^(\s*)([+\-!] ?)(?=\S|\s+\S)")
 
 
 def mask(value, salt):
@@ -243,6 +254,15 @@ def _cisco(lines, masker):
     secrets = [(re.compile(p), g) for p, g in _CISCO_SECRETS]
     block_secrets = [(re.compile(p), g) for p, g in _CISCO_BLOCK_SECRETS]
     blocks = re.compile(_CISCO_KEY_BLOCKS)
+    # a diff's marker (IOS "show archive config differences": "+line", " +key 7 X"; NX-OS
+    # "show running-config diff": "+ line", "- line", "! line") set aside while the rules
+    # read the configuration line under it, put back after
+    marks = []
+    for i, line in enumerate(lines):
+        diff = _DIFF_MARK.match(line)
+        marks.append((len(diff.group(1)), diff.group(2)) if diff else None)
+        if diff:
+            lines[i] = diff.group(1) + line[diff.end():]
     out, banner_end, in_key_block = [], None, False
     for line in lines:
         if banner_end is not None:
@@ -268,7 +288,8 @@ def _cisco(lines, masker):
             for pattern, groups in block_secrets:
                 line = masker.apply(line, pattern, groups)
         out.append(line)
-    return out
+    return [line if mark is None else line[:mark[0]] + mark[1] + line[mark[0]:]
+            for line, mark in zip(out, marks)]
 
 
 def _huawei_h3c(lines, masker):

@@ -453,16 +453,14 @@ def _psu_row(stripped, out):
         # serial, status (may be several words), sys pwr, poe pwr, watts
         words = re.split(r"\s{2,}|\s(?=(?:Good|Bad|n/a|N/A)\b)", rest)
         words = [w.strip() for w in words if w.strip()]
-        status = None
-        for word in words:
-            if word.lower() in _PSU_STATES or word.lower().startswith("no input"):
-                status = word
-                break
-            serial_status = word.split(None, 1)
-            if len(serial_status) == 2 and serial_status[1].lower() in _PSU_STATES:
-                status = serial_status[1]
-                break
+        # the Status column is the one after the serial (a word of its own, or after one
+        # space); never the Sys Pwr/PoE Pwr "Good" further on
+        serial_status = words[0].split(None, 1) if words else []
+        rest_words = [serial_status[1]] + words[1:] if len(serial_status) == 2 else words[1:]
+        status = rest_words[0] if rest_words else None
         state = _state(_PSU_STATES, status) if status else "unknown"
+        if state == "ok" and len(rest_words) > 1 and rest_words[1].lower() == "bad":
+            state = "failed"  # Status OK but Sys Pwr Bad: it does not power the switch
     out["power_supplies"].append({"name": f"PS {slot}", "state": state, "raw": stripped})
     return True
 
@@ -474,6 +472,8 @@ def _sensor_row(stripped, out):
         return False
     name, location, state, reading, unit, _rest = match.groups()
     if (unit or "").lower().startswith("celsius"):
+        if _state(_TEMP_STATES, state) == "unknown":
+            out["unparsed"].append(stripped)  # no thresholds: the word is all there is
         out["temperatures"].append({"name": f"{location} {name}", "celsius": float(reading),
                                     "warning": None, "critical": None,
                                     "state": _state(_TEMP_STATES, state), "raw": stripped})
@@ -521,10 +521,12 @@ def _temp_line(stripped, out, temp):
     if match:
         # the summary line; the values follow (or not: a 2960 prints none)
         out["_switch"] = f"switch {match.group(1)} " if match.group(1) else ""
+        state = _state(_TEMP_STATES, match.group(2))
+        if state == "unknown":  # a word not known: the value read after it cannot make ok
+            out["unparsed"].append(stripped)
         out["temperatures"].append({"name": out["_switch"] + "system", "celsius": None,
                                     "warning": None, "critical": None,
-                                    "state": _state(_TEMP_STATES, match.group(2)),
-                                    "raw": stripped})
+                                    "state": state, "raw": stripped})
         return out["temperatures"][-1]
     match = re.match(r"^(?:(.+?)\s+)?Temperature Value:\s*(-?\d+(?:\.\d+)?)\s*Degree Celsius$",
                      stripped, re.IGNORECASE)
@@ -542,6 +544,8 @@ def _temp_line(stripped, out, temp):
         match = re.match(r"^Temperature State:\s*(\S+)$", stripped, re.IGNORECASE)
         if match:
             temp["state"] = _state(_TEMP_STATES, match.group(1))
+            if temp["state"] == "unknown":
+                out["unparsed"].append(stripped)
             temp["raw"] += "; " + stripped
             return temp
         match = re.match(r"^(Yellow|Red) Threshold\s*:\s*(-?\d+(?:\.\d+)?)\s*Degree Celsius$",
@@ -608,7 +612,7 @@ def new_interface(name, admin, oper):
 
 def parse_interfaces(text):
     require_text(text, "show interfaces")
-    items, unparsed = [], []
+    items, unparsed, seen = [], [], {}
     current = None
     for line in lines_of(text):
         stripped = line.strip()
@@ -630,9 +634,18 @@ def parse_interfaces(text):
             continue
         if not _interface_line(stripped, current) and _COUNTER_WORDS.search(stripped):
             unparsed.append(stripped)
+        for key, word in (("started", "packets input"), ("in", "input errors"),
+                          ("out", "output errors")):
+            if word in stripped:
+                seen.setdefault(current["name"], set()).add(key)
     if not items:
         raise error("reason.not_understood", source="show interfaces",
                     detail=(unparsed or ["?"])[0])
+    # a block whose counters begin but stop before both error lines was cut (a truncated
+    # capture): its missing counters are not zeros
+    for name, keys in seen.items():
+        if "started" in keys and not {"in", "out"} <= keys:
+            unparsed.append(f"{name}: error counters cut short")
     return {"items": items, "unparsed": unparsed}
 
 
@@ -880,8 +893,9 @@ def parse_logging(text, context=None):
             break
     else:
         if any(line.startswith("Syslog logging:") for line in lines):
-            # the header only: buffered logging off
-            return {"items": [], "unparsed": [], "buffer": False}
+            # the header only: buffered logging off, or the capture cut before the buffer;
+            # no buffer read is not a buffer without faults
+            raise error("reason.missing_field", field="Log Buffer", source="show logging")
     items, unparsed = [], []
     first = True
     for line in lines[start:]:

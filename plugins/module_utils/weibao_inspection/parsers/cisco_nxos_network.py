@@ -178,6 +178,8 @@ def parse_environment(text):
                 out["unparsed"].append(stripped)
                 continue
             module, sensor, major, minor, current, status = match.groups()
+            if _state(_TEMP_STATES, status) == "unknown":
+                out["unparsed"].append(stripped)  # the reading alone cannot make it ok
             out["temperatures"].append({
                 # "Inlet  (s1)", "Crossbar(s3)": the sensor's number without brackets
                 "name": f"module {module} "
@@ -312,7 +314,7 @@ _COUNTER_WORDS = re.compile(r"error|CRC|runts|giants|discard", re.IGNORECASE)
 
 def parse_interface(text):
     ios.require_text(text, "show interface")
-    items, unparsed = [], []
+    items, unparsed, seen = [], [], {}
     current = None
     for line in ios.lines_of(text):
         stripped = line.strip()
@@ -363,9 +365,18 @@ def parse_interface(text):
             for name, value in pairs:
                 if name in _NX_COUNTERS:
                     current["counters"][_NX_COUNTERS[name]] = value
+            for key, word in (("started", "runts"), ("started", "input error"),
+                              ("in", "input error"), ("out", "output error")):
+                if word in stripped:
+                    seen.setdefault(current["name"], set()).add(key)
     if not items:
         raise ios.error("reason.not_understood", source="show interface",
                         detail=(unparsed or ["?"])[0])
+    # RX error counters begun but the error lines never came: the capture was cut, what was
+    # not read is not zero (a mgmt0 that prints no error line at all is not cut)
+    for name, keys in seen.items():
+        if "started" in keys and not {"in", "out"} <= keys:
+            unparsed.append(f"{name}: error counters cut short")
     return {"items": items, "unparsed": unparsed}
 
 

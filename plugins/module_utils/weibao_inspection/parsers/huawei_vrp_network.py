@@ -178,8 +178,13 @@ def parse_device(text):
         else:
             state = "unknown"
             unparsed.append(line)
-        items.append({"name": name, "model": board, "serial": None, "state": state,
-                      "raw": line.strip()})
+        item = {"name": name, "model": board, "serial": None, "state": state,
+                "raw": line.strip()}
+        part = re.match(r"^(PWR|POWER|PSU|FAN)\d*$", sub if sub not in ("-", "", "--")
+                        else slot, re.I)
+        if part:
+            item["part"] = "fan" if part.group(1).upper() == "FAN" else "psu"
+        items.append(item)
     return {"items": items, "unparsed": unparsed}
 
 
@@ -550,6 +555,7 @@ def parse_interfaces(text):
         match = re.match(r"^(Input|Output)\s*:\s*(?:\d+ packets, \d+ bytes)?\s*$", stripped)
         if match:
             block = "in" if match.group(1) == "Input" else "out"
+            current.setdefault("_blocks", set()).add(block)
             continue
         if block:
             pairs = _counter_pairs(stripped)
@@ -577,6 +583,10 @@ def parse_interfaces(text):
         raise ParseError("reason.missing_field", field="current state",
                          source="display interface")
     for item in items:
+        # an Input block without its Output block: the capture was cut, the output
+        # errors not read are not zeros
+        if item.pop("_blocks", {"out"}) == {"in"}:
+            unparsed.append(f"{item['name']}: Output counters missing")
         item["name"] = nc.normalise_interface(item["name"], VENDOR)
     return {"items": items, "unparsed": unparsed}
 
@@ -822,6 +832,11 @@ def assemble(parsed, data, compare, vendor):
         nc.list_section(parsed.get(key), section, data,
                         unparsed_items=section in ("fans", "power_supplies", "temperatures",
                                                    "modules"))
+    # a PWR/FAN row of ``display device`` is the power supply or fan ``display power`` /
+    # ``display fan`` read: judged there once, not a second time as a board
+    for part, section in (("psu", "power_supplies"), ("fan", "fans")):
+        if isinstance(data.get(section), list) and isinstance(data.get("modules"), list):
+            data["modules"] = [m for m in data["modules"] if m.get("part") != part]
     if inventory is not None and not is_failure(inventory) and inventory.get("modules") \
             and "modules" in data and not is_failure(data["modules"]):
         serials = inventory["modules"]
