@@ -243,3 +243,16 @@ def test_multipath_a_path_in_no_working_state_is_not_ok(state):
     [finding] = rules.check_multipath({"multipath": p.parse_multipath(text)},
                                       catalogue.merge_thresholds("volumes"))
     assert finding["status"] == "warning" and "sdd" in finding["summary"]
+
+
+def test_an_lv_health_word_not_known_is_unknown_not_ok():
+    from ansible.module_utils.weibao_inspection.rules.volumes import check_lvm_lvs
+
+    def rows(health):
+        return {"lvs": {"format": "json", "rows": [
+            {"vg_name": "vg0", "lv_name": "data", "lv_attr": "-wi-ao----",
+             "lv_health_status": health, "segtype": "linear"}]}}
+    assert [f["status"] for f in check_lvm_lvs(rows(""))] == ["ok"]
+    assert [f["status"] for f in check_lvm_lvs(rows("writemostly"))] == ["ok"]
+    strange = check_lvm_lvs(rows("degraded-ish"))
+    assert [(f["status"], f["cause"]) for f in strange] == [("unknown", "not_understood")]

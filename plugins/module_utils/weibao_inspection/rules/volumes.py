@@ -255,6 +255,11 @@ HEALTH = {"p": ("critical", "partial"), "partial": ("critical", "partial"),
           "X": ("warning", "other"), "unknown": ("warning", "other")}
 
 
+# lv_attr's 9th letter "-" and an empty lv_health_status are healthy; (w)ritemostly marks a
+# RAID1 image read only when the others cannot be (a setting, not a fault)
+HEALTHY = ("", "-", "w", "writemostly")
+
+
 def _segtype(row):
     segtype = (row.get("segtype") or "").strip()
     if segtype:
@@ -304,6 +309,13 @@ def check_lvm_lvs(data):
             continue
         syncs = _syncs(row)
         raid += syncs
+        if not judged and health not in HEALTHY:
+            # a health word or lv_attr letter this rule does not know: never taken as healthy
+            findings.append(unknown(check_id, msg("reason.unexpected_value",
+                                                  what=f"{name} health", value=health),
+                                    component=name, cause="not_understood",
+                                    evidence=evidence))
+            continue
         if judged:
             status, kind = judged
             words = msg("volumes.lvm.health." + kind, **({"value": health}
