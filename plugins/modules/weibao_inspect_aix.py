@@ -70,9 +70,10 @@ options:
     default: {}
   since:
     description:
-      - The previous inspection's time (UTC, ISO 8601, as the runner passes
-        C(weibao_last_inspection)); C(errpt -s) then reads the entries since. Empty on the
-        first inspection (the whole log).
+      - The previous inspection's time (ISO 8601, UTC unless it carries an offset, as the
+        runner passes C(weibao_last_inspection)); C(errpt -s) then reads the entries since.
+        Empty on the first inspection (the whole log). Later than the host's clock, the
+        error log is not read (unknown, cause C(stale)), never read whole.
     type: str
     default: ""
   timeout:
@@ -237,7 +238,9 @@ class Tools:
         name = " ".join(argv)
         why = refused(argv)
         if why:
-            return failure(msg("reason.text", text=f"{name}: not run: {why}"), "not_permitted")
+            # a coverage cause (findings.CAUSES): the source was not read
+            return failure(msg("reason.text", text=f"{name}: not run: {why}"),
+                           "source_unreadable")
         binary = self.which(argv[0])
         if binary is None:
             return missing(argv[0])
@@ -253,7 +256,10 @@ class Tools:
                                    why=errno_message(err)), cause)
             return failure(msg("reason.timed_out", command=name, seconds=self.timeout),
                            "source_unreadable")
-        if _denied(out + err):
+        # errpt's output is the log's own text (an OPMSG may say "Permission denied"): only
+        # its stderr tells a refusal
+        said = err if os.path.basename(name.split()[0]) == "errpt" else out + err
+        if _denied(said):
             return failure(msg("reason.no_permission", what=name), "no_permission")
         if rc == 0:
             # lppchk -v and errpt print their findings on stderr with a zero status too
@@ -287,17 +293,21 @@ def _denied(text):
 
 
 def errpt_time(since, now=None):
-    """The ISO UTC time ``since`` in this host's local time as ``errpt -s`` takes it
-    (MMDDhhmmyy), or '' (none, unreadable, or in the future)."""
+    """The ISO time ``since`` (UTC unless it carries an offset) in this host's local time as
+    ``errpt -s`` takes it (MMDDhhmmyy), or '' (none, unreadable, or in the future)."""
     text = (since or "").strip()
     if not text:
         return ""
-    match = re.match(r"^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d))?", text)
+    match = re.match(r"^(\d{4})-(\d\d)-(\d\d)[T ](\d\d):(\d\d)(?::(\d\d))?(?:\.\d+)?"
+                     r"\s*(?:Z|([+-])(\d\d):?(\d\d))?", text)
     if not match:
         return ""
-    parts = [int(p or 0) for p in match.groups()]
+    parts = [int(p or 0) for p in match.groups()[:6]]
     epoch = calendar.timegm((parts[0], parts[1], parts[2], parts[3], parts[4], parts[5],
                              0, 0, 0))
+    sign, hours, minutes = match.groups()[6:]
+    if sign:  # a time with its offset (2026-11-06T10:00:00+08:00): to UTC first
+        epoch -= (1 if sign == "+" else -1) * (int(hours) * 3600 + int(minutes) * 60)
     if now is not None and epoch > now:
         return ""
     return time.strftime("%m%d%H%M%y", time.localtime(epoch))
@@ -385,6 +395,9 @@ class Collector:
             template = tuple(template)
             names = set(PLACEHOLDER.findall(" ".join(template)))
             if "since" in names:
+                if isinstance(self.since, dict):  # a failure: the clock is behind
+                    raw[key] = self.since
+                    continue
                 template = with_since(template, self.since)
                 names.discard("since")
             kinds = [n for n in names if n in DEVICE_PLACEHOLDERS]
@@ -477,8 +490,15 @@ def split_not_applicable(findings, na):
 def context_of(params, now=None):
     now = time.time() if now is None else now
     since = (params.get("since") or "").strip()
+    errpt_since = errpt_time(since, now)
+    if since and not errpt_since and errpt_time(since):
+        # the previous inspection is later than this host's clock: reading the whole log
+        # would count entries of earlier periods, so the error log is not judged
+        errpt_since = failure(msg("reason.clock_ahead", since=since,
+                                  now=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))),
+                              "stale")
     return {"now": now, "previous": params.get("previous") or {}, "boot_time": "",
-            "since": since or None, "errpt_since": errpt_time(since, now)}
+            "since": since or None, "errpt_since": errpt_since}
 
 
 def inspect(params, thresholds):

@@ -37,6 +37,8 @@ def _module():
 
 
 MOD = _module()
+from ansible.module_utils.weibao_inspection.findings import CAUSES  # noqa: E402
+
 AREAS = list(MOD.AREAS)
 
 # lsdev -Cc adapter on a POWER8 LPAR (AIX 7.2): name, state, location, description
@@ -216,6 +218,28 @@ def test_since_is_the_previous_inspection_in_local_time(monkeypatch):
         ("errpt", "-s", "1106020026")
 
 
+def test_since_with_an_offset_is_the_same_instant(utc):
+    assert MOD.errpt_time("2026-11-06T10:00:00+08:00") == "1106020026"
+    assert MOD.errpt_time("2026-11-05T21:00:00-05:00") == "1106020026"
+    assert MOD.errpt_time("2026-11-06T02:00:00.123Z") == "1106020026"
+
+
+def test_previous_inspection_later_than_the_host_clock_is_not_the_whole_log(make_host, utc):
+    # reading errpt without -s would count every entry of earlier periods: stale, never judged
+    scenario = small_scenario()
+    scenario["commands"]["errpt"] = {"stdout": (
+        "IDENTIFIER TIMESTAMP  T C RESOURCE_NAME  DESCRIPTION\n"
+        "DE3B8540   0102030425 P H hdisk3         PATH HAS FAILED\n")}
+    host = make_host(scenario)
+    context = MOD.context_of({"since": "2030-01-01T00:00:00Z"})
+    assert context["errpt_since"]["cause"] == "stale"
+    raws = host.collector(context["errpt_since"]).collect(["errpt"])
+    assert raws["errpt"]["errpt"]["cause"] == "stale"
+    findings, _na, _read, _data = host.inspect(["errpt"], since="2030-01-01T00:00:00Z")
+    assert findings and {(f["status"], f.get("cause")) for f in findings} == {
+        ("unknown", "stale")}
+
+
 def test_errpt_reads_since_the_previous_inspection(make_host, utc):
     scenario = small_scenario()
     scenario["commands"]["errpt -s 1106020026"] = {"stdout": "since the last inspection\n"}
@@ -243,6 +267,19 @@ def test_failures_are_unknown_with_their_cause(make_host):
     assert raws["aix_lvm"]["lspv"]["cause"] == "tool_missing"
 
 
+def test_an_errpt_entry_that_says_permission_denied_is_read_not_refused():
+    # an application's message logged with errlogger (OPMSG) is log text, not a refusal
+    text = ("IDENTIFIER TIMESTAMP  T C RESOURCE_NAME  DESCRIPTION\n"
+            "AA8AB241   1129114026 T O OPERATOR       OPERATOR NOTIFICATION\n"
+            "Detail Data\nbackup.sh: /data/x: Permission denied\n")
+    tools = MOD.Tools(5, path=["/nonexistent"])
+    assert tools.interpret("errpt -a", 0, text, "") == text
+    refused = tools.interpret("errpt -a", 1, "", "errpt: Permission denied\n")
+    assert refused["cause"] == "no_permission"
+    assert tools.interpret("lsmksysb -l -f /x", 0, "Permission denied\n", "")["cause"] == \
+        "no_permission"
+
+
 def test_a_command_that_could_change_the_host_is_not_run(make_host):
     tools = MOD.Tools(5, path=["/nonexistent"])
     for argv in (["fcstat", "-Z", "fcs0"], ["entstat", "-r", "ent0"], ["lppchk", "-u"],
@@ -250,7 +287,8 @@ def test_a_command_that_could_change_the_host_is_not_run(make_host):
                  ["emgr", "-r", "-L", "IJ12345s1a"], ["multibos", "-S"], ["errpt", "-c"]):
         assert MOD.refused(argv), argv
         result = tools.output(argv)
-        assert result["cause"] == "not_permitted" and "not run" in str(result["error"]), argv
+        # a cause coverage knows (findings.CAUSES), or the runner rejects the finding
+        assert result["cause"] in CAUSES and "not run" in str(result["error"]), argv
     for argv in (["fcstat", "fcs0"], ["entstat", "-d", "ent0"], ["lppchk", "-v"],
                  ["bootlist", "-m", "normal", "-o"], ["sysdumpdev", "-l"], ["emgr", "-l"],
                  ["errpt", "-a", "-s", "1106020026"]):

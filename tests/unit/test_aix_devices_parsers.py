@@ -192,3 +192,15 @@ def test_per_adapter_failures_kept():
 def test_entstat_elapsed_time():
     assert p._elapsed("1 days 0 hours 1 minutes 5 seconds") == 86465
     assert p._elapsed("unknown") is None
+
+
+@pytest.mark.parametrize("key", ["lsdev", "lsdev_adapter"])
+def test_empty_device_list_is_unknown_not_ok(key):
+    # every AIX host has devices: lsdev -C (or -Cc adapter) printing nothing was not read
+    data = p.parse_sources({key: "\n"})
+    assert data[key]["cause"] == "not_understood"
+    out = [f for f in rules.evaluate(data, catalogue.merge_thresholds("aix_devices"), {})
+           if f["check_id"] == "aix_devices.devices"]
+    assert out and all(f["status"] == "unknown" for f in out)
+    # no tape drive is a legitimate empty list
+    assert p.parse_sources({"lsdev_tape": ""})["lsdev_tape"] == {"devices": []}

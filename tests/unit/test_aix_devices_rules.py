@@ -202,6 +202,16 @@ def test_fc_errors_first_inspection_baseline():
     assert "first reading" in bad["summary"]
 
 
+def test_fc_errors_output_cut_short_is_unknown_not_ok():
+    # fcstat ending after "Link Failure Count": the CRC and sync counters were never read
+    full = text("fcstat_id", "aix72_16gb_ok")
+    cut = full[:full.index("Loss of Sync Count")]
+    data = p.parse_sources({"fcstat": {"fcs0": cut}})
+    [f] = judged(data, rules.FC_ERRORS)
+    assert (f["status"], f["cause"]) == ("unknown", "not_understood")
+    assert "invalid_crc_count" in f["summary"] and "loss_of_sync_count" in f["summary"]
+
+
 def test_fc_errors_deltas_across_two_inspections():
     first = fc("aix71_8gb_crc_errors", "fcs1")
     previous = previous_of(first)
@@ -315,6 +325,14 @@ def test_etherchannel_member_down_and_aggregated_ok():
     backup = copy.deepcopy(good)
     backup["entstat"]["adapters"]["ent4"]["active_channel"] = "backup adapter"
     assert judged(backup, rules.ETHERNET)[0]["status"] == "warning"
+
+
+def test_etherchannel_output_cut_before_its_members_is_unknown_not_ok():
+    full = text("entstat_d_id", "aix73_lacp_member_down")
+    cut = full[:full.index("ETHERNET STATISTICS", full.index("ETHERNET STATISTICS") + 1)]
+    data = p.parse_sources({"entstat": {"ent4": cut}})
+    [f] = judged(data, rules.ETHERNET)
+    assert (f["status"], f["cause"]) == ("unknown", "not_understood")
 
 
 def test_etherchannel_member_counters_stored():

@@ -217,6 +217,15 @@ def test_bootlist_a_foreign_disk():
     assert finding["status"] == "warning" and "not in rootvg: hdisk2" in finding["summary"]
 
 
+def test_bootlist_of_an_unmirrored_rootvg_without_its_disk_warns():
+    # rootvg (not mirrored) on hdisk0 and hdisk1, but the next boot is from another disk
+    boot = "hdisk4 blv=hd5 pathid=0\n"
+    [finding] = judged("aix_lvm.bootlist", bootlist=boot, lsvg_l="aix73_multibos",
+                       lspv="aix73_concurrent").values()
+    assert finding["status"] == "warning" and "no rootvg disk" in finding["summary"]
+    assert finding["recommendation"]
+
+
 def test_bootlist_without_rootvg_layout_is_unknown():
     [finding] = judged("aix_lvm.bootlist", bootlist="aix71_both").values()
     assert (finding["status"], finding["cause"]) == ("unknown", "incomplete")

@@ -87,6 +87,16 @@ def test_identity_warns_on_deconfigured_memory():
     assert "126976" in found["summary"] and found["recommendation"]
 
 
+@pytest.mark.parametrize("label", ["Good Memory Size", "Memory Size"])
+def test_identity_without_memory_sizes_is_unknown_not_ok(label):
+    # prtconf cut short or garbled before its memory lines: deconfigured memory not seen
+    text = "\n".join(line for line in fx("prtconf", "aix71_power8_s824_memory_deconfigured")
+                     .splitlines() if not line.startswith(label + ":"))
+    found = only(run({"prtconf": text}), rules.IDENTITY)
+    assert (found["status"], found["cause"]) == ("unknown", "not_understood")
+    assert label in found["summary"] and found["values"]["serial"] == "21A7C3V"
+
+
 @pytest.mark.parametrize("name", ["zh_CN_labels_not_understood", "truncated"])
 def test_identity_not_understood_is_unknown(name):
     found = only(run({"prtconf": fx("prtconf", name)}), rules.IDENTITY)

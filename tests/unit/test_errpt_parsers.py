@@ -120,6 +120,16 @@ def test_judge_since_keeps_the_entries_of_the_period():
     assert len(data["summary"]["entries"]) == 4
 
 
+def test_judge_since_keeps_an_entry_of_since_s_minute_in_the_summary():
+    # the summary prints minutes (0102030426 = 01-02 03:04): an entry at 03:04:45 is shown
+    # as 03:04 and must not be dropped by a since of 03:04:30, as errpt -s keeps it
+    text = ("IDENTIFIER TIMESTAMP  T C RESOURCE_NAME  DESCRIPTION\n"
+            "DE3B8540   0102030426 P H hdisk3         PATH HAS FAILED\n"
+            "DE3B8540   0102030326 P H hdisk2         PATH HAS FAILED\n")
+    data = p.parse_sources({"errpt": text}, {"judge": True, "since": "2026-01-02T03:04:30Z"})
+    assert [e["resource"] for e in data["summary"]["entries"]] == ["hdisk3"]
+
+
 def test_collect_names_the_registry_keys():
     keys = {s.key for s in registry.sources("aix") if s.area == "errpt"}
     assert {key for key, _argv in p.COLLECT} == keys == {"errpt", "errpt_a"}

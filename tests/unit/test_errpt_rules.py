@@ -128,6 +128,18 @@ def test_paths_failed_recovered_and_ok():
     assert by_check(findings, "errpt.paths")[""]["status"] == "ok"
 
 
+def test_a_path_failed_again_in_the_minute_of_its_recovery_stays_failed():
+    # newest first: hdisk5 recovered, then failed again in the same minute (11:40)
+    findings = judge(summary("DE3B8540   1129114026 P H hdisk5         PATH HAS FAILED",
+                             "F31FFAC3   1129114026 I H hdisk5         PATH HAS RECOVERED",
+                             "DE3B8540   1129110026 P H hdisk5         PATH HAS FAILED"))
+    assert by_check(findings, "errpt.paths")["hdisk5"]["status"] == "critical"
+    # and the other way round (failed, then recovered in that minute): recovered
+    findings = judge(summary("F31FFAC3   1129114026 I H hdisk5         PATH HAS RECOVERED",
+                             "DE3B8540   1129114026 P H hdisk5         PATH HAS FAILED"))
+    assert by_check(findings, "errpt.paths")["hdisk5"]["status"] == "warning"
+
+
 def test_ech_recovery_label_is_recovered():
     entries = [
         {"identifier": "00000001", "label": "ECH_CHAN_FAIL", "time": "2026-11-01T04:00:02",

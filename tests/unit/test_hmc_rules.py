@@ -171,6 +171,17 @@ def test_no_open_event_is_ok():
     assert finding["status"] == "ok"
 
 
+@pytest.mark.parametrize("status", ["Opened", "", "Offen"])
+def test_an_event_in_an_unknown_status_is_unknown_never_passed_over(status):
+    r = raw(events="hmc_v10_open")
+    r["events"] = r["events"].replace(",Open,", f",{status},")
+    out = judged(r, "hmc.events")
+    assert [(f["status"], f.get("cause")) for f in out] == [("unknown", "not_understood")] * 2
+    closed = raw(events="hmc_v10_open")
+    closed["events"] = closed["events"].replace(",Open,", ",Closed,")
+    assert [f["status"] for f in judged(closed, "hmc.events")] == ["ok"]
+
+
 def test_without_a_previous_inspection_every_open_event_is_new():
     out = judged(raw(events="hmc_v10_open"), "hmc.events")
     by = {f["values"]["problem_num"]: f for f in out}
@@ -280,3 +291,19 @@ def test_judge_mode_with_one_source_judges_only_it():
     out = rules.evaluate(data, THRESHOLDS, {"judge": True})
     assert [(f["check_id"], f["component"], f["status"]) for f in out] == [
         ("hmc.firmware", "?", "warning")]
+
+
+@pytest.mark.parametrize("command, system", [
+    (cat.FIRMWARE.replace("{sys}", P8), P8),
+    (cat.FIRMWARE.replace("{sys}", '"Server 8286 lab"'), "Server 8286 lab"),
+    (cat.FIRMWARE, "?"),  # the registry's own spelling names no system
+])
+def test_judge_names_the_system_from_the_commands_m_argument(command, system):
+    # a saved lslic output judged alone: its system is the one the command named with -m
+    r = {"firmware": text(cat.FIRMWARE, "p8_pending")}
+    context = {"judge": True, "command": command}
+    data = parser.parse_sources(r, context)
+    [finding] = rules.evaluate(data, THRESHOLDS, context)
+    assert (finding["component"], finding["status"]) == (system, "warning")
+    assert finding["message"]["summary"]["params"]["system"] == system
+    assert system in finding["translations"]["zh-CN"]["summary"]

@@ -200,6 +200,10 @@ MESSAGES = {
                                   "and check the switch port's error counters",
                                   "清洁或更换 {adapter}（{wwpn}）的光纤和 SFP 模块，并检查"
                                   "交换机端口的错误计数"),
+    "aix_devices.fc_errors.missing": ("fcstat {adapter} ({wwpn}): no {names:list} in the "
+                                      "output (cut short?)",
+                                      "fcstat {adapter}（{wwpn}）：输出中没有 {names:list}"
+                                      "（输出可能不完整）"),
     "aix_devices.fc_errors.summary": ("{adapter} ({wwpn}): frame errors {frames:list}; link "
                                       "events {events:list} ({when})",
                                       "{adapter}（{wwpn}）：帧错误 {frames:list}；链路事件 "
@@ -218,6 +222,10 @@ MESSAGES = {
                                 "{problems:list}",
                                 "{adapter}（{kind}）：{members} 个成员，{up} 个链路正常；"
                                 "{problems:list}"),
+    "aix_devices.eth.no_members": ("entstat -d {adapter} ({kind}): no member adapter in the "
+                                   "output (cut short?)",
+                                   "entstat -d {adapter}（{kind}）：输出中没有成员适配器"
+                                   "（输出可能不完整）"),
     "aix_devices.eth.aggregation": ("aggregation status {status:q}", "聚合状态 {status:q}"),
     "aix_devices.eth.member_down": ("member {member} link {state:q}",
                                     "成员 {member} 链路状态 {state:q}"),

@@ -208,6 +208,10 @@ MESSAGES = {
                                 "(not listed: {absent}; not in rootvg: {foreign})",
                                 "rootvg 镜像于 {disks}，但启动列表为 {devices}（未列入：{absent}；"
                                 "不属于 rootvg：{foreign}）"),
+    "aix_lvm.boot.no_rootvg": ("rootvg is on {disks} but the boot list is {devices}: no "
+                               "rootvg disk in it",
+                               "rootvg 位于 {disks}，但启动列表为 {devices}：其中没有 rootvg "
+                               "的磁盘"),
     "aix_lvm.boot.unjudged": ("boot list {devices} not compared with rootvg: {source} not "
                               "read ({reason})",
                               "启动列表 {devices} 未与 rootvg 对照：未能读取 {source}"

@@ -134,6 +134,10 @@ MESSAGES = {
                                        "{memory} MB: memory deconfigured by the firmware",
                                        "{model}，序列号 {serial}：可用内存 {good} MB，共 "
                                        "{memory} MB：部分内存已被微码禁用"),
+    "aix_system.identity.no_memory": ("{model}, serial {serial}: no {fields:list} in prtconf's "
+                                      "output: deconfigured memory not judged",
+                                      "{model}，序列号 {serial}：prtconf 输出中没有 "
+                                      "{fields:list}，无法判断内存是否被禁用"),
     "aix_system.identity.bad_memory_recommendation": (
         "Look for the memory's serviceable event on the HMC (or errpt) and have the failed "
         "DIMM replaced",

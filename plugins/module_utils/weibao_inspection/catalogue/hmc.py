@@ -133,6 +133,10 @@ MESSAGES = {
                         "{lpars}",
                         "{system} 上的可维护事件 {problem} 自上次巡检以来仍未关闭：{refcode} "
                         "{text:q}（创建于 {created}）；分区：{lpars}"),
+    "hmc.events.unknown_status": ("serviceable event {problem} on {system}: status {status:q} "
+                                  "not known to weibao: {refcode} {text:q}",
+                                  "{system} 上的可维护事件 {problem}：weibao 无法识别状态 "
+                                  "{status:q}：{refcode} {text:q}"),
     "hmc.events.recommend": ("Open the serviceable event on the HMC (Manage Serviceable "
                              "Events), follow its repair procedure or call IBM support, and "
                              "close it when repaired",

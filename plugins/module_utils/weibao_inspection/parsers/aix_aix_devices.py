@@ -124,6 +124,9 @@ def parse_lsdev(text, source="lsdev -C"):
                         "location": location, "description": " ".join(rest)})
     if devices and len(foreign) == len(devices):
         raise ParseError("aix_devices.reason.not_english", source=source, word=foreign[0])
+    if not devices and source != "lsdev -Cc tape":
+        # every AIX host has devices (sys0, its adapters): an empty list was not read
+        raise ParseError("reason.no_output", command=source)
     return {"devices": devices}
 
 

@@ -259,13 +259,15 @@ def parse_details(text):
     return {"entries": entries}
 
 
-def _since_filter(section, since):
+def _since_filter(section, since, width=19):
     """Entries at or after ``since`` (ISO); the host's times carry no zone, so they are
-    compared as they are (a saved output judged with --since)."""
+    compared as they are (a saved output judged with --since). The summary's times have
+    minutes only (``width`` 16), as ``errpt -s`` compares them: an entry in since's minute
+    is kept."""
     if not since or is_failure(section):
         return section
-    cut = str(since).replace("Z", "")[:19]
-    kept = [e for e in section["entries"] if not e.get("time") or e["time"] >= cut]
+    cut = str(since).replace("Z", "").replace(" ", "T")[:width]
+    kept = [e for e in section["entries"] if not e.get("time") or e["time"][:width] >= cut]
     return dict(section, entries=kept)
 
 
@@ -282,7 +284,8 @@ def _parse(raw, key, parser, context):
     except ParseError as exc:
         return failure(exc)
     if context.get("judge"):
-        section = _since_filter(section, context.get("since"))
+        section = _since_filter(section, context.get("since"),
+                                16 if parser is parse_summary else 19)
     return section
 
 

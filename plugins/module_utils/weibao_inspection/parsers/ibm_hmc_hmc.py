@@ -17,7 +17,8 @@ Raw keys (registry Sources of platform ``ibm_hmc``):
 ``firmware``  ``lslic -t sys -m {sys} -F ecnumber,activated_level,installed_level,
               accepted_level,activated_spname,installed_spname,accepted_spname``:
               ``{system: text or failure}`` (the collector runs it per managed system), or
-              one text (``weibao judge``: the system is then named ``?``)
+              one text (``weibao judge``: the system is then the command's ``-m`` argument,
+              ``context["command"]``, else ``?``)
 ``lpars``     ``lssyscfg -r lpar -m {sys} -F name,lpar_id,state,os_version``: like firmware
 """
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shlex
 
 from ansible.module_utils.weibao_inspection.parsers.sections import (
     ParseError,
@@ -116,15 +118,30 @@ def parse_lpars(text):
     return {"items": items}
 
 
-def _per_system(raw, key, parser):
-    """{system: section} of a per-system source; a single text is system ``?``."""
+def command_system(command):
+    """The managed system a command names with ``-m`` (``lslic -t sys -m SYS ...``), else
+    ``?``."""
+    try:
+        words = shlex.split(command or "")
+    except ValueError:
+        words = (command or "").split()
+    for i, word in enumerate(words[:-1]):
+        name = words[i + 1].strip()
+        if word == "-m" and name and not re.match(r"^\{\w+\}$", name):  # not "{sys}"
+            return name
+    return "?"
+
+
+def _per_system(raw, key, parser, context=None):
+    """{system: section} of a per-system source; a single text is the system the command
+    names with ``-m`` (``weibao judge``), else ``?``."""
     value = raw.get(key)
     if value is None:
         return None
     if is_failure(value):
         return {"error": failure(value)["error"], "cause": failure(value)["cause"]}
     if isinstance(value, str):
-        value = {"?": value}
+        value = {command_system((context or {}).get("command")): value}
     if not isinstance(value, dict):
         return None
     return {system: parse_source({"x": text}, "x", parser)
@@ -140,8 +157,8 @@ def parse_sources(raw, context=None):
     data = {
         "systems": parse_source(raw, "systems", parse_systems),
         "events": parse_source(raw, "events", parse_events),
-        "firmware": _per_system(raw, "firmware", parse_firmware),
-        "lpars": _per_system(raw, "lpars", parse_lpars),
+        "firmware": _per_system(raw, "firmware", parse_firmware, context),
+        "lpars": _per_system(raw, "lpars", parse_lpars, context),
     }
     lpar_systems, system_lpars = {}, {}
     lpars = data["lpars"]

@@ -248,6 +248,13 @@ def check_fc_errors(data, thresholds, context=None):
             findings.append(unknown(FC_ERRORS, msg("aix_devices.na.npiv", adapter=name,
                                                    wwpn=port.get("wwpn") or "?"),
                                     component=name, cause="not_applicable"))
+        elif any(port["counters"].get(n) is None for n in FC_FRAME + FC_LINK):
+            # fcstat prints every counter: one missing is output cut short, not a clean port
+            missing = [n for n in FC_FRAME + FC_LINK if port["counters"].get(n) is None]
+            findings.append(unknown(FC_ERRORS, msg("aix_devices.fc_errors.missing",
+                                                   adapter=name, wwpn=port.get("wwpn") or "?",
+                                                   names=missing),
+                                    component=name, cause="not_understood"))
         else:
             findings.append(_fc_errors(name, port, levels, context))
     return findings
@@ -362,6 +369,12 @@ def check_ethernet(data, thresholds, context=None):
             findings.append(unknown(ETHERNET, failed[0], component=name, cause=failed[1]))
             continue
         if name.lower() in ignore:
+            continue
+        if block["channel"] and not block["members"]:
+            # entstat -d of an EtherChannel prints its members: none is output cut short
+            findings.append(unknown(ETHERNET, msg("aix_devices.eth.no_members", adapter=name,
+                                                  kind=block["device_type"] or "?"),
+                                    component=name, cause="not_understood"))
             continue
         if block["channel"] or block["members"]:
             findings.append(_channel(name, block, levels, context))

@@ -290,6 +290,11 @@ def check_bootlist(data):
     disks = [pv["name"] for pv in lspv["pvs"] if pv["vg"] == "rootvg"]
     values = {"bootlist": ", ".join(listed), "rootvg_disks": ", ".join(disks),
               "mirrored": mirrored}
+    if not mirrored and disks and not any(d in listed for d in disks):
+        # the next boot would not come from rootvg (an old disk, an alternate disk)
+        return [make_finding(check_id, "warning", msg(
+            "aix_lvm.boot.no_rootvg", devices=", ".join(listed), disks=", ".join(disks)),
+            evidence=evidence, values=values, recommendation=msg("aix_lvm.boot.recommend"))]
     if not mirrored:
         return [make_finding(check_id, "ok", msg("aix_lvm.boot.ok_single",
                                                  devices=", ".join(listed)),

@@ -67,7 +67,13 @@ def check_identity(data):
     evidence = [f"{k}: {v}" for k, v in values.items() if v not in (None, "")]
     shown = {"model": record["model"], "serial": record["serial"]}
     memory, good = record.get("memory_mb"), record.get("good_memory_mb")
-    if isinstance(memory, (int, float)) and isinstance(good, (int, float)) and good < memory:
+    missing = [label for label, value in (("Memory Size", memory), ("Good Memory Size", good))
+               if not isinstance(value, (int, float))]
+    if missing:  # prtconf prints both: without them deconfigured memory would pass unseen
+        return [unknown(IDENTITY, msg("aix_system.identity.no_memory", fields=missing, **shown),
+                        component=record["serial"], values=values, evidence=evidence,
+                        cause="not_understood")]
+    if good < memory:
         return [make_finding(IDENTITY, "warning",
                              msg("aix_system.identity.bad_memory", good=good, memory=memory,
                                  **shown),

@@ -158,10 +158,13 @@ def severity_of(entry):
 def classify(entries):
     """Each entry with ``component``, ``severity``, ``recovery`` (a recovery itself),
     ``recovered_by`` (the later recovery of a failure), oldest first."""
+    # errpt prints newest first: within one time (the summary has minutes, no sequence
+    # number) the later printed is the older, so a failure after its recovery stays failed
+    ordered = sorted(enumerate(entries), key=lambda p: (p[1].get("time") or "",
+                                                       _sequence(p[1]), -p[0]))
     out = [dict(e, component=component_of(e), severity=severity_of(e),
                 recovery=is_recovery(e), recovered_by=None)
-           for e in sorted(entries, key=lambda e: (e.get("time") or "",
-                                                   _sequence(e)))]
+           for _index, e in ordered]
     for index, entry in enumerate(out):
         if entry["recovery"] or entry["severity"] == "ok":
             continue

@@ -174,11 +174,21 @@ def check_events(data, thresholds, context):
     since = (context or {}).get("since")
     judged = {"ignore": ", ".join(sorted(ignore)), "warning_prefixes": ", ".join(prefixes)}
     for event in section["items"]:
-        if event["status"].lower() != "open":
+        status = event["status"].lower()
+        if status == "closed":
             continue  # the filter asked for open events; a closed one is not a problem
         if event["refcode"].lower() in ignore or event["problem_num"].lower() in ignore:
             continue
         system = event["sys_name"]
+        if status != "open":  # neither open nor closed: not known, never passed over
+            out.append(unknown(EVENTS, msg("hmc.events.unknown_status",
+                                           problem=event["problem_num"] or "?",
+                                           system=system or "?", status=event["status"],
+                                           refcode=event["refcode"] or "?",
+                                           text=event["text"] or "?"),
+                               component=f"problem {event['problem_num']}",
+                               cause="not_understood", evidence=[event["line"]]))
+            continue
         new = _is_new(event, baseline, seen, since)
         if new:
             level = "warning" if prefixes and event["refcode"].upper().startswith(prefixes) \
