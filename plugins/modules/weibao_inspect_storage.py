@@ -313,10 +313,22 @@ class Collector:
             device = self.sys("block", name, "device")
             model = " ".join(filter(None, (_read(os.path.join(device, "vendor")),
                                            _read(os.path.join(device, "model")))))
-            if not os.path.exists(device) or VIRTUAL_MODEL.search(model or ""):
+            if not os.path.exists(device) or VIRTUAL_MODEL.search(model or "") \
+                    or self.behind_raid(device):
                 continue
             disks.append("/dev/" + name)
         return disks
+
+    def behind_raid(self, device):
+        """A block device a RAID controller presents (a logical drive): its SCSI host's driver
+        is a RAID driver; its member disks are read through the controller (-d megaraid,N)."""
+        try:
+            hcil = os.path.basename(os.readlink(device))
+        except OSError:
+            return False
+        host = hcil.split(":", 1)[0]
+        proc = _read(self.sys("class", "scsi_host", "host" + host, "proc_name")) or ""
+        return proc in RAID_DRIVERS
 
     def smart_scan(self, smartctl):
         """[(device, type)] from ``smartctl --scan-open``; devices it could not open are
@@ -355,7 +367,14 @@ class Collector:
                 dtype = words[words.index("-d") + 1] if "-d" in words[:-1] else ""
                 targets.append((words[0], dtype, ""))
         else:
-            targets = self.smart_scan(smartctl) or [(d, "", "") for d in disks]
+            targets = self.smart_scan(smartctl) or []
+            # a disk sysfs shows that the scan left out (it could not open it, or does not
+            # know its transport) is read by its name, never silently skipped
+            scanned = {t[0] for t in targets}
+            for disk in disks:
+                nvme = re.match(r"^(/dev/nvme\d+)n\d+$", disk)
+                if disk not in scanned and not (nvme and nvme.group(1) in scanned):
+                    targets.append((disk, "", ""))
         if not targets:
             return {}
         outputs = {}

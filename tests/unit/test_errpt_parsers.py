@@ -153,3 +153,20 @@ def test_identifier_table_is_well_formed():
         assert len(identifier) == 8 and identifier == identifier.upper()
         int(identifier, 16)
         assert label and label == label.upper()
+
+
+def test_judge_since_is_compared_in_the_zone_it_was_given_in(tmp_path):
+    """errpt prints the host's local time with no zone: --since 02:00+08:00 keeps what the
+    host logged from 02:00 its time, not from 18:00 the day before (the instant in UTC)."""
+    from weibao.services.judge import judge
+
+    saved = tmp_path / "errpt.txt"
+    saved.write_text("IDENTIFIER TIMESTAMP  T C RESOURCE_NAME  DESCRIPTION\n"
+                     "DE3B8540   1130021026 P H hdisk7         PATH HAS FAILED\n"
+                     "DE3B8540   1129200026 P H hdisk5         PATH HAS FAILED\n",
+                     encoding="utf-8")
+    results = judge("aix", "errpt", [str(saved)], since="2026-11-30T02:00:00+08:00",
+                    now="2026-12-06T10:00:00+08:00")
+    paths = {f["component"] for r in results for f in r.findings
+             if f["check_id"] == "errpt.paths"}
+    assert "hdisk7" in paths and "hdisk5" not in paths, paths

@@ -278,3 +278,27 @@ def test_no_raid_controller_is_not_applicable(scenario, make_host):
     # a rule's reason given as a message is kept as one, and in English
     item = [i for i in na if i["check_id"] == "raid.controller"][0]
     assert isinstance(item["reason"], str) and item["message"]["summary"]["key"]
+
+
+def test_a_disk_the_scan_left_out_is_read_not_skipped(scenario, make_host):
+    # sdc is in sysfs but not in the scan: read by its name (no output recorded: unknown)
+    scenario["tree"]["sys/block/sdc/device/vendor"] = "ATA"
+    scenario["tree"]["sys/block/sdc/device/model"] = "ST4000NM0035"
+    findings, _na, _c, data = make_host(scenario).inspect(areas=["storage"])
+    sdc = [f for f in findings if f["component"] == "/dev/sdc"]
+    assert sdc and {f["status"] for f in sdc} == {"unknown"}, sdc
+    assert "/dev/sdc" in data["found"]["disks"]
+
+
+def test_a_raid_logical_drive_is_not_read_as_a_disk(scenario, make_host):
+    # sdd is a MegaRAID virtual drive (its SCSI host's driver is megaraid_sas): its member
+    # disks are read through the controller, so sdd itself is not a disk to read
+    tree = scenario["tree"]
+    tree["sys/devices/pci0000:00/0000:03:00.0/host0/target0:2:0/0:2:0:0/vendor"] = "AVAGO"
+    tree["sys/devices/pci0000:00/0000:03:00.0/host0/target0:2:0/0:2:0:0/model"] = "MR9361-8i"
+    tree["sys/block/sdd/device"] = {
+        "link": "../../devices/pci0000:00/0000:03:00.0/host0/target0:2:0/0:2:0:0"}
+    tree["sys/class/scsi_host/host0/proc_name"] = "megaraid_sas"
+    findings, _na, _c, data = make_host(scenario).inspect(areas=["storage"])
+    assert "/dev/sdd" not in data["found"]["disks"]
+    assert not [f for f in findings if f["component"] == "/dev/sdd"]

@@ -126,6 +126,9 @@ def judge(platform: str, command: str, files: list[str], since: str | None = Non
             "now": now_at.timestamp() if now_at else time.time(),
             "since": since_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             if since_at else None,
+            # the same instant as wall-clock time in the zone it was given in: for outputs
+            # whose times carry no zone (AIX errpt prints the host's local time)
+            "since_local": since_at.strftime("%Y-%m-%dT%H:%M:%S") if since_at else None,
             "judge": True, "source": source.key, "command": command,
         }
         data = parse({source.key: text}, context)

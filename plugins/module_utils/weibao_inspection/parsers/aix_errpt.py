@@ -284,7 +284,9 @@ def _parse(raw, key, parser, context):
     except ParseError as exc:
         return failure(exc)
     if context.get("judge"):
-        section = _since_filter(section, context.get("since"),
+        # errpt prints the host's local time without a zone: --since is compared as the
+        # wall-clock time in the zone it was given in (``since_local``), not as UTC
+        section = _since_filter(section, context.get("since_local") or context.get("since"),
                                 16 if parser is parse_summary else 19)
     return section
 
