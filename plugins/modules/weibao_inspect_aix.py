@@ -144,8 +144,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.weibao_inspection import catalogue
+from ansible.module_utils.weibao_inspection.collect import (
+    failure,
+    judge_areas,
+    missing,
+)
 from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
-from ansible.module_utils.weibao_inspection.messages import msg, render
+from ansible.module_utils.weibao_inspection.messages import msg
 from ansible.module_utils.weibao_inspection.parsers import (
     aix_aix_devices,
     aix_aix_lvm,
@@ -275,14 +280,6 @@ class Tools:
             return err  # lppchk -v: the inconsistencies on stderr, exit status non-zero
         return failure(msg("reason.exited", command=name, rc=rc, output=text),
                        "source_unreadable")
-
-
-def failure(message, cause):
-    return {"error": message, "cause": cause}
-
-
-def missing(command):
-    return failure(msg("reason.not_installed", command=command), "tool_missing")
 
 
 def _denied(text):
@@ -451,42 +448,6 @@ def _mtime(path):
         return 0
 
 
-def judge_area(area, raw, thresholds, context):
-    """(findings, not_applicable, counters, data) of one area through its parsers and
-    rules: the same functions ``weibao judge`` runs on saved outputs."""
-    parsers, rules = MODULES[area]
-    data = parsers.parse_sources(raw, context)
-    findings = rules.evaluate(data, thresholds, context)
-    na = list(rules.not_applicable(data)) if hasattr(rules, "not_applicable") else []
-    read = list(rules.counters(data, context)) if hasattr(rules, "counters") else []
-    return findings, na, read, data
-
-
-def split_not_applicable(findings, na):
-    """Findings of checks that do not apply (``unknown`` with cause ``not_applicable``) move
-    to the not-applicable list."""
-    kept = []
-    for item in na:  # a rule's reason as a message: kept for the report, and in English
-        if isinstance(item.get("reason"), dict) and item["reason"].get("key"):
-            item["message"] = {"summary": item["reason"]}
-            item["reason"] = render(item["reason"], "en")
-    listed = {item["check_id"] for item in na}
-    for finding in findings:
-        if finding.get("status") == "unknown" and finding.get("cause") == "not_applicable":
-            if finding["check_id"] not in listed:
-                na.append({"check_id": finding["check_id"],
-                           "component": finding.get("component", ""),
-                           "message": finding.get("message"),
-                           "reason": finding.get("summary", "")})
-                listed.add(finding["check_id"])
-            continue
-        if finding["check_id"] in listed and finding.get("status") == "unknown" \
-                and finding.get("cause") == "incomplete":
-            continue
-        kept.append(finding)
-    return kept, na
-
-
 def context_of(params, now=None):
     now = time.time() if now is None else now
     since = (params.get("since") or "").strip()
@@ -512,18 +473,8 @@ def inspect(params, thresholds):
 def inspect_with(collector, raws, params, thresholds, context=None):
     """(findings, not_applicable, counters, data) of the raw outputs ``collector`` gathered."""
     context = context or context_of(params)
-    findings, na, read, data = [], list(collector.not_applicable), [], {}
-    for area in AREAS:
-        if area not in raws:
-            continue
-        area_findings, area_na, area_counters, data[area] = judge_area(
-            area, raws[area], thresholds[area], context)
-        findings.extend(area_findings)
-        na.extend(area_na)
-        read.extend(area_counters)
-    findings, na = split_not_applicable(findings, na)
-    data["found"] = collector.found
-    return findings, na, read, data
+    return judge_areas(MODULES, raws, thresholds, context, collector.not_applicable,
+                       collector.found)
 
 
 def main():
