@@ -450,7 +450,7 @@ def audit() -> None:
 
 
 def _audit_log(app: Any):
-    from weibao.change.audit import AuditLog, default_audit_path
+    from weibao.audit import AuditLog, default_audit_path
 
     return AuditLog(default_audit_path(app.settings.data_dir))
 

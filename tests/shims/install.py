@@ -10,7 +10,9 @@ machines (the kernel has no md, device-mapper or SCSI either). A scenario
 - ``commands``: the tools' command lines and what they print, each a recorded real-format
   output (``fixture:``, a path under tests/unit/fixtures whose first ``#`` line says where
   the format comes from; the line is removed here), or inline text (``stdout:``)
-  for a short output, with its exit status (``rc``);
+  for a short output, with its exit status (``rc``); a change's commands may
+  ``set_state: {key: value}`` and choose their output ``by_state: [{state: {key: value},
+  fixture: ..., rc: ...}]`` (tests/shims/weibao-shim: oslevel after install_all_updates);
 - ``tree``: a sysfs and /proc/mdstat tree (files, and symlinks as ``{link: target}``), built
   under ``root`` (default /srv/weibao-root) for the collector's ``root`` option;
 - ``sysfs_dumps``: ``grep -H . /sys/...`` fixtures (the outputs ``weibao judge`` reads for FC
@@ -90,13 +92,16 @@ def build(scenario: dict, out: Path, local: bool = False) -> list[str]:
         where = f"{scenario['_path']}: commands: {line!r}"
         entry = dict(entry or {})
         tools.add(line.split()[0])
-        if "fixture" in entry:
-            name = f"{index:03d}.out"
-            (outputs / name).write_text(fixture_text(entry.pop("fixture"), where),
-                                        encoding="utf-8")
-            entry["file"] = name
-        elif "stdout" not in entry:
-            raise ScenarioError(f"{where}: needs fixture: or stdout:")
+        _output(entry, outputs, f"{index:03d}", where)
+        variants = []
+        for number, variant in enumerate(entry.get("by_state") or []):
+            variant = dict(variant or {})
+            if not isinstance(variant.get("state"), dict):
+                raise ScenarioError(f"{where}: by_state[{number}]: needs state: {{...}}")
+            _output(variant, outputs, f"{index:03d}-{number}", f"{where}: by_state[{number}]")
+            variants.append(variant)
+        if variants:
+            entry["by_state"] = variants
         commands[line] = entry
     (config / "scenario.json").write_text(
         json.dumps({"commands": commands,
@@ -122,6 +127,16 @@ def build(scenario: dict, out: Path, local: bool = False) -> list[str]:
     for relative in scenario.get("sysfs_dumps") or []:
         expand_dump(fixture_text(relative, f"{scenario['_path']}: sysfs_dumps"), root)
     return sorted(tools)
+
+
+def _output(entry: dict, outputs: Path, name: str, where: str) -> None:
+    """An entry's (or a ``by_state`` variant's) ``fixture:`` as a file of the outputs."""
+    if "fixture" in entry:
+        (outputs / f"{name}.out").write_text(fixture_text(entry.pop("fixture"), where),
+                                             encoding="utf-8")
+        entry["file"] = f"{name}.out"
+    elif "stdout" not in entry:
+        raise ScenarioError(f"{where}: needs fixture: or stdout:")
 
 
 def expand_dump(text: str, root: Path) -> None:

@@ -269,3 +269,37 @@ def people_text(keys: dict[str, Path]) -> str:
         lines += [f"  - id: {pid}", f"    name: {pid}", f"    organisation: {organisation}",
                   f"    roles: [{', '.join(roles)}]", f"    ssh_public_key: \"{key}\""]
     return "\n".join(lines) + "\n"
+
+
+def backup_record(host: str, finished: dt.datetime, status: str = "verified",
+                  **overrides: Any) -> dict[str, Any]:
+    """A backup record as the module weibao_system_backup reports it (a Linux tar image)."""
+    digest = f"{abs(hash((host, finished))) % (1 << 64):016x}" * 4
+    path = f"/backup/weibao/{host}/{finished:%Y%m%dT%H%M%SZ}/root.tar"
+    record = {
+        "host_kind": "linux", "kind": "system", "tool": "tar", "tool_version": "1.34",
+        "volume_group": "", "path": path, "target": "/backup/weibao",
+        "files": [{"path": path, "size": 4096, "sha256": digest}], "size_bytes": 4096,
+        "sha256": digest, "checksum": "",
+        "started_at": (finished - dt.timedelta(hours=1)).astimezone(dt.UTC)
+        .strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "finished_at": finished.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "status": status,
+        "verification": {"method": "tar listing+per-file sha256 manifest",
+                         "result": "ok" if status == "verified" else "failed",
+                         "detail": "12 files compared"},
+        "message": "" if status == "verified" else "listing differs", "expired": []}
+    record.update(overrides)
+    return record
+
+
+def record_backup(env: ChangeEnv, host: str, finished: dt.datetime, status: str = "verified",
+                  site: str = "lab", **overrides: Any) -> Any:
+    """Record a backup the way ``weibao backup run`` does: the row, and its audit entry
+    (written at the test clock's time, so the log keeps its time order)."""
+    from weibao.services.backups import record_backup as record
+    from weibao.services.backups import validate_record
+
+    return record(env.store, env.service.log, site=site, host=host,
+                  record=validate_record(backup_record(host, finished, status, **overrides)),
+                  operator="li.wei", now=env.clock.now)

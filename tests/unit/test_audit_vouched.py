@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from weibao import cli as cli_mod
-from weibao.change.audit import GENESIS, AuditLog, Entry, default_audit_path
-from weibao.change.canonical import canonical_bytes, sha256_hex
+from weibao.audit import GENESIS, AuditLog, Entry, default_audit_path
+from weibao.canonical import canonical_bytes, sha256_hex
 from weibao.change.signing import fingerprint, sign
 from weibao.change.signoffs import sha256_text, signoffs_path
 from weibao.store import Signoff

@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from weibao.change import audit
-from weibao.change.audit import (
+from weibao import audit
+from weibao.audit import (
     GENESIS,
     AuditLog,
     BrokenChain,
@@ -20,7 +20,7 @@ from weibao.change.audit import (
     default_audit_path,
     verify_head_in_chain,
 )
-from weibao.change.canonical import canonical_bytes
+from weibao.canonical import canonical_bytes
 from weibao.errors import StoreError
 
 T0 = datetime(2026, 11, 3, 8, 0, tzinfo=UTC)
@@ -443,7 +443,7 @@ def test_unwritable_place_is_a_store_error(tmp_path):
 
 APPENDER = """
 import os, sys, time
-from weibao.change.audit import AuditLog
+from weibao.audit import AuditLog
 path, actor, go = sys.argv[1:4]
 while not os.path.exists(go):
     time.sleep(0.001)

@@ -67,7 +67,7 @@ def state(env: ChangeEnv, change_id: str = "CR-2026-0001") -> str:
 
 
 def test_a_clock_behind_the_audit_log_is_one_line_and_exit_3(env):
-    from weibao.change.audit import AuditLog, default_audit_path
+    from weibao.audit import AuditLog, default_audit_path
 
     path, _ = live(env)
     tomorrow = dt.datetime.now(dt.UTC) + 24 * HOUR

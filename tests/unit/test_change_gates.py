@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from change_env import EICAR, IN_WINDOW, WINDOW_START, ChangeEnv
+from change_env import EICAR, IN_WINDOW, WINDOW_START, ChangeEnv, record_backup
 
 from weibao.change.locks import LockDir
 from weibao.change.media import check_media
@@ -537,10 +537,8 @@ def test_the_files_of_the_playbooks_roles_are_signed_too(env):
 
 
 def add_backup(env, host, finished, verified=True, site="lab"):
-    with env.store.session() as s:
-        s.add(Backup(site=site, host=host, kind="system", started_at=finished - HOUR,
-                     finished_at=finished, verified=verified, location="/backup/" + host,
-                     detail={}))
+    return record_backup(env, host, finished, "verified" if verified else "unverified",
+                         site=site)
 
 
 def test_patches_need_a_recent_verified_backup_of_every_target(env):
@@ -552,10 +550,127 @@ def test_patches_need_a_recent_verified_backup_of_every_target(env):
     add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=2), site="other")
     assert "no verified backup of db02" in refused(env, path, "backups")
     assert run_refused(env, path).rule == "backups"
-    add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=6))
+    row = add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=6))
     evidence = passed(env, path, "backups")
     assert set(evidence["backups"]) == {"db01", "db02"}
-    assert evidence["backups"]["db02"]["location"] == "/backup/db02"
+    assert evidence["backups"]["db02"]["location"] == row.path
+    assert evidence["backups"]["db02"]["sha256"] == row.sha256
+    assert evidence["backups"]["db02"]["audit_hash"] == row.audit_hash
+
+
+def hand_written(env, host, finished, **columns):
+    """A row put into the store by hand: every column a recorded one has, but no audit."""
+    with env.store.session() as s:
+        row = Backup(site="lab", host=host, kind="system", started_at=finished - HOUR,
+                     finished_at=finished, verified=True, status="verified", tool="tar",
+                     path="/backup/" + host, location="/backup/" + host, size_bytes=4096,
+                     sha256="a" * 64, verification={"method": "m", "result": "ok"},
+                     detail={}, **columns)
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def test_a_backup_row_written_by_hand_is_refused(env):
+    path = env.ready(env.write(kind="os_patch", targets={"limit": "db"}))
+    add_backup(env, "db01", IN_WINDOW - dt.timedelta(days=2))
+    add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=2))
+    passed(env, path, "backups")
+    backup_id = hand_written(env, "db02", IN_WINDOW - dt.timedelta(days=1))
+    text = refused(env, path, "backups")
+    assert f"backup {backup_id} of db02 was not recorded by weibao backup run" in text
+    assert "\n" not in text
+    # a made-up audit hash, or the hash of another kind of entry, does not help
+    with env.store.session() as s:
+        s.get(Backup, backup_id).audit_hash = "b" * 64
+    assert "is not in the intact audit chain" in refused(env, path, "backups")
+    other = env.service.log.last()  # the last entry: db02's backup.record
+    first = next(env.service.log.entries())  # the trust anchor's vouching
+    with env.store.session() as s:
+        s.get(Backup, backup_id).audit_hash = first.hash
+    assert f"audit entry {first.seq} is a {first.action}, not a recorded backup" in refused(
+        env, path, "backups")
+    # nor does borrowing the entry of a genuine backup
+    with env.store.session() as s:
+        s.get(Backup, backup_id).audit_hash = other.hash
+    text = refused(env, path, "backups")
+    assert f"backup {backup_id} of db02 does not match what was recorded in audit entry " \
+        f"{other.seq}" in text
+    assert "id" in text.split("changed: ")[1]
+
+
+@pytest.mark.parametrize(("column", "value", "field"), [
+    ("size_bytes", 8192, "size_bytes"),
+    ("sha256", "c" * 64, "sha256"),
+    ("path", "/backup/elsewhere.tar", "path"),
+    ("finished_at", IN_WINDOW - dt.timedelta(hours=1), "finished_at"),
+])
+def test_a_recorded_backup_changed_in_the_store_is_refused(env, column, value, field):
+    path = env.ready(env.write(kind="os_patch", targets={"limit": "db"}))
+    add_backup(env, "db01", IN_WINDOW - dt.timedelta(days=2))
+    row = add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=2))
+    passed(env, path, "backups")
+    with env.store.session() as s:
+        setattr(s.get(Backup, row.id), column, value)
+    text = refused(env, path, "backups")
+    assert f"backup {row.id} of db02 does not match what was recorded" in text
+    assert f"(changed: {field})" in text
+
+
+def test_a_failed_backup_made_verified_in_the_store_is_refused(env):
+    path = env.ready(env.write(kind="os_patch", targets={"limit": "db"}))
+    add_backup(env, "db01", IN_WINDOW - dt.timedelta(days=2))
+    row = add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=2), verified=False)
+    assert "no verified backup of db02" in refused(env, path, "backups")
+    with env.store.session() as s:
+        changed = s.get(Backup, row.id)
+        changed.status, changed.verified = "verified", True
+    assert "(changed: status, verified)" in refused(env, path, "backups")
+
+
+def test_a_backup_whose_audit_entry_was_edited_is_refused(env):
+    path = env.ready(env.write(kind="os_patch", targets={"limit": "db"}))
+    add_backup(env, "db01", IN_WINDOW - dt.timedelta(days=2))
+    row = add_backup(env, "db02", IN_WINDOW - dt.timedelta(days=2))
+    passed(env, path, "backups")
+    log = env.service.log.path
+    lines = log.read_bytes().splitlines(keepends=True)
+    lines = [line.replace(b'"size_bytes":4096', b'"size_bytes":4097') if row.audit_hash.encode()
+             in line else line for line in lines]
+    log.write_bytes(b"".join(lines))
+    assert "is not in the intact audit chain" in refused(env, path, "backups")
+
+
+def add_bmcs(env):
+    inv = env.inventory / "hosts.yml"
+    data = yaml.safe_load(inv.read_text())
+    data["all"]["children"]["weibao_bmcs"] = {"hosts": {
+        "db01-bmc": {"weibao_platform": "redfish", "weibao_bmc_user": "u",
+                     "weibao_bmc_password": "p", "weibao_bmc_of": "db01"},
+        "web01-bmc": {"weibao_platform": "redfish", "weibao_bmc_user": "u",
+                      "weibao_bmc_password": "p"}}}
+    inv.write_text(yaml.safe_dump(data))
+
+
+def test_firmware_of_a_bmc_needs_the_backup_of_its_server(env):
+    add_bmcs(env)
+    path = env.ready(env.write(kind="firmware_upgrade", targets={"limit": "db01-bmc"}))
+    assert "no verified backup of db01 newer than 7 days" in refused(env, path, "backups")
+    add_backup(env, "db01-bmc", IN_WINDOW - dt.timedelta(days=1))  # the BMC's own: not it
+    assert "no verified backup of db01 newer" in refused(env, path, "backups")
+    row = add_backup(env, "db01", IN_WINDOW - dt.timedelta(days=1))
+    evidence = passed(env, path, "backups")
+    assert evidence["backups"]["db01-bmc"]["id"] == row.id
+    assert evidence["backups"]["db01-bmc"]["backup_of"] == "db01"
+
+
+def test_firmware_of_a_bmc_without_its_server_is_refused(env):
+    add_bmcs(env)
+    path = env.ready(env.write(kind="firmware_upgrade", targets={"limit": "web01-bmc"}))
+    add_backup(env, "web01", IN_WINDOW - dt.timedelta(days=1))
+    add_backup(env, "web01-bmc", IN_WINDOW - dt.timedelta(days=1))
+    text = refused(env, path, "backups")
+    assert "web01-bmc is a BMC without weibao_bmc_of" in text
 
 
 def test_backups_not_needed_for_configuration_changes(env):

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from change_env import IN_WINDOW, WINDOW_START, ChangeEnv
 
-from weibao.change.audit import GENESIS, TimeOrderError
-from weibao.change.canonical import canonical_bytes, sha256_hex
+from weibao.audit import GENESIS, TimeOrderError
+from weibao.canonical import canonical_bytes, sha256_hex
 from weibao.change.people import allowed_signers, load_people
 from weibao.change.playbook import playbook_digest
 from weibao.change.refusal import Refusal

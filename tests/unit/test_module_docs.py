@@ -28,6 +28,7 @@ def test_module_documentation_parses(path):
     assert documentation["attributes"]["check_mode"]["support"] == "full"
     assert isinstance(yaml.safe_load(docs["EXAMPLES"]), list)
     returned = yaml.safe_load(docs["RETURN"])
-    assert "findings" in returned
+    if path.stem.startswith("weibao_inspect_"):  # a collector: findings for the store
+        assert "findings" in returned
     for key, spec in returned.items():
         assert "type" in spec and "description" in spec, key

@@ -15,10 +15,10 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from weibao.audit import Entry, utc_timestamp
+from weibao.canonical import sha256_hex
 from weibao.change.anchor import check_vouched
-from weibao.change.audit import Entry, utc_timestamp
 from weibao.change.base import ServiceBase
-from weibao.change.canonical import sha256_hex
 from weibao.change.people import People, Person, allowed_signers, load_people
 from weibao.change.playbook import playbook_files
 from weibao.change.record import run_record, run_record_digest

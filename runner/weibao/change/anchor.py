@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from weibao.change.canonical import canonical_bytes
+from weibao.canonical import canonical_bytes
 from weibao.change.people import People, Person
 from weibao.change.refusal import Refusal
 from weibao.change.signing import SignatureError, parse_signature, sign, verify

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
+from weibao.audit import AuditLog, BrokenChain, default_audit_path
 from weibao.change import tickets
-from weibao.change.audit import AuditLog, BrokenChain, default_audit_path
 from weibao.change.locks import LockDir
 from weibao.change.people import People, load_people
 from weibao.change.refusal import Refusal

@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from weibao.change.audit import utc_timestamp
+from weibao.audit import utc_timestamp
 from weibao.errors import N_, StoreError
 from weibao.services.runs import process_alive, process_start
 

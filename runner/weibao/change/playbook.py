@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from weibao.change.canonical import sha256_hex
+from weibao.canonical import sha256_hex
 from weibao.change.request import ChangeRequest
 from weibao.content import content_root
 

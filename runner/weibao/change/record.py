@@ -2,7 +2,7 @@
 
 :func:`change_context` gathers everything the contract asks the record to say, from where
 change control keeps it, into the context documented at the top of
-``report_templates/change.html.j2``:
+``report_templates/change/report.html.j2``:
 
 * the request: the request file the store names (its current content and digest);
 * the sign-offs: the request's ``.signoffs.yml``, each verified now, with the same checks
@@ -31,8 +31,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from weibao.change.audit import AuditLog, Entry, default_audit_path
-from weibao.change.canonical import sha256_hex
+from weibao.audit import AuditLog, Entry, default_audit_path
+from weibao.canonical import sha256_hex
 from weibao.change.people import People, load_people
 from weibao.change.refusal import Refusal
 from weibao.change.request import CHANGE_ID_RE, ChangeRequest, load_request

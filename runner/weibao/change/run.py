@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from weibao import __version__
+from weibao.audit import utc_timestamp
+from weibao.canonical import sha256_hex
 from weibao.change import tickets
-from weibao.change.audit import utc_timestamp
 from weibao.change.base import ServiceBase
-from weibao.change.canonical import sha256_hex
 from weibao.change.execution import ChangeStreamer, TaskEvent
 from weibao.change.locks import Lock
 from weibao.change.record import run_record, utc_text
@@ -39,6 +39,24 @@ from weibao.services.runs import runner_detail
 from weibao.store import Change, Run, RunHost
 
 STATE_AFTER_RUN = {"successful": "succeeded", "failed": "failed", "interrupted": "interrupted"}
+
+
+def change_extravars(evidence: dict[str, Any]) -> dict[str, Any]:
+    """What every change playbook is given besides the request's variables: the backups the
+    backup gate trusted (``weibao_change_backups``, per target, for the on-host precondition
+    check) and the media as the media gate verified them (``weibao_change_media``)."""
+    backups = (evidence.get("backups") or {}).get("backups") or {}
+    media = (evidence.get("media") or {}).get("files") or []
+    return {
+        "weibao_change_backups": {
+            host: {key: item.get(key) for key in ("id", "path", "sha256", "checksum",
+                                                 "size_bytes", "files", "finished_at",
+                                                 "tool")}
+            for host, item in backups.items()},
+        "weibao_change_media": [
+            {"name": Path(item["file"]).name, "path": str(Path(item["file"]).resolve()),
+             "sha256": item["sha256"]} for item in media],
+    }
 
 
 @dataclass(frozen=True)
@@ -209,7 +227,8 @@ class RunActs(ServiceBase):
                                            else request.targets.inventory),
                     private_dir,
                     extravars={**request.variables, "weibao_change_id": request.id,
-                               "weibao_change_ticket": str(self._tickets.pop(run_id))},
+                               "weibao_change_ticket": str(self._tickets.pop(run_id)),
+                               **change_extravars(evidence)},
                     limit=request.targets.limit, event_handler=streamer.handle,
                     cancelled=stop, check=check)
         except BaseException as exc:

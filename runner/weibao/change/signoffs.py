@@ -54,8 +54,8 @@ from typing import Any
 
 import yaml
 
-from weibao.change.audit import AuditLog, Entry, verify_head_in_chain
-from weibao.change.canonical import canonical_bytes
+from weibao.audit import AuditLog, Entry, verify_head_in_chain
+from weibao.canonical import canonical_bytes
 from weibao.change.people import People, Person, allowed_signers
 from weibao.change.refusal import Refusal
 from weibao.change.signing import (

@@ -19,11 +19,12 @@ from typing import Any
 
 from weibao.change.request import ChangeRequest
 from weibao.errors import N_, ConfigError
+from weibao.services.backups import DEFAULT_BACKUP_MAX_AGE_DAYS
 from weibao.services.inventory import Inventory
+from weibao.services.inventory import site_vars as _site_vars
 from weibao.sshkeys import key_line, key_line_fingerprint
 
 DEFAULT_LEAD_TIME_HOURS = 24  # 至少提前24小时
-DEFAULT_BACKUP_MAX_AGE_DAYS = 7
 DEFAULT_ATTEST_BEFORE_WINDOW_MINUTES = 60  # both people present at execution (两人或多人)
 
 
@@ -49,24 +50,6 @@ def people_file(request: ChangeRequest, override: str | Path | None = None) -> P
     inventory = Path(request.targets.inventory)
     folder = inventory if inventory.is_dir() else inventory.parent
     return folder / "people.yml"
-
-
-def _site_vars(inventory: Inventory) -> dict[str, Any]:
-    """The raw ``weibao_site`` mapping of an inventory already checked by load_inventory."""
-    from ansible.inventory.manager import InventoryManager
-    from ansible.parsing.dataloader import DataLoader
-    from ansible.vars.manager import VariableManager
-
-    loader = DataLoader()
-    manager = InventoryManager(loader=loader, sources=[str(inventory.path)])
-    raw = manager.groups["all"].get_vars().get("weibao_site") if "all" in manager.groups \
-        else None
-    if raw is None and inventory.hosts:
-        host = manager.get_host(inventory.hosts[0])
-        if host is not None:
-            raw = VariableManager(loader=loader, inventory=manager).get_vars(
-                host=host).get("weibao_site")
-    return dict(raw) if isinstance(raw, dict) else {}
 
 
 def _whole(inventory: Inventory, raw: dict[str, Any], name: str, default: int,

@@ -24,9 +24,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from weibao.change.audit import utc_timestamp
+from weibao.audit import utc_timestamp
+from weibao.canonical import canonical_bytes, sha256_hex
 from weibao.change.base import ServiceBase
-from weibao.change.canonical import canonical_bytes, sha256_hex
 from weibao.change.locks import Lock
 from weibao.change.people import allowed_signers, load_people
 from weibao.change.refusal import Refusal

@@ -23,7 +23,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from weibao.change.canonical import canonical_bytes
+from weibao.canonical import canonical_bytes
 
 ACTION = "weibao_change_ticket"
 

@@ -1,6 +1,6 @@
 """The audit heads approvals and closings vouch for, checked against the chain as it is now.
 
-The chain alone (:meth:`weibao.change.audit.AuditLog.verify`) cannot show a consistent rewrite
+The chain alone (:meth:`weibao.audit.AuditLog.verify`) cannot show a consistent rewrite
 of the whole log: an entry edited or removed and every hash after it recomputed. But every
 approve and close sign-off signs the chain's head at that moment (``audit_head`` in its
 statement, :func:`weibao.change.signoffs.statement`), and nobody can sign again without the
@@ -44,8 +44,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from weibao.change.audit import GENESIS, AuditLog, Entry, utc_timestamp
-from weibao.change.canonical import canonical_bytes
+from weibao.audit import GENESIS, AuditLog, Entry, utc_timestamp
+from weibao.canonical import canonical_bytes
 from weibao.change.people import People, load_people
 from weibao.change.signing import NAMESPACE, SignatureError, parse_signature, run_ssh_keygen
 from weibao.change.signoffs import HEAD_ACTS, read_signoffs, sha256_text, signoffs_path

@@ -322,6 +322,24 @@ def load_inventory(path: str | Path, limit: str | None = None,
                      platforms=platforms)
 
 
+def site_vars(inventory: Inventory) -> dict[str, Any]:
+    """The raw ``weibao_site`` mapping of an inventory already checked by load_inventory."""
+    from ansible.inventory.manager import InventoryManager
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.vars.manager import VariableManager
+
+    loader = DataLoader()
+    manager = InventoryManager(loader=loader, sources=[str(inventory.path)])
+    raw = manager.groups["all"].get_vars().get("weibao_site") if "all" in manager.groups \
+        else None
+    if raw is None and inventory.hosts:
+        host = manager.get_host(inventory.hosts[0])
+        if host is not None:
+            raw = VariableManager(loader=loader, inventory=manager).get_vars(
+                host=host).get("weibao_site")
+    return dict(raw) if isinstance(raw, dict) else {}
+
+
 def _platform(path: Path, host: str, raw: Any) -> str:
     from weibao.content import enable_module_utils
 

@@ -213,7 +213,7 @@ class ConfigChange(Base):
 # ----------------------------------------------------------------------------- change control
 # Tables of migration 0002. A change (变更) is one request file (changes/CR-2026-0001.yml);
 # its sign-offs, runs and task results are recorded here as they happen, next to the
-# request's .signoffs.yml and the hash-chained audit log (weibao.change.audit).
+# request's .signoffs.yml and the hash-chained audit log (weibao.audit).
 
 CHANGE_STATES = ("draft", "submitted", "approved", "running", "succeeded", "failed",
                  "interrupted", "closed")
@@ -333,6 +333,21 @@ class Backup(Base):
     kind: Mapped[str] = mapped_column(String(32))  # system, data, ...
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    verified: Mapped[bool] = mapped_column(default=False)
+    verified: Mapped[bool] = mapped_column(default=False)  # = (status == "verified")
     location: Mapped[str] = mapped_column(Text, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # 0006: what `weibao backup run` records (weibao.services.backups); the gate trusts a row
+    # only when its canonical record's digest is the one in the audit entry ``audit_hash``
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="SET NULL"), nullable=True)
+    tool: Mapped[str] = mapped_column(String(32), default="")  # rear, tar, mksysb, savevg
+    tool_version: Mapped[str] = mapped_column(String(128), default="")
+    path: Mapped[str] = mapped_column(Text, default="")
+    target: Mapped[str] = mapped_column(Text, default="")
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    checksum: Mapped[str] = mapped_column(String(160), default="")
+    status: Mapped[str] = mapped_column(String(16), default="")  # verified|unverified|failed
+    verification: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    operator: Mapped[str] = mapped_column(String(128), default="")
+    audit_hash: Mapped[str] = mapped_column(String(64), default="")

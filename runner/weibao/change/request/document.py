@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from weibao.change.canonical import canonical_bytes
+from weibao.canonical import canonical_bytes
 from weibao.change.request.meaning import (
     Window,
     meaning_problems,

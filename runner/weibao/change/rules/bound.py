@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from weibao.change.canonical import sha256_hex
+from weibao.canonical import sha256_hex
 from weibao.change.playbook import playbook_files
 from weibao.change.refusal import Refusal
 from weibao.change.rules.context import Context, load_targets

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from weibao.change.audit import AuditLog
+from weibao.audit import AuditLog
 from weibao.change.locks import LockDir
 from weibao.change.people import People
 from weibao.change.refusal import Refusal

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from sqlalchemy import select
 
+from weibao.canonical import sha256_hex
 from weibao.change.locks import Lock
 from weibao.change.media import check_media
 from weibao.change.playbook import playbook_files, playbook_path
@@ -68,6 +69,15 @@ def gate_playbook(ctx: Context) -> dict[str, Any]:
 
 
 def gate_backups(ctx: Context) -> dict[str, Any]:
+    """Patches and upgrades: a recent verified backup of every target, recorded by ``weibao
+    backup run`` and bound into the audit log when it was recorded. The newest verified row
+    within the age limit is trusted only when its canonical record's digest is the one in the
+    audit entry its ``audit_hash`` names, found in the intact chain: a row written into the
+    store by hand, or changed afterwards, is refused (no older row is tried instead). A BMC
+    target of a firmware upgrade needs the backup of its server (``weibao_bmc_of``)."""
+    from weibao.services.backups import ACTION, canonical_record, differences
+    from weibao.services.inventory import BMC_PLATFORMS
+
     request = ctx.request
     if not request.needs_backup:
         return {"needed": False}
@@ -75,23 +85,71 @@ def gate_backups(ctx: Context) -> dict[str, Any]:
         raise Skipped
     oldest = ctx.now - ctx.site.backup_max_age
     found: dict[str, Any] = {}
+    inventory = ctx.inventory
     with ctx.store.session() as s:
         for host in ctx.hosts:
+            subject = host
+            if request.kind == "firmware_upgrade" and inventory is not None \
+                    and inventory.platforms.get(host) in BMC_PLATFORMS:
+                subject = str((inventory.assets.get(host) or {}).get("bmc_of") or "")
+                if not subject:
+                    raise Refusal("backups", N_("%(host)s is a BMC without weibao_bmc_of: a "
+                                                "firmware upgrade needs the verified backup of "
+                                                "the server it manages; set weibao_bmc_of in "
+                                                "the inventory"), host=host)
             backup = s.scalars(
-                select(Backup).where(Backup.site == request.site, Backup.host == host,
+                select(Backup).where(Backup.site == request.site, Backup.host == subject,
+                                     Backup.status == "verified",
                                      Backup.verified.is_(True), Backup.finished_at.is_not(None),
                                      Backup.finished_at >= oldest,
                                      Backup.finished_at <= ctx.now)
-                .order_by(Backup.finished_at.desc())).first()
+                .order_by(Backup.finished_at.desc(), Backup.id.desc())).first()
             if backup is None:
                 raise Refusal("backups", N_("no verified backup of %(host)s newer than %(days)s "
                                             "days (backup_max_age_days) in the store: patches "
                                             "and upgrades need a recent verified system backup "
-                                            "first (在升级和修补之前, 必须备份必要的系统数据)"),
-                              host=host, days=ctx.site.backup_max_age.days)
+                                            "first (在升级和修补之前, 必须备份必要的系统数据): "
+                                            "weibao backup run"),
+                              host=subject, days=ctx.site.backup_max_age.days)
+            entry = _backup_entry(ctx, backup, subject)
+            if entry.action != ACTION:
+                raise Refusal("backups", N_("backup %(id)s of %(host)s: audit entry %(seq)s is "
+                                            "a %(action)s, not a recorded backup: not trusted"),
+                              id=backup.id, host=subject, seq=entry.seq, action=entry.action)
+            record = canonical_record(backup)
+            changed = differences(entry.detail.get("record"), record)
+            if entry.digests.get("record") != sha256_hex(record) or changed:
+                raise Refusal("backups", N_("backup %(id)s of %(host)s does not match what was "
+                                            "recorded in audit entry %(seq)s when it was made "
+                                            "(changed: %(fields)s): the store was edited; not "
+                                            "trusted"),
+                              id=backup.id, host=subject, seq=entry.seq,
+                              fields=", ".join(changed) or "record digest")
             found[host] = {"id": backup.id, "kind": backup.kind, "location": backup.location,
-                           "finished_at": stamp(backup.finished_at)}
+                           "path": backup.path, "sha256": backup.sha256,
+                           "checksum": backup.checksum, "size_bytes": backup.size_bytes,
+                           "tool": backup.tool, "finished_at": stamp(backup.finished_at),
+                           "files": list((backup.detail or {}).get("files") or []),
+                           "audit_seq": entry.seq, "audit_hash": backup.audit_hash}
+            if subject != host:
+                found[host]["backup_of"] = subject
     return {"needed": True, "max_age_days": ctx.site.backup_max_age.days, "backups": found}
+
+
+def _backup_entry(ctx: Context, backup: Backup, host: str) -> Any:
+    """The audit entry that bound ``backup`` when it was recorded; Refusal when there is none
+    or it is not in the intact chain."""
+    if not backup.audit_hash:
+        raise Refusal("backups", N_("backup %(id)s of %(host)s was not recorded by weibao backup "
+                                    "run (no audit entry binds it: written into the store by "
+                                    "hand?): not trusted"), id=backup.id, host=host)
+    entry = ctx.log.find(backup.audit_hash)
+    if entry is None:
+        raise Refusal("backups", N_("backup %(id)s of %(host)s: the audit entry %(hash)s that "
+                                    "should bind it is not in the intact audit chain (weibao "
+                                    "audit verify): not trusted"),
+                      id=backup.id, host=host, hash=backup.audit_hash[:16])
+    return entry
 
 
 def lock_refusal(change_id: str, lock: Lock) -> Refusal:

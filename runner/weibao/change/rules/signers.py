@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from weibao.audit import AuditLog, BrokenChain, Entry
 from weibao.change.anchor import check_vouched
-from weibao.change.audit import AuditLog, BrokenChain, Entry
 from weibao.change.people import Person
 from weibao.change.refusal import Refusal
 from weibao.change.request import ChangeRequest

@@ -7,7 +7,7 @@
      "prev":"<sha256>","seq":7,"time":"2026-11-03T08:00:00Z"}
 
 ``hash`` is the sha256 of the entry's canonical JSON without ``hash``
-(:func:`weibao.change.canonical.canonical_bytes`); ``prev`` is the ``hash`` of the entry
+(:func:`weibao.canonical.canonical_bytes`); ``prev`` is the ``hash`` of the entry
 before (64 zeros for the first); ``seq`` counts from 1 without gaps. Each line is itself the
 entry's canonical JSON, so a line edited in any way, even only re-spaced, is found out.
 
@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from weibao.change.canonical import canonical_bytes, sha256_hex
+from weibao.canonical import canonical_bytes, sha256_hex
 from weibao.errors import EXIT_CRITICAL, EXIT_USAGE, N_, StoreError, WeibaoError
 
 GENESIS = "0" * 64
