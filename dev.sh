@@ -56,6 +56,14 @@ setup() {
         "$PY" -m venv "$VENV"
     fi
     local stamp=$VENV/.weibao-installed extras=${1:-}
+    # the report formats (weibao.report.formats): WeasyPrint's pango/harfbuzz (its fast font
+    # subsetter) and the CJK font the PDF, Word and chart output name (Noto Sans CJK SC)
+    need_debs libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+    # the report format tests read what they make: pdftotext/pdffonts, and LibreOffice as a
+    # real Word reader (tests/unit/test_report_formats.py; `./dev.sh unit` runs `setup test`)
+    if [ "$extras" = test ]; then
+        need_debs poppler-utils libreoffice-writer-nogui
+    fi
     if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
         say "installing weibao${extras:+ with [$extras]} into $VENV"
         pip_install --upgrade pip
@@ -86,8 +94,19 @@ test_deps() {
     # (sushy-static, the Redfish peer, comes with the test extra; openssl makes its HTTPS
     # certificate)
     need_debs podman runc catatonit debootstrap uidmap slirp4netns fuse-overlayfs iproute2 \
-        openssh-client clamav openipmi ipmitool freeipmi-tools openssl
+        openssh-client clamav openipmi ipmitool freeipmi-tools openssl python3-libvirt python3-venv
     setup test
+    # the Redfish SimpleUpdate peer (tests/bmc/sushy_testvirt.py): sushy-emulator on libvirt's
+    # in-process test:///default hypervisor, in a venv of Debian's python that sees
+    # python3-libvirt (inside $VENV: ignored and rebuilt with it); sushy-tools as in $VENV
+    local lv=$VENV/libvirt-sushy sushy
+    sushy=$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("sushy-tools"))')
+    if [ ! -f "$lv/.sushy-tools-$sushy" ]; then
+        say "creating $lv (sushy-tools $sushy, Debian's python3-libvirt)"
+        /usr/bin/python3 -m venv --system-site-packages "$lv"
+        VENV=$lv pip_install "sushy-tools==$sushy"
+        touch "$lv/.sushy-tools-$sushy"
+    fi
 }
 
 cmd_image() { test_deps; tests/images/build.sh; }

@@ -111,7 +111,7 @@ def test_period_in_the_future_is_refused():
 
 def test_reports_show_coverage_in_both_languages(store, tmp_path):  # noqa: F811
     from weibao.report import render_report
-    from weibao.services.reports import monthly_context
+    from weibao.report.kinds.monthly.context import monthly_context
     from weibao.store import Run
 
     run_id = new_run(store, hosts=("h1",))

@@ -4,7 +4,7 @@ component (permanent hardware errors listed, a failure recovered since shown as 
 the patch level, volume groups and devices by area, the newest mksysb and its age, the
 performance figures, and the open HMC events of the managed system it runs on; per HMC its
 managed systems, firmware and open serviceable events with the AIX hosts they affect
-(weibao.report.aix), rendered in both languages and formats.
+(weibao.report.kinds.monthly.aix), rendered in both languages and formats.
 
 The findings are synthetic, made with ``make_finding`` for check ids the catalogue declares
 (a test whose area is not declared yet is skipped), with values named as the areas' rules name
@@ -25,9 +25,10 @@ import pytest
 
 from weibao.content import enable_module_utils
 from weibao.report import render as render_mod
-from weibao.report.aix import aix_view, asset_entry, identity
-from weibao.report.render import build_view, render_to_strings
-from weibao.services.reports import monthly_context
+from weibao.report.kinds.monthly.aix import aix_view, asset_entry, identity
+from weibao.report.kinds.monthly.context import monthly_context
+from weibao.report.kinds.monthly.view import build_view
+from weibao.report.render import render_to_strings
 from weibao.store import Coverage, Finding, Run, RunHost, Store
 
 enable_module_utils()

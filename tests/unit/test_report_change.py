@@ -1,7 +1,7 @@
 """The change record (现场服务报告): rendering, content, languages, honesty, safety.
 
 The context in fixtures/report/change_context.json has the shape documented at the top of
-report_templates/change.html.j2: change CR-2026-0001 (security patches on db01 and db02),
+report_templates/change/report.html.j2: change CR-2026-0001 (security patches on db01 and db02),
 submitted, approved by the client, attested by operator and recorder, one USB medium scanned
 clean, a check-mode rehearsal and a successful run, closed as a success. Tests change one
 thing at a time: an emergency, a failed run, an interrupted run, an invalid signature.
@@ -20,10 +20,10 @@ import markdown_it
 import pytest
 
 from weibao.errors import WeibaoError
-from weibao.report import change as change_view
 from weibao.report import render as render_mod
 from weibao.report import render_report
-from weibao.report.change import build_change_view
+from weibao.report.kinds.change import view as change_view
+from weibao.report.kinds.change.view import build_change_view
 from weibao.report.render import ReportError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "change_context.json"
@@ -558,7 +558,7 @@ def test_emergency_submitted_after_the_window_opened_is_not_short_notice():
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_checked_value_has_a_label_in_both_languages(lang):
     env = render_mod._environment(str(render_mod.templates_dir()), lang, "html")
-    labels = env.get_template("partials/change/labels.j2").module
+    labels = env.get_template("change/partials/labels.j2").module
     groups = [
         (labels.state_label, change_view.CHANGE_STATES),
         (labels.kind_label, change_view.CHANGE_KINDS),

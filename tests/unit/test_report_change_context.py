@@ -22,12 +22,12 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from weibao import cli as cli_mod
-from weibao.change.audit import BrokenChain
+from weibao.audit import BrokenChain
 from weibao.change.people import load_people
 from weibao.change.record import change_context, run_record, run_record_digest
 from weibao.change.signoffs import signoffs_path
 from weibao.errors import ConfigError, NotFound
-from weibao.report.change import build_change_view
+from weibao.report.kinds.change.view import build_change_view
 from weibao.report.render import render_to_strings
 from weibao.store import Run, TaskResult
 
@@ -377,6 +377,25 @@ def test_report_change_writes_the_record_in_the_formats_asked(closed, tmp_path):
     record = json.loads((out / names[1]).read_text(encoding="utf-8"))
     assert record["lang"] == "zh-CN" and record["change"]["state"] == "closed"
     assert "现场服务报告" in (out / names[0]).read_text(encoding="utf-8")
+
+
+def test_report_change_as_pdf_and_word(closed, tmp_path):
+    """The change record through the same engine as every kind: PDF and Word from its HTML."""
+    import subprocess
+
+    import docx
+
+    out = tmp_path / "out"
+    result = weibao(closed, "report", "change", CID, "--lang", "zh-CN", "--format", "pdf,docx",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+    pdf, word = out / f"change-{CID}.zh-CN.pdf", out / f"change-{CID}.zh-CN.docx"
+    assert sorted(out.iterdir()) == sorted([pdf, word])
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "现场服务报告" in text and CID in text
+    document = docx.Document(str(word))
+    assert "现场服务报告" in "\n".join(p.text for p in document.paragraphs)
 
 
 @pytest.mark.parametrize(("change_id", "message"), [

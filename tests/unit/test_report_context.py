@@ -1,11 +1,11 @@
-"""The monthly report's data, read from the store (services/reports.py)."""
+"""The monthly report's data, read from the store (weibao.report.kinds.monthly.context)."""
 
 import datetime as dt
 
 import pytest
 
 from weibao.errors import NotFound
-from weibao.services.reports import monthly_context
+from weibao.report.kinds.monthly.context import monthly_context
 from weibao.store import Finding, Run, RunHost, Store
 
 T0 = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)

@@ -1,7 +1,7 @@
 """The monthly report's environment section (issue 8): per server and its BMC, a sensor
 summary by kind, the new hardware events since the last inspection, the absent sensors and
-what is not OK, built from the environment findings' values (weibao.report.environment) and
-rendered in both languages and formats."""
+what is not OK, built from the environment findings' values
+(weibao.report.kinds.monthly.environment) and rendered in both languages and formats."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from weibao.report import render as render_mod
-from weibao.report.environment import environment_view
-from weibao.report.render import build_view, render_to_strings
+from weibao.report.kinds.monthly.environment import environment_view
+from weibao.report.kinds.monthly.view import build_view
+from weibao.report.render import render_to_strings
 
 FIXTURE = Path(__file__).parent / "fixtures" / "report" / "monthly_context.json"
 LANGS = ("en", "zh-CN")
@@ -248,7 +249,7 @@ def test_from_the_store_through_the_context_builder(tmp_path):
     the section is built from what the inspection stored."""
     import datetime as dt
 
-    from weibao.services.reports import monthly_context
+    from weibao.report.kinds.monthly.context import monthly_context
     from weibao.store import Finding, Run, RunHost, Store
 
     store = Store(f"sqlite:///{tmp_path / 'w.db'}")

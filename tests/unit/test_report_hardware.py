@@ -1,6 +1,7 @@
 """The monthly report's hardware section (issue 9): per host its disks, RAID, volumes, tape,
 links and arrays by area and component, with what changed since the previous inspection, built
-from stored findings (weibao.report.hardware) and rendered in both languages and formats.
+from stored findings (weibao.report.kinds.monthly.hardware) and rendered in both languages and
+formats.
 
 The storage and volumes findings are the rules' own (parsers + rules on the parser fixtures),
 stored and read back through ``monthly_context``; raid and array findings are synthetic, made
@@ -22,9 +23,17 @@ import pytest
 
 from weibao.content import enable_module_utils
 from weibao.report import render as render_mod
-from weibao.report.hardware import AREAS, areas, change, figures, growth, hardware_view
-from weibao.report.render import build_view, render_to_strings
-from weibao.services.reports import monthly_context
+from weibao.report.kinds.monthly.context import monthly_context
+from weibao.report.kinds.monthly.hardware import (
+    AREAS,
+    areas,
+    change,
+    figures,
+    growth,
+    hardware_view,
+)
+from weibao.report.kinds.monthly.view import build_view
+from weibao.report.render import render_to_strings
 from weibao.store import Coverage, Finding, Run, RunHost, Store
 
 enable_module_utils()

@@ -2,7 +2,7 @@
 10): per device its model, serial and software, hardware, resources, interfaces with errors
 growing, ports, log events and configuration (saved; changed since the last inspection from
 the configuration archive, a device not collected said stale), built from stored findings
-(weibao.report.network) and rendered in both languages and formats.
+(weibao.report.kinds.monthly.network) and rendered in both languages and formats.
 
 The findings are synthetic, made with ``make_finding`` for the ``network`` check ids the issue
 10 contract fixes (when the catalogue declares the area, the test checks that it declares each
@@ -23,15 +23,16 @@ import pytest
 
 from weibao.content import enable_module_utils
 from weibao.report import render as render_mod
-from weibao.report.network import (
+from weibao.report.kinds.monthly.context import monthly_context
+from weibao.report.kinds.monthly.network import (
     PARTS,
     SOFTWARE,
     asset_entry,
     identity,
     network_view,
 )
-from weibao.report.render import build_view, render_to_strings
-from weibao.services.reports import monthly_context
+from weibao.report.kinds.monthly.view import build_view
+from weibao.report.render import render_to_strings
 from weibao.store import ConfigChange, Coverage, Finding, Run, RunHost, Store
 
 enable_module_utils()

@@ -1,8 +1,9 @@
 """The monthly inspection report (巡视检查报告): rendering, content, languages, safety.
 
-The context in fixtures/report/monthly_context.json has the shape weibao.services.reports
-builds: one inspected host with a critical, a warning and an unknown finding (db01), one
-unreachable host (app02), one host whose inspection failed part-way (web03), no backups.
+The context in fixtures/report/monthly_context.json has the shape monthly_context
+(weibao.report.kinds.monthly.context) builds: one inspected host with a critical, a warning
+and an unknown finding (db01), one unreachable host (app02), one host whose inspection failed
+part-way (web03), no backups.
 """
 
 from __future__ import annotations
@@ -312,24 +313,27 @@ def test_backup_records_are_listed_when_present(tmp_path, context):
     context["backups"] = [
         {
             "host": "db01",
-            "kind": "mksysb",
+            "kind": "system",
+            "tool": "mksysb",
+            "volume_group": "rootvg",
             "started_at": "2026-11-20T16:00:00Z",
-            "ended_at": "2026-11-20T16:42:00Z",
-            "status": "ok",
-            "target": "nfs:/backup/db01",
-            "summary": "system volume backup",
+            "finished_at": "2026-11-20T16:42:00Z",
+            "size": "2.0 GiB",
+            "status": "verified",
+            "verification": {"method": "lsmksysb -l + restore -Tvqf", "result": "ok",
+                             "detail": "2301 files listed"},
+            "message": "",
         }
     ]
     (page,) = render_report("monthly", context, "en", ["html"], tmp_path)
     backups = section(page.read_text(encoding="utf-8"), "backups")
-    assert row_of(backups, "db01") == [
-        "db01",
+    assert row_of(backups, "db01 rootvg") == [
+        "db01 rootvg",
         "mksysb",
-        "2026-11-21 00:00 CST",
         "2026-11-21 00:42 CST",
-        "OK",
-        "nfs:/backup/db01",
-        "system volume backup",
+        "2.0 GiB",
+        "Verified",
+        "lsmksysb -l + restore -Tvqf: passed (2301 files listed)",
     ]
     assert "No backup records" not in backups
 
@@ -457,7 +461,7 @@ def test_markdown_parses_into_the_expected_structure(rendered, lang):
     # sign-off, 3 in the summary, db01 and web03 findings, runs
     assert as_html.count("<table>") == 7
     assert len(re.findall(r"<h2>", as_html)) == 6
-    # summary sub-headings + hosts + the hardware section (weibao.report.hardware: its
+    # summary sub-headings + hosts + the hardware section (weibao.report.kinds.monthly.hardware: its
     # areas apply to these linux hosts; none recorded a result, each host says so)
     assert len(re.findall(r"<h3>", as_html)) == 4 + 3 + 1
     # one per finding in the appendix + one per host in the hardware section
@@ -580,7 +584,7 @@ def test_nothing_is_written_when_a_later_template_raises(tmp_path, context, monk
     """html renders fine, md raises: neither file appears, an older report stays."""
     content = tmp_path / "content"
     shutil.copytree(render_mod.templates_dir(), content / "report_templates")
-    broken = content / "report_templates" / "monthly.md.j2"
+    broken = content / "report_templates" / "monthly" / "report.md.j2"
     broken.write_text("# {{ site.no_such_key }}\n", encoding="utf-8")
     monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(content))
     out = tmp_path / "out"
@@ -596,10 +600,10 @@ def test_nothing_is_written_when_a_later_template_raises(tmp_path, context, monk
     ("kind", "lang", "formats", "match"),
     [
         ("monthly", "fr", ["html"], "report language 'fr'"),
-        ("monthly", "en", ["pdf"], "report formats 'pdf'"),
+        ("monthly", "en", ["rtf"], "report formats 'rtf'"),
         ("monthly", "en", [], "expected one or more"),
         ("../etc", "en", ["html"], "report kind"),
-        ("quarterly", "en", ["html"], "no html template for report kind 'quarterly'"),
+        ("no_such_kind", "en", ["html"], "unknown report kind 'no_such_kind'"),
     ],
 )
 def test_bad_arguments_raise_a_weibao_error(tmp_path, context, kind, lang, formats, match):

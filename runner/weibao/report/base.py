@@ -1,16 +1,20 @@
-"""What every report module builds on: the report error and reading a time from a context.
+"""What every report module builds on: the report error, reading a time from a context and
+checking a file name part.
 
 Lower than both :mod:`weibao.report.render` (which renders every kind of report) and the
-modules that check one kind's data (:mod:`weibao.report.change`): they import it, it imports
-neither.
+kinds (:mod:`weibao.report.kinds`): they import it, it imports neither.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
-from weibao.errors import WeibaoError
+from weibao.errors import N_, WeibaoError
+
+# What may appear in an output file name (the site name and period come from the inventory).
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
 class ReportError(WeibaoError):
@@ -35,3 +39,18 @@ def parse_time(value: Any) -> datetime:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed
+
+
+def file_name_part(what: str, value: Any) -> str:
+    """``value`` when it can be part of an output file name (letters, digits, ``.``, ``_``,
+    ``-``, not starting with a dot); a :class:`ReportError` naming ``what`` otherwise."""
+    if not isinstance(value, str) or not _NAME_RE.match(value):
+        raise ReportError(
+            N_(
+                "%(what)s %(value)r cannot be used in a file name (letters, digits, '.', '_' "
+                "and '-', not starting with a dot)"
+            ),
+            what=what,
+            value=value,
+        )
+    return value

@@ -1,29 +1,39 @@
-"""Render a report (monthly inspection, later quarterly, change ...) to HTML, Markdown and JSON.
+"""The report engine: any report kind rendered to HTML, Markdown, JSON, PDF and Word.
 
-``render_report(kind, context, lang, formats, out_dir)`` renders the template
-``report_templates/<kind>.<fmt>.j2`` for each requested format (JSON is the context itself) and
-writes ``<kind>-<site>-<period>.<lang>.<ext>`` into ``out_dir`` (or ``<file_stem>.<lang>.<ext>``
-when the context gives ``file_stem``, as the change record does: ``change-CR-2026-0001``).
-Everything is rendered to strings first; only then are the files written (temp file +
-``os.replace``), so a template error leaves no output file behind.
+It knows no kind by name. A kind (:class:`weibao.report.kind.ReportKind`, one package in
+:mod:`weibao.report.kinds`) gives its context (the data), its view (ordered lists for the
+templates) and its file stem; the engine renders ``report_templates/<kind>/report.<fmt>.j2``
+for ``html`` and ``md`` (they extend ``report_templates/shared/base.html.j2`` and use
+``report_templates/shared/partials/``), dumps the context for ``json``, and turns the HTML into
+``pdf`` and ``docx`` through :func:`weibao.report.formats.render_formats`. Files are named
+``<file_stem>.<lang>.<ext>`` (``monthly-example-2026-11.zh-CN.html``,
+``change-CR-2026-0001.en.pdf``).
+
+Nothing is half-written: every output is rendered in memory and staged in a hidden folder
+beside the outputs; only when all succeeded are they renamed into place (:func:`render_report`).
+A template error, a bad context value or a PDF failure leaves no output file behind.
 
 The output is deterministic: the same context gives the same bytes. The templates never ask for
-the current time; lists are put in a fixed order here (hosts by name, findings worst first in
-:data:`STATUS_ORDER`); mappings are iterated sorted.
+the current time; the kinds order every list; mappings are iterated sorted; PDF and Word carry
+the report's own date (:func:`report_date`), never the time of rendering.
 
-Template variables: every key of ``context`` as given, plus ``lang`` (``en`` or ``zh-CN``) and
-``view`` (the ordered lists described in :func:`build_view`; for the change record
-:func:`weibao.report.change.build_change_view`).
+Template variables: every key of ``context`` as given, plus ``lang`` (``en`` or ``zh-CN``),
+``view`` (the kind's ``build_view(context)``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import html as htmllib
 import json
 import math
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,125 +46,23 @@ from markupsafe import Markup
 from weibao.content import content_root
 from weibao.errors import N_
 from weibao.i18n import CATALOG_LOCALE, REPORT_DOMAIN, SUPPORTED, normalize_lang, translations
-from weibao.report.aix import aix_view
-from weibao.report.aix import asset_entry as aix_asset_entry
-from weibao.report.base import ReportError, parse_time
-from weibao.report.change import build_change_view
-from weibao.report.environment import environment_view
-from weibao.report.hardware import hardware_view
-from weibao.report.network import asset_entry, network_view
-from weibao.statuses import FINDING_STATUSES, HOST_STATES, ORDER
+from weibao.report.base import ReportError, file_name_part, parse_time
+from weibao.report.kind import ReportKind
+from weibao.report.kinds import get_kind
 from weibao.texts import area_title, check_name, finding_text
 
-FORMATS = ("html", "md", "json")
-EXTENSIONS = {"html": "html", "md": "md", "json": "json"}
+TEXT_FORMATS = ("html", "md", "json")
+BINARY_FORMATS = ("pdf", "docx")  # weibao.report.formats.FORMATS: made from the HTML
+FORMATS = TEXT_FORMATS + BINARY_FORMATS
+EXTENSIONS = {fmt: fmt for fmt in FORMATS}
 
-# Finding statuses worst first and host states: weibao.statuses, the one place they live.
-# Everything but "inspected" is shown as not (fully) inspected.
-STATUS_ORDER = FINDING_STATUSES
-_RANK = ORDER
-
-# What may appear in an output file name (the site name and period come from the inventory).
-_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _KIND_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# The report's own date when its context records no time at all (zip's earliest date).
+_NO_DATE = datetime(1980, 1, 1, tzinfo=UTC)
 
 
 def templates_dir() -> Path:
     return content_root() / "report_templates"
-
-
-# ----------------------------------------------------------------------------- ordering
-
-
-def _finding_key(finding: Mapping[str, Any]):
-    status = finding["status"]
-    if status not in _RANK:
-        raise ReportError(
-            N_("finding %(check)s on %(host)s: status %(status)r is not one of %(expected)s"),
-            check=finding.get("check_id"),
-            host=finding.get("host"),
-            status=status,
-            expected=", ".join(STATUS_ORDER),
-        )
-    return (
-        _RANK[status],
-        str(finding.get("host", "")),
-        str(finding["check_id"]),
-        str(finding.get("component", "")),
-    )
-
-
-def build_view(context: Mapping[str, Any]) -> dict[str, Any]:
-    """Ordered lists for the templates, computed once and independent of input order.
-
-    ``hosts``            hosts by name, each with its ``findings`` worst first (and
-                         ``worst_status`` / ``counts`` computed from them when not given)
-    ``findings``         all findings worst first, then host, check id, component (appendix)
-    ``recommendations``  the same order
-    ``not_inspected``    hosts whose status is not ``inspected`` (unreachable, failed), by name
-    ``statuses``         status names worst first (:data:`STATUS_ORDER`)
-    ``first_started`` / ``last_ended``  earliest start and latest end over ``runs`` (or None)
-    ``environment``      per BMC: sensor summary, new hardware events, absent sensors, what
-                         is not OK (:func:`weibao.report.environment.environment_view`)
-    ``hardware``         per host: disks, RAID, volumes, tape, links, arrays by area and
-                         component, with what changed since the previous inspection
-                         (:func:`weibao.report.hardware.hardware_view`)
-    ``network``          per network device: model, serial, software, its findings by part,
-                         what changed since the previous inspection and its configuration
-                         archive record (:func:`weibao.report.network.network_view`)
-    ``aix``              {hosts: per AIX host its error log, patch level, volume groups,
-                         devices, mksysb and performance; hmcs: per HMC its managed systems
-                         and open serviceable events} (:func:`weibao.report.aix.aix_view`)
-
-    Each host's ``asset`` is its asset register row: a network device's model, serial and
-    software filled from what it reported where the inventory gives none, mismatches flagged
-    (:func:`weibao.report.network.asset_entry`); an AIX host's model, serial, firmware and
-    AIX level likewise (:func:`weibao.report.aix.asset_entry`).
-    """
-
-    def ordered(findings: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
-        return sorted(findings, key=_finding_key)
-
-    hosts = []
-    for host in sorted(context["hosts"], key=lambda h: str(h["name"])):
-        if host["status"] not in HOST_STATES:
-            raise ReportError(
-                N_("host %(host)s: status %(status)r is not one of %(expected)s"),
-                host=host["name"],
-                status=host["status"],
-                expected=", ".join(HOST_STATES),
-            )
-        findings = ordered(host.get("findings") or [])
-        computed_counts = dict.fromkeys(STATUS_ORDER, 0)
-        for finding in findings:
-            computed_counts[finding["status"]] += 1
-        computed_worst = findings[0]["status"] if findings else None
-        hosts.append(
-            {
-                **host,
-                "asset": aix_asset_entry(host, asset_entry(host)),
-                "findings": findings,
-                "worst_status": host.get("worst_status") or computed_worst,
-                "counts": host.get("counts") or computed_counts,
-            }
-        )
-
-    runs = context["runs"]
-    starts = [r["started_at"] for r in runs if r.get("started_at")]
-    ends = [r["ended_at"] for r in runs if r.get("ended_at")]
-    return {
-        "hosts": hosts,
-        "findings": ordered(context["findings"]),
-        "recommendations": ordered(context["recommendations"]),
-        "not_inspected": [h for h in hosts if h["status"] != "inspected"],
-        "statuses": list(STATUS_ORDER),
-        "first_started": min(starts, key=parse_time) if starts else None,
-        "last_ended": max(ends, key=parse_time) if ends else None,
-        "environment": environment_view(hosts),
-        "hardware": hardware_view(hosts),
-        "network": network_view(hosts),
-        "aix": aix_view(hosts),
-    }
 
 
 # ----------------------------------------------------------------------------- filters
@@ -344,19 +252,6 @@ def clear_cache() -> None:
 # ----------------------------------------------------------------------------- rendering
 
 
-def _check_name(what: str, value: Any) -> str:
-    if not isinstance(value, str) or not _NAME_RE.match(value):
-        raise ReportError(
-            N_(
-                "%(what)s %(value)r cannot be used in a file name (letters, digits, '.', '_' "
-                "and '-', not starting with a dot)"
-            ),
-            what=what,
-            value=value,
-        )
-    return value
-
-
 def _check_formats(formats: Iterable[str]) -> list[str]:
     if isinstance(formats, str):
         formats = [formats]
@@ -371,32 +266,44 @@ def _check_formats(formats: Iterable[str]) -> list[str]:
     return wanted
 
 
-def _view_builder(kind: str):
-    """The function that orders and checks a ``kind`` report's data (:func:`build_view` for
-    the inspection reports)."""
-    if kind == "change":
-        return build_change_view
-    return build_view
-
-
-def render_to_strings(
-    kind: str, context: Mapping[str, Any], lang: str, formats: Iterable[str]
-) -> dict[str, str]:
-    """Render ``formats`` of a ``kind`` report in memory: {format: text}."""
+def _kind(kind: str | ReportKind) -> ReportKind:
+    """The kind itself, or the registry's kind of that name."""
+    if isinstance(kind, ReportKind):
+        return kind
     if not isinstance(kind, str) or not _KIND_RE.match(kind):
         raise ReportError(
             N_("report kind %(kind)r: expected a lower-case name such as 'monthly'"), kind=kind
         )
+    return get_kind(kind)
+
+
+def _lang(lang: str) -> str:
     try:
-        lang = normalize_lang(lang)
+        return normalize_lang(lang)
     except ValueError as exc:
         raise ReportError(
             N_("report language %(lang)r: expected one of %(expected)s"),
             lang=lang,
             expected=", ".join(SUPPORTED),
         ) from exc
-    wanted = _check_formats(formats)
 
+
+def render_to_strings(
+    kind: str | ReportKind, context: Mapping[str, Any], lang: str, formats: Iterable[str]
+) -> dict[str, str]:
+    """Render the text formats (``html``, ``md``, ``json``) of a ``kind`` report in memory:
+    {format: text}. ``pdf`` / ``docx`` are made from the HTML by :func:`render_report`."""
+    report_kind = _kind(kind)
+    lang = _lang(lang)
+    wanted = _check_formats(formats)
+    binary = [f for f in wanted if f in BINARY_FORMATS]
+    if binary:
+        raise ReportError(
+            N_("report formats %(formats)s: expected one or more of %(expected)s"),
+            formats=", ".join(map(repr, binary)),
+            expected=", ".join(TEXT_FORMATS),
+        )
+    name = report_kind.name
     out: dict[str, str] = {}
     template_dir = str(templates_dir())
     view = None
@@ -407,9 +314,9 @@ def render_to_strings(
                 out[fmt] = json.dumps(document, sort_keys=True, ensure_ascii=False, indent=2) + "\n"
                 continue
             if view is None:
-                view = _view_builder(kind)(context)
+                view = report_kind.build_view(context)
             env = _environment(template_dir, lang, fmt)
-            template = env.get_template(f"{kind}.{fmt}.j2")
+            template = env.get_template(f"{name}/report.{fmt}.j2")
             out[fmt] = template.render({**context, "lang": lang, "view": view})
         except ReportError:
             raise
@@ -417,7 +324,7 @@ def render_to_strings(
             raise ReportError(
                 N_("no %(fmt)s template for report kind %(kind)r (%(name)s in %(folder)s)"),
                 fmt=fmt,
-                kind=kind,
+                kind=name,
                 name=exc.name,
                 folder=template_dir,
             ) from exc
@@ -426,7 +333,7 @@ def render_to_strings(
             # is FileNotFoundError (OSError)
             raise ReportError(
                 N_("cannot render the %(kind)s report as %(fmt)s (%(lang)s): %(reason)s"),
-                kind=kind,
+                kind=name,
                 fmt=fmt,
                 lang=lang,
                 reason=f"{type(exc).__name__}: {exc}",
@@ -434,80 +341,144 @@ def render_to_strings(
     return out
 
 
-def output_name(kind: str, context: Mapping[str, Any], lang: str, fmt: str) -> str:
-    """``<kind>-<site>-<period>.<lang>.<ext>``, e.g. ``monthly-example-2026-11.zh-CN.html``;
-    ``<file_stem>.<lang>.<ext>`` when the context gives ``file_stem`` (a report about one
-    thing rather than a site and period: ``change-CR-2026-0001.zh-CN.html``)."""
-    if "file_stem" in context:
-        stem = _check_name("file stem", context["file_stem"])
-        return f"{stem}.{normalize_lang(lang)}.{EXTENSIONS[fmt]}"
+def file_stem(kind: str | ReportKind, context: Mapping[str, Any]) -> str:
+    """The kind's file stem of ``context``, checked to be a safe file name."""
+    report_kind = _kind(kind)
     try:
-        site = context["site"]["name"]
-        period = context["period"]
+        stem = report_kind.file_stem(context)
     except (KeyError, TypeError) as exc:
         raise ReportError(
-            N_("the report context lacks site.name or period (%(reason)s)"),
+            N_("the report context lacks what its file name is made of (%(reason)s)"),
             reason=f"{type(exc).__name__}: {exc}",
         ) from exc
-    return (
-        f"{_check_name('report kind', kind)}-{_check_name('site name', site)}-"
-        f"{_check_name('period', period)}.{normalize_lang(lang)}.{EXTENSIONS[fmt]}"
-    )
+    return file_name_part("file name", stem)
 
 
-def _stage(out_dir: Path, name: str, data: bytes) -> Path:
-    """Write ``data`` to a new hidden temp file in ``out_dir`` (mode 0o666 & ~umask)."""
-    for attempt in range(100):
-        tmp = out_dir / f".{name}.{os.getpid()}-{attempt}.tmp"
+def output_name(kind: str | ReportKind, context: Mapping[str, Any], lang: str, fmt: str) -> str:
+    """``<file_stem>.<lang>.<ext>``, e.g. ``monthly-example-2026-11.zh-CN.html`` or
+    ``change-CR-2026-0001.zh-CN.pdf``."""
+    return f"{file_stem(kind, context)}.{_lang(lang)}.{EXTENSIONS[fmt]}"
+
+
+def _times(value: Any, depth: int = 0) -> Iterable[datetime]:
+    """Every ISO time under the keys ``generated_at``, ``ended_at``, ``started_at``, ``time``
+    of ``value`` (lists and mappings, three levels deep)."""
+    if depth > 3:
+        return
+    if isinstance(value, Mapping):
+        for key in ("generated_at", "ended_at", "started_at", "time"):
+            text = value.get(key)
+            if isinstance(text, str) and text:
+                with contextlib.suppress(ValueError):
+                    yield parse_time(text)
+        for key in sorted(value, key=str):
+            if isinstance(value[key], (Mapping, list)):
+                yield from _times(value[key], depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _times(item, depth + 1)
+
+
+def report_date(context: Mapping[str, Any]) -> datetime:
+    """The report's own date, the only time in its PDF and Word files: the context's
+    ``generated_at`` when it gives one, else the latest time it records (its runs' starts and
+    ends, audit entries), else its ``period_end`` (end of that day, UTC), else 1980-01-01.
+    Never the time of rendering: the same context gives the same bytes."""
+    given = context.get("generated_at")
+    if isinstance(given, str) and given:
         try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except FileExistsError:
-            continue
+            return parse_time(given)
+        except ValueError:
+            pass
+    found = list(_times(context))
+    if found:
+        return max(found)
+    end = context.get("period_end")
+    if isinstance(end, str) and end:
         try:
-            with os.fdopen(fd, "wb") as fileobj:
-                fileobj.write(data)
-                fileobj.flush()
-                os.fsync(fileobj.fileno())
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
-        return tmp
-    raise FileExistsError(f"no free temporary file name for {out_dir / name}")
+            return datetime.fromisoformat(end).replace(hour=23, minute=59, second=59, tzinfo=UTC)
+        except ValueError:
+            pass
+    return _NO_DATE
 
 
-def _write_all(out_dir: Path, files: dict[str, str]) -> list[Path]:
-    """Write {file name: text} into out_dir: all temp files first, then os.replace each."""
-    staged: list[tuple[Path, Path]] = []
+_TITLE_RE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def document_title(html: str, kind: ReportKind, lang: str) -> str:
+    """The title of the PDF and Word files (their running header and metadata): the HTML's
+    own ``<title>`` (the template's ``title`` block: the report, the client, the period or
+    the id), else the kind's title in ``lang``."""
+    match = _TITLE_RE.search(html)
+    title = " ".join(htmllib.unescape(match.group(1)).split()) if match else ""
+    return title or kind.title_in(lang)
+
+
+def render_report(
+    kind: str | ReportKind,
+    context: Mapping[str, Any],
+    lang: str,
+    formats: Iterable[str],
+    out_dir: Path,
+    *,
+    template: Path | None = None,
+) -> list[Path]:
+    """Render a ``kind`` report of ``context`` in ``lang`` into ``out_dir``.
+
+    ``kind``: a :class:`ReportKind` or a kind's name. ``formats``: any of ``html``, ``md``,
+    ``json``, ``pdf``, ``docx`` (duplicates ignored; PDF and Word are made from the HTML).
+    ``template``: the Word template (the site's letterhead .docx; weibao's plain default when
+    None). Returns the written paths in the order of ``formats``.
+
+    The text formats are rendered in memory first (a bad argument or context touches no
+    disk); then every file is written into a hidden folder in ``out_dir`` (PDF and Word by
+    :func:`weibao.report.formats.render_formats`), and only when all are there are they
+    renamed into place (same file system: each rename is atomic) and the folder removed.
+    Raises :class:`ReportError` when an argument is wrong, the context lacks a key a
+    template needs, a template or a format engine fails; then nothing is written (an older
+    report of the same name stays as it was).
+    """
+    report_kind = _kind(kind)
+    lang = _lang(lang)
+    wanted = _check_formats(formats)
+    binary = [f for f in wanted if f in BINARY_FORMATS]
+    text_wanted = [f for f in wanted if f in TEXT_FORMATS]
+    if binary and "html" not in text_wanted:
+        text_wanted.append("html")  # the PDF and Word files are made from it
+    texts = render_to_strings(report_kind, context, lang, text_wanted)
+    names = {fmt: output_name(report_kind, context, lang, fmt) for fmt in wanted}
+    out_dir = Path(out_dir)
+    made_dir = not out_dir.exists()
+    stage: Path | None = None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in files.items():
-            staged.append((_stage(out_dir, name, text.encode("utf-8")), out_dir / name))
-        for tmp, final in staged:
-            os.replace(tmp, final)
+        stage = Path(tempfile.mkdtemp(prefix=".weibao-report-", dir=out_dir))
+        for fmt in wanted:
+            if fmt in TEXT_FORMATS:
+                (stage / names[fmt]).write_bytes(texts[fmt].encode("utf-8"))
+        if binary:
+            from weibao.report.formats import render_formats
+
+            render_formats(texts["html"], stage / f"{file_stem(report_kind, context)}.{lang}",
+                           binary, lang, document_title(texts["html"], report_kind, lang),
+                           report_date(context), template=template)
+        for fmt in wanted:
+            os.replace(stage / names[fmt], out_dir / names[fmt])
+        done = True
     except OSError as exc:
-        for tmp, _final in staged:
-            tmp.unlink(missing_ok=True)
+        done = False
         raise ReportError(
             N_("cannot write the report into %(folder)s: %(reason)s"),
             folder=str(out_dir),
             reason=exc.strerror or str(exc),
         ) from exc
     except BaseException:
-        for tmp, _final in staged:
-            tmp.unlink(missing_ok=True)
+        done = False
         raise
-    return [final for _tmp, final in staged]
-
-
-def render_report(
-    kind: str, context: dict, lang: str, formats: list[str], out_dir: Path
-) -> list[Path]:
-    """Render a ``kind`` report of ``context`` in ``lang`` into ``out_dir``.
-
-    ``formats``: any of ``html``, ``md``, ``json`` (duplicates ignored). Returns the written
-    paths in the order of ``formats``. Raises :class:`ReportError` when an argument is wrong,
-    the context lacks a key a template needs, or a template fails; then nothing is written.
-    """
-    texts = render_to_strings(kind, context, lang, formats)
-    names = {output_name(kind, context, lang, fmt): text for fmt, text in texts.items()}
-    return _write_all(Path(out_dir), names)
+    finally:
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
+        if made_dir and not done:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()  # only when empty: the folder this call made
+    return [out_dir / names[fmt] for fmt in wanted]
