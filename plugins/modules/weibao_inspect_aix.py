@@ -89,6 +89,14 @@ options:
     type: list
     elements: str
     default: []
+  nmon_paths:
+    description:
+      - Where the host's nmon recordings are (globs); the files modified since the previous
+        inspection (O(since)), at most the last 31 days, are read into the C(performance)
+        series when the C(aix_system) area is inspected. Empty reads none.
+    type: list
+    elements: str
+    default: [/var/perf/daily/*.nmon, /etc/perf/daily/*.nmon]
 notes:
   - Run as root (C(become), or C(ansible_user=root)); errpt -a, lsmksysb, fcstat and
     sysdumpdev need it.
@@ -131,6 +139,16 @@ data:
   description: The parsed data per area, and what was found (C(found)).
   returned: always
   type: dict
+performance:
+  description:
+    - "The host's nmon history for the monthly performance analysis, hourly series in the
+      shape weibao_inspect_system returns for sysstat (module_utils/weibao_inspection/
+      performance.py): CPU_ALL, MEMNEW/MEM, PAGE, DISKBUSY (at most 16 disks), NET (at most
+      8 interfaces); C(source) C(none) with C(notes) saying why when there is none; C(sample)
+      is this inspection's vmstat and svmon figures. Returned when C(aix_system) is
+      inspected."
+  returned: when aix_system is inspected
+  type: dict
 """
 
 import calendar
@@ -151,6 +169,11 @@ from ansible.module_utils.weibao_inspection.collect import (
 )
 from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.performance import (
+    DEFAULT_NMON_PATHS,
+    aix_sample,
+    collect_nmon,
+)
 from ansible.module_utils.weibao_inspection.parsers import (
     aix_aix_devices,
     aix_aix_lvm,
@@ -477,6 +500,30 @@ def inspect_with(collector, raws, params, thresholds, context=None):
                        collector.found)
 
 
+def performance(params, data, now=None):
+    """The nmon history since the previous inspection (at most 31 days) and this
+    inspection's vmstat/svmon figures; never fails the module."""
+    now = time.time() if now is None else now
+    since = (params.get("since") or "").strip()
+    since_epoch = None
+    if since:
+        try:
+            since_epoch = calendar.timegm(time.strptime(since[:19].replace(" ", "T"),
+                                                        "%Y-%m-%dT%H:%M:%S"))
+        except ValueError:
+            since_epoch = None
+    try:
+        perf = collect_nmon(params.get("nmon_paths") or [], since_epoch, now)
+    except Exception as exc:  # the findings stand without the history
+        perf = {"source": "none", "period": None, "files": [], "series": [],
+                "dropped": {"disk": 0, "net": 0},
+                "notes": [msg("reason.internal", where="performance",
+                              error=f"{type(exc).__name__}: {exc}")]}
+    perf["sample"] = aix_sample((data or {}).get("aix_system") or {},
+                                time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now)))
+    return perf
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -486,6 +533,7 @@ def main():
             since=dict(type="str", default=""),
             timeout=dict(type="int", default=120),
             mksysb_paths=dict(type="list", elements="str", default=[]),
+            nmon_paths=dict(type="list", elements="str", default=list(DEFAULT_NMON_PATHS)),
         ),
         supports_check_mode=True,
     )
@@ -505,8 +553,11 @@ def main():
     except catalogue.CatalogueError as exc:
         module.fail_json(msg=str(exc))
     findings, na, read, data = inspect(params, thresholds)
+    extra = {}
+    if "aix_system" in params["areas"]:
+        extra["performance"] = performance(params, data)
     module.exit_json(changed=False, findings=findings, not_applicable=na, counters=read,
-                     areas=[a for a in AREAS if a in params["areas"]], data=data)
+                     areas=[a for a in AREAS if a in params["areas"]], data=data, **extra)
 
 
 if __name__ == "__main__":

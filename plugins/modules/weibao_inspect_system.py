@@ -239,6 +239,32 @@ data:
       ignored_count: 1
     net_links:
       eth0: {operstate: up, carrier_changes: 2, rx_crc_errors: 0, tx_carrier_errors: 0}
+performance:
+  description:
+    - "The host's sysstat history for the monthly performance analysis
+      (module_utils/weibao_inspection/performance.py): C(sadf -j) over the daily files of
+      C(/var/log/sysstat) (Debian) or C(/var/log/sa) (RHEL) modified since the previous
+      inspection (O(since)), at most the last 31 days, as hourly means per metric (CPU user,
+      system, iowait, idle %; memory used % as total minus available; swap used %; paging
+      kB/s and major faults/s; load1; per disk util % and await ms, at most 16 disks; per
+      interface rx/tx kB/s, at most 8, O(ignore_interfaces) left out)."
+    - "C(source) is C(none) when there is no history, and C(notes) say why (sysstat not
+      installed, collection disabled, no files, files sadf cannot read): that is not a fault."
+    - "C(sample) is this inspection's own figures (CPU, memory, swap, load, each judged
+      filesystem's use), taken from the findings' values."
+  returned: always
+  type: dict
+  sample:
+    source: sysstat
+    sysstat_version: 12.6.1
+    period: {from: "2026-11-05T02:00:00Z", to: "2026-12-06T02:00:00Z"}
+    files: [{path: /var/log/sysstat/sa05, samples: 144}]
+    series:
+      - {metric: cpu_idle, device: "", unit: "%", points: [["2026-12-05T00:00:00Z", 96.1]]}
+    dropped: {disk: 0, net: 0}
+    notes: []
+    sample: {at: "2026-12-06T02:00:00Z", cpu_busy: 3.5, memory_used: 21.4,
+             filesystems: {/: {used_pct: 22.0, size_bytes: 1, used_bytes: 1, avail_bytes: 1}}}
 """
 
 import errno
@@ -252,6 +278,11 @@ from ansible.module_utils.weibao_inspection import catalogue
 from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.findings import bound_evidence
 from ansible.module_utils.weibao_inspection.messages import msg
+from ansible.module_utils.weibao_inspection.performance import (
+    collect_sysstat,
+    linux_sample,
+    version_of,
+)
 from ansible.module_utils.weibao_inspection.parsers.linux_system import (
     TIME_SYNC_TOOLS,
     ParseError,
@@ -719,6 +750,39 @@ def inspect(module, thresholds):
     return findings, not_applicable(data), data, read
 
 
+def performance(module, findings, data, root="/", now=None):
+    """The host's sysstat history since its previous inspection (at most 31 days) and this
+    inspection's own figures (weibao_inspection/performance.py); never fails the module."""
+    params = module.params
+    since = (params["since"] or "").strip()
+    try:
+        since_epoch = iso_to_epoch(since) if since else None
+    except ParseError:
+        since_epoch = None
+    memory = data.get("memory") if isinstance(data.get("memory"), dict) else {}
+    patterns = params["ignore_interfaces"]
+
+    def run(argv):
+        return module.run_command(argv, environ_update=C_LOCALE)
+
+    def ignore_device(metric, device):
+        return metric.startswith("net_") and interface_ignored(device, patterns) is not None
+
+    try:
+        perf = collect_sysstat(run, module.get_bin_path, since_epoch, now, root,
+                               memory.get("mem_total_kb"), ignore_device)
+        sadf = module.get_bin_path("sadf")
+        if perf["source"] == "sysstat" and sadf:
+            perf["sysstat_version"] = version_of(run, sadf)
+    except Exception as exc:  # the findings stand without the history
+        perf = {"source": "none", "period": None, "files": [], "series": [],
+                "dropped": {"disk": 0, "net": 0},
+                "notes": [msg("reason.internal", where="performance",
+                              error=f"{type(exc).__name__}: {exc}")]}
+    perf["sample"] = linux_sample(findings, data.get("collected_at"))
+    return perf
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
@@ -753,7 +817,7 @@ def main():
 
     findings, not_applicable, data, read = inspect(module, thresholds)
     module.exit_json(changed=False, findings=findings, not_applicable=not_applicable, data=data,
-                     counters=read)
+                     counters=read, performance=performance(module, findings, data))
 
 
 if __name__ == "__main__":

@@ -10,16 +10,19 @@ from __future__ import annotations
 import json
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 from sqlalchemy import select
 
 from weibao import __version__
+from weibao.cli_backup import backup
 from weibao.cli_change import audit, change
 from weibao.cli_config import config
+from weibao.cli_finding import finding
 from weibao.cli_people import people
+from weibao.cli_report import report
+from weibao.cli_service import fault, onsite, service
 from weibao.config import load_settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoError
 from weibao.i18n import cli_gettext, current_lang, normalize_lang
@@ -222,7 +225,7 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
     """Show the findings of a run."""
     from weibao.errors import NotFound
     from weibao.services.coverage import STATES
-    from weibao.services.reports import ORDER
+    from weibao.statuses import ORDER
     from weibao.store import Coverage
     from weibao.texts import area_title, check_name, finding_text
 
@@ -282,78 +285,15 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
                                   if c["cause"] and c["cause"] != c["state"] else ""))
 
 
-def _write_report(app: App, kind: str, build_context, formats: str, out_dir: str,
-                  lang: str | None) -> None:
-    """Check the options, build the context (nothing on disk yet), render, write atomically."""
-    from weibao.report import render_report
-
-    report_lang = _lang_option(lang) if lang else app.lang
-    wanted = [f.strip() for f in formats.split(",") if f.strip()]
-    bad = [f for f in wanted if f not in ("html", "md", "json")]
-    if bad or not wanted:
-        raise ConfigError(N_("--format %(value)r: expected a comma-separated list of html, md, "
-                             "json"), value=formats)
-    context = build_context()
-    out = Path(out_dir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(N_("--out %(path)s: cannot be created: %(reason)s"), path=str(out),
-                          reason=exc.strerror or str(exc)) from exc
-    for path in render_report(kind, context, report_lang, wanted, out):
-        app.say(N_("report written: %(path)s"), path=str(path))
-
-
-@cli.group()
-def report() -> None:
-    """Build the contract's reports from the store."""
-
-
-@report.command("monthly")
-@click.option("--site", required=True, help="Site name.")
-@click.option("--period", required=True, help="Period YYYY-MM.")
-@click.option("--format", "formats", default="html,md,json", show_default=True,
-              help="Comma-separated formats: html, md, json.")
-@click.option("--out", "out_dir", default="reports", show_default=True,
-              type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--lang", "lang", default=None,
-              help="Report language: en or zh-CN (default: the global --lang).")
-@click.pass_obj
-def report_monthly(app: App, site: str, period: str, formats: str, out_dir: str,
-                   lang: str | None) -> None:
-    """The monthly inspection report (巡视检查报告)."""
-    from weibao.services.reports import monthly_context
-
-    _write_report(app, "monthly", lambda: monthly_context(app.store, site, period), formats,
-                  out_dir, lang)
-
-
-@report.command("change")
-@click.argument("change_id", metavar="CR-ID")
-@click.option("--format", "formats", default="html,md,json", show_default=True,
-              help="Comma-separated formats: html, md, json.")
-@click.option("--out", "out_dir", default="reports", show_default=True,
-              type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--lang", "lang", default=None,
-              help="Report language: en or zh-CN (default: the global --lang).")
-@click.option("--people", "people", default=None, type=click.Path(dir_okay=False),
-              help="People file of the site, to verify the sign-offs with (default: "
-                   "people.yml in the folder of the request's targets.inventory).")
-@click.pass_obj
-def report_change(app: App, change_id: str, formats: str, out_dir: str, lang: str | None,
-                  people: str | None) -> None:
-    """The on-site service record of a change (现场服务报告)."""
-    from weibao.change.record import change_context
-
-    _write_report(app, "change",
-                  lambda: change_context(app.store, app.settings, change_id, people_path=people),
-                  formats, out_dir, lang)
-
-
+cli.add_command(report)
 cli.add_command(change)
 cli.add_command(audit)
 cli.add_command(people)
 cli.add_command(config)
+for _group in (fault, service, onsite):
+    cli.add_command(_group)
+cli.add_command(finding)
+cli.add_command(backup)
 
 
 @cli.command()

@@ -11,6 +11,7 @@ Order of work, so that nothing is half-written and nothing is lost:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import getpass
 import os
@@ -189,6 +190,8 @@ class InspectionRun:
                 self._store_findings(host, res["findings"])
                 self._store_counters(host, res.get("counters"))
                 self._record_config(host, res.get("config"))
+                if "performance" in res:  # the monthly performance analysis' history
+                    store_performance_safely(self.store, self.run_id, host, res["performance"])
             facts = res.get("ansible_facts") or {}
             if facts.get(DONE_FACT):
                 self._set_host(host, "inspected")
@@ -257,6 +260,20 @@ class InspectionRun:
         if rows:
             with self.store.session() as s:
                 s.add_all(rows)
+
+
+def store_performance_safely(store: Store, run_id: int, host: str, raw: Any) -> None:
+    """A collector's ``performance`` dict into the store (weibao.services.performance); a
+    failure there never fails the run: it is recorded in the run's ``detail``."""
+    try:
+        from weibao.services.performance import store_performance
+
+        store_performance(store, run_id, host, raw)
+    except Exception as exc:  # noqa: BLE001 - the findings are stored; the history is extra
+        with contextlib.suppress(Exception), store.session() as s:
+            run = s.get(Run, run_id)
+            run.detail = {**(run.detail or {}), "performance_error":
+                          f"{host}: {type(exc).__name__}: {exc}"[:500]}
 
 
 def network_platforms() -> tuple[str, ...]:
@@ -501,4 +518,19 @@ def _close(store: Store, run_id: int, progress: Progress, status: str, message: 
             state.status = "interrupted" if status == "interrupted" else "failed"
         if streamer is not None:
             streamer.write_coverage(host)
+    _follow_findings(store, run_id)
     return counts
+
+
+def _follow_findings(store: Store, run_id: int) -> None:
+    """Findings across periods (weibao.services.lifecycle), once coverage is written; a
+    failure there never fails the run: it is recorded in the run's ``detail``."""
+    try:
+        from weibao.services.lifecycle import update_lifecycle
+
+        update_lifecycle(store, run_id)
+    except Exception as exc:  # noqa: BLE001 - the inspection itself is stored and complete
+        with contextlib.suppress(Exception), store.session() as s:
+            run = s.get(Run, run_id)
+            run.detail = {**(run.detail or {}),
+                          "lifecycle_error": f"{type(exc).__name__}: {exc}"[:500]}

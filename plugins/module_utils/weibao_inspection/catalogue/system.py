@@ -574,4 +574,33 @@ MESSAGES = {
         "{iface} 的链路曾中断（并恢复）：检查网线和接头、光模块（SFP）、交换机端口的日志和错误"
         "计数器，以及错误日志中该网卡的链路消息（errlog.nic_link）；链路反复抖动会中断连接并影响绑定"
         "（bond）。"),
+    # the performance history (weibao_inspection/performance.py): notes, not findings
+    "system.perf.no_sysstat": (
+        "no performance history: sysstat is not installed (no sadf, no daily files)",
+        "没有性能历史数据：未安装 sysstat（没有 sadf，也没有每日数据文件）"),
+    "system.perf.disabled": (
+        "sysstat's collection is switched off (ENABLED=\"false\" in {path:q})",
+        "sysstat 的数据采集已关闭（{path:q} 中 ENABLED=\"false\"）"),
+    "system.perf.no_files": (
+        "no performance history: no sysstat daily file in {dirs:list} since {since:time}",
+        "没有性能历史数据：{since:time} 以来 {dirs:list} 中没有 sysstat 每日数据文件"),
+    "system.perf.no_sadf": (
+        "no performance history: {count} sysstat daily files but no sadf to read them",
+        "没有性能历史数据：有 {count} 个 sysstat 每日数据文件，但没有 sadf 可以读取"),
+    "system.perf.unreadable": (
+        "{count} of {total} performance history files could not be read",
+        "{total} 个性能历史文件中有 {count} 个无法读取"),
+    "system.perf.no_nmon": (
+        "no performance history: no nmon recording matching {paths:list} since {since:time}",
+        "没有性能历史数据：{since:time} 以来没有与 {paths:list} 匹配的 nmon 记录文件"),
+    "system.perf.reason.sadf": ("sadf cannot read the file: {output:q}",
+                                "sadf 无法读取该文件：{output:q}"),
+    "system.perf.reason.not_sadf_json": ("sadf's output is not sysstat's JSON: {detail:q}",
+                                         "sadf 的输出不是 sysstat 的 JSON：{detail:q}"),
+    "system.perf.malformed": (
+        "part of the performance data the collector returned was not understood and left "
+        "out ({what:q})",
+        "采集模块返回的部分性能数据无法识别，已舍弃（{what:q}）"),
+    "system.perf.reason.not_nmon": ("not an nmon recording (no ZZZZ and CPU_ALL lines)",
+                                    "不是 nmon 记录文件（没有 ZZZZ 和 CPU_ALL 行）"),
 }
