@@ -19,7 +19,8 @@ from weibao.report.kinds.monthly.view import build_view
 def build_context(store: Any, request: ReportRequest) -> dict[str, Any]:
     from weibao.report.kinds.monthly.context import monthly_context
 
-    return monthly_context(store, request.site, request.period)
+    return monthly_context(store, request.site, request.period, request.now,
+                           request.inventory, request.people)
 
 
 def file_stem(context: Mapping[str, Any]) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import calendar
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -72,7 +73,71 @@ def _backups(store: Store, site: str, period: str, hosts: list[dict[str, Any]]
     return {"backups": section.pop("records"), "backup_ages": section}
 
 
-def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
+def _trend(session, site: str, period: str, months: int = 6) -> list[dict[str, Any]]:
+    """The last ``months`` months up to ``period``: [{period, critical, warning, hosts}]: the
+    findings of each host's latest inspection of that month (no inspection: zeros, hosts 0)."""
+    year, month = (int(x) for x in period.split("-"))
+    periods = []
+    for back in range(months - 1, -1, -1):
+        y, m = divmod((year * 12 + month - 1) - back, 12)
+        periods.append(f"{y}-{m + 1:02d}")
+    out = []
+    for p in periods:
+        runs = session.scalars(select(Run).where(
+            Run.site == site, Run.period == p, Run.kind == "inspection",
+            Run.status != "running").order_by(Run.started_at, Run.id)).all()
+        latest: dict[str, int] = {}
+        for run in runs:
+            for h in run.hosts:
+                latest[h.name] = run.id
+        counts = {"period": p, "critical": 0, "warning": 0, "hosts": len(latest)}
+        for name, run_id in latest.items():
+            for f in session.scalars(select(Finding).where(Finding.run_id == run_id,
+                                                           Finding.host == name)):
+                if f.status in ("critical", "warning"):
+                    counts[f.status] += 1
+        out.append(counts)
+    return out
+
+
+def _people_names(site: str, inventory: Any, store: Store, people_file: Any = None
+                  ) -> dict[str, str]:
+    """{id or OS user: name} from the site's people file (``people_file``, else the one beside
+    the inventory; none: {})."""
+    from weibao.errors import WeibaoError
+    from weibao.report.kinds._site import load_site
+
+    try:
+        people = load_site(site, inventory, store, people_file).people
+    except WeibaoError:
+        if inventory is not None or people_file is not None:
+            raise
+        return {}
+    if people is None:
+        return {}
+    names: dict[str, str] = {}
+    for person in people.persons:
+        # the OS user: the user part of the key's comment ("zhang.san@laptop")
+        user = (person.key_comment or "").split("@", 1)[0].strip()
+        if user:
+            names.setdefault(user, person.name)
+    for person in people.persons:
+        names[person.id] = person.name
+    return names
+
+
+def _as_of(period: str, timezone: str, now: datetime | None) -> str | None:
+    """The day (site time) a month still in progress is reported to; None when it is over."""
+    if now is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    today = now.astimezone(ZoneInfo(timezone or "UTC")).date()
+    return today.isoformat() if today.strftime("%Y-%m") == period else None
+
+
+def monthly_context(store: Store, site: str, period: str, now: datetime | None = None,
+                    inventory: Any = None, people: Any = None) -> dict[str, Any]:
     """The data of the monthly inspection report (巡视检查报告) of ``site`` for ``period``.
 
     Each host appears once, with its latest inspection of the period (a re-run after a
@@ -81,6 +146,15 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
     for what changed since (the hardware section), and ``config``: a network device's
     configuration archive record for the run
     (:func:`weibao.services.config_archive.run_records`; None when there is none).
+
+    For the reader: ``health`` (the health score and what was deducted for what,
+    :func:`.readable.health_score`), ``lifecycle`` (findings new, carried, resolved, waived:
+    :func:`weibao.services.lifecycle.lifecycle_for_period`), ``manual_items`` (the on-site
+    items, :func:`weibao.services.onsite.manual_items`, with ``engineer_name``), ``trend``
+    (critical and warning findings of the last six months), ``as_of`` (the day a month still in
+    progress at ``now`` is reported to, site time; None when the month is over or ``now`` is
+    None), ``site.inspector_names`` and each run's ``user_name`` (the people file's names of the
+    ids or OS users: ``people``, else ``people.yml`` beside ``inventory``).
     """
     period = check_period(period)
     sites = known_sites(store)
@@ -134,6 +208,7 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
                 "config": None,
             })
             all_findings.extend(findings)
+        trend = _trend(s, site, period)
         run_list = [{
             "id": r.id, "started_at": _iso(r.started_at), "ended_at": _iso(r.ended_at),
             "user": r.user, "inventory": r.inventory, "ansible_version": r.ansible_version,
@@ -154,11 +229,32 @@ def monthly_context(store: Store, site: str, period: str) -> dict[str, Any]:
             inspectors.append(r["user"])
     site_meta.setdefault("name", site)
     site_meta["inspectors"] = inspectors
+    # inspectors by their names (the people file: an id or OS user that matches)
+    names = _people_names(site, inventory, store, people)
+    site_meta["inspector_names"] = list(dict.fromkeys(names.get(i, i) for i in inspectors))
+    for r in run_list:
+        r["user_name"] = names.get(r["user"], r["user"])
     site_meta.setdefault("timezone", "UTC")
     for key in ("client", "provider", "contract"):
         site_meta.setdefault(key, "")
+    from weibao.report.kinds.monthly.readable import health_score
+    from weibao.services.lifecycle import lifecycle_for_period
+    from weibao.services.onsite import manual_items
+
+    lifecycle = lifecycle_for_period(store, site, period, now)
+    manual = [{**m, "engineer_name": names.get(m["engineer"], m["engineer"])}
+              for m in manual_items(store, site, period)]
     return {
         "kind": "monthly",
+        "as_of": _as_of(period, site_meta["timezone"], now),
+        # the health score and what was deducted for what (docs/findings.md "Health score")
+        "health": health_score(hosts, manual),
+        # findings across periods (weibao.services.lifecycle): new, carried, resolved, waived
+        "lifecycle": lifecycle,
+        # manual on-site items (人工检查), beside the automatic checks
+        "manual_items": manual,
+        # critical and warning findings per month, the last six months
+        "trend": trend,
         "period": period,
         "period_start": f"{period}-01",
         "period_end": f"{period}-{last_day:02d}",
