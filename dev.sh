@@ -63,6 +63,9 @@ setup() {
     # real Word reader (tests/unit/test_report_formats.py; `./dev.sh unit` runs `setup test`)
     if [ "$extras" = test ]; then
         need_debs poppler-utils libreoffice-writer-nogui
+        # the store tests also run against PostgreSQL: a throwaway cluster of Debian's
+        # server per test session (tests/unit/pg.py), never the system's own cluster
+        need_debs postgresql
     fi
     if [ ! -f "$stamp$extras" ] || [ pyproject.toml -nt "$stamp$extras" ]; then
         say "installing weibao${extras:+ with [$extras]} into $VENV"

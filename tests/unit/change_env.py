@@ -149,6 +149,7 @@ class ChangeEnv:
     root: Path
     keys: dict[str, Path]
     clock: Clock
+    db_url: str | None = None  # None: SQLite in the data directory
     inventory: Path = field(init=False)
     people: Path = field(init=False)
     content: Path = field(init=False)
@@ -181,7 +182,7 @@ class ChangeEnv:
         self.markers = self.root / "markers"
         self.markers.mkdir()
         self.data_dir = self.root / "data"
-        settings = load_settings(self.data_dir)
+        settings = load_settings(self.data_dir, self.db_url)
         self.store = Store(settings.db_url)
         self.service = ChangeService(settings, self.store, clock=self.clock, user="tester")
         # at contract start, before any change (the audit log keeps time order)

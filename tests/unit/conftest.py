@@ -2,6 +2,7 @@
 
 import pytest
 from change_env import ChangeEnv, Clock, make_keys
+from pg import pg_cluster, pg_url  # noqa: F401  (fixtures: a throwaway PostgreSQL cluster)
 
 
 @pytest.fixture(scope="session")
@@ -15,8 +16,8 @@ def change_world(tmp_path, keys, monkeypatch):
     """Make a change-control world (store, people, inventory, service) with its clock at ``now``."""
     worlds = []
 
-    def make(now):
-        world = ChangeEnv(tmp_path, keys, Clock(now))
+    def make(now, db_url=None):
+        world = ChangeEnv(tmp_path, keys, Clock(now), db_url)
         monkeypatch.setenv("WEIBAO_CONTENT_DIR", str(world.content))
         worlds.append(world)
         return world
@@ -24,3 +25,11 @@ def change_world(tmp_path, keys, monkeypatch):
     yield make
     for world in worlds:
         world.store.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path):
+    """The URL of a new, empty store: the test runs on SQLite and on PostgreSQL (pg.py)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("pg_url")

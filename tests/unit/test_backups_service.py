@@ -26,7 +26,7 @@ FINISHED = dt.datetime(2026, 11, 20, 2, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def world(tmp_path):
+def world(tmp_path, store_url):
     inv = tmp_path / "inventories" / "lab"
     inv.mkdir(parents=True)
     (inv / "hosts.yml").write_text(yaml.safe_dump({"all": {
@@ -39,7 +39,7 @@ def world(tmp_path):
             "weibao_bmcs": {"hosts": {"web01-bmc": {
                 "weibao_platform": "redfish", "weibao_bmc_user": "u",
                 "weibao_bmc_password": "p", "weibao_bmc_of": "web01"}}}}}}))
-    settings = load_settings(tmp_path / "data")
+    settings = load_settings(tmp_path / "data", store_url)
     store = Store(settings.db_url)
     yield settings, store, load_inventory(inv)
     store.dispose()
@@ -260,15 +260,15 @@ def test_listing_newest_first(world, monkeypatch):
 # ----------------------------------------------------------------------------- the store
 
 
-def test_the_migration_keeps_older_backup_rows_which_no_gate_trusts(tmp_path):
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+def test_the_migration_keeps_older_backup_rows_which_no_gate_trusts(store_url):
+    url = store_url
     old = Store(url, migrate=False)
     old.upgrade("0005")
     with old.engine.begin() as conn:
         conn.execute(text(
             "INSERT INTO backups (site, host, kind, started_at, finished_at, verified, "
             "location, detail) VALUES ('lab', 'db01', 'system', '2026-11-01 00:00:00', "
-            "'2026-11-01 01:00:00', 1, '/backup/db01', '{}')"))
+            "'2026-11-01 01:00:00', :yes, '/backup/db01', '{}')"), {"yes": True})
     old.dispose()
     store = Store(url)
     (row,) = rows(store)

@@ -40,6 +40,12 @@ def env(change_world):
     return change_world(IN_WINDOW)
 
 
+@pytest.fixture
+def any_env(change_world, store_url):
+    """The change world on SQLite and on PostgreSQL (the tests of the store's use)."""
+    return change_world(IN_WINDOW, store_url)
+
+
 def actions(env: ChangeEnv) -> list[str]:
     return [json.loads(line)["action"] for line in env.audit_lines()]
 
@@ -63,7 +69,8 @@ def close(env: ChangeEnv, path, who: str = "zhang.min", outcome: str = "success"
 # ----------------------------------------------------------------------------- runs
 
 
-def test_a_change_runs_streams_every_task_and_closes(env):
+def test_a_change_runs_streams_every_task_and_closes(any_env):
+    env = any_env
     path = env.ready(env.write())
     seen = []
     outcome = env.service.run(path, on_task=seen.append)
@@ -104,7 +111,8 @@ def test_a_change_runs_streams_every_task_and_closes(env):
     assert [s.status for s in env.service.status(path).signoffs] == ["valid"] * 5
 
 
-def test_a_failure_in_the_middle_stops_the_change(env):
+def test_a_failure_in_the_middle_stops_the_change(any_env):
+    env = any_env
     path = env.ready(env.write(variables={"fail_step": 2}))
     outcome = env.service.run(path)
     assert (outcome.status, outcome.state, outcome.exit_code) == ("failed", "failed", 2)
@@ -375,7 +383,8 @@ def test_unlock_refuses_while_what_the_run_left_still_runs(env, monkeypatch):
     assert (entry["action"], entry["detail"]["rule"]) == ("change.refused", "unlock")
 
 
-def test_a_crash_is_found_reported_and_cleared_deliberately(env):
+def test_a_crash_is_found_reported_and_cleared_deliberately(any_env):
+    env = any_env
     path = env.ready(env.write())
     run_id = crashed_run(env, path)
     with pytest.raises(Refusal) as err:
@@ -442,19 +451,19 @@ def test_emergency_change_runs_first_and_is_approved_afterwards(env):
 # ----------------------------------------------------------------------------- store
 
 
-def test_migration_0002_upgrades_a_store_made_by_0001(tmp_path):
+def test_migration_0002_upgrades_a_store_made_by_0001(store_url):
     from alembic import command
 
     from weibao.store.db import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = store_url
     engine = create_engine(url)
     cfg = alembic_config(url)
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001")
         conn.execute(text(
-            "INSERT INTO runs (kind, site, period, status, started_at, user, inventory, "
+            "INSERT INTO runs (kind, site, period, status, started_at, \"user\", inventory, "
             "playbook, \"limit\", ansible_version, weibao_version, site_meta, artifact_dir, "
             "manifest_sha256, message, controller) VALUES ('inspection', 's', '2026-11', "
             "'successful', '2026-11-01 00:00:00', 'u', 'i', 'p', '', '2', '0', '{}', '', '', "

@@ -191,8 +191,8 @@ def test_sla_period_command(cli, site):
     assert "恢复：达标 1" in text
 
 
-def test_report_queries(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+def test_report_queries(store_url):
+    store = Store(store_url)
     now = dt.datetime(2026, 12, 6, 4, 0, tzinfo=dt.UTC)
     service = FaultService(store, lambda: now, "tester")
     first = service.open("lab", "db01", "P2", "fan", reported_at=now - dt.timedelta(days=10))

@@ -16,7 +16,6 @@ from click.testing import CliRunner
 
 from weibao import cli as cli_mod
 from weibao.change.people import load_people
-from weibao.change.signing import SignatureError, sign
 from weibao.errors import WeibaoError
 from weibao.services import lifecycle
 from weibao.services.lifecycle import (
@@ -30,6 +29,7 @@ from weibao.services.lifecycle import (
     state_of,
     update_lifecycle,
 )
+from weibao.signing import SignatureError, sign
 from weibao.store import (
     Coverage,
     Finding,
@@ -55,8 +55,8 @@ def at(day: str, hour: int = 2) -> dt.datetime:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'weibao.db'}")
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 

@@ -31,8 +31,8 @@ def finding(check_id="system.load", status="ok", **kw):
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'w.db'}")
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 
@@ -123,6 +123,27 @@ def test_invalid_finding_becomes_unknown_not_dropped(store):
     assert all(r.check_id == "weibao.module_output" for r in rows)
     assert "invalid finding" in rows[0].summary
     assert all("检查结果" in r.translations["zh-CN"]["summary"] for r in rows)  # both languages
+
+
+def test_what_a_column_cannot_hold_is_bounded_the_same_on_every_database(store):
+    """PostgreSQL enforces VARCHAR lengths and refuses NUL in text where SQLite stores both:
+    a module's over-long check id or host becomes an unknown finding, a NUL character is
+    dropped, and the run goes on (a DataError would have failed the whole run)."""
+    run_id = new_run(store)
+    st, _ = streamer(store, run_id)
+    st.handle(ok_event("h1", [finding(check_id="system." + "x" * 200),
+                              finding(host="h" * 300),
+                              finding(summary="load\x00 is fine", evidence=["a\x00b"],
+                                      values={"k\x00": "v\x00"})]))
+    with store.session() as s:
+        rows = list(s.scalars(select(Finding).where(Finding.run_id == run_id)
+                              .order_by(Finding.id)))
+    assert [(r.check_id, r.status, r.host) for r in rows] == [
+        ("weibao.module_output", "unknown", "h1"), ("weibao.module_output", "unknown", "h1"),
+        ("system.load", "ok", "h1")]
+    assert "at most 128" in rows[0].summary and "at most 255" in rows[1].summary
+    assert (rows[2].summary, rows[2].evidence, rows[2].values) == (
+        "load is fine", ["ab"], {"k": "v"})
 
 
 def test_other_modules_results_are_not_findings(store):

@@ -361,8 +361,8 @@ def test_aix_module_returns_nmon_history_and_vmstat_sample(tmp_path):
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'w.db'}")
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 

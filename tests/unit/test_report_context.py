@@ -12,8 +12,8 @@ T0 = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(f"sqlite:///{tmp_path / 'w.db'}")
+def store(store_url):
+    s = Store(store_url)
     yield s
     s.dispose()
 

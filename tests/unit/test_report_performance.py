@@ -29,13 +29,23 @@ NOW = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def world(tmp_path):
+    yield from _world(tmp_path, f"sqlite:///{tmp_path / 'w.db'}")
+
+
+@pytest.fixture
+def any_world(tmp_path, store_url):
+    """The world on SQLite and on PostgreSQL (the context read from the store)."""
+    yield from _world(tmp_path, store_url)
+
+
+def _world(tmp_path, url):
     inventory = tmp_path / "inventories" / "s1"
     inventory.mkdir(parents=True)
     (inventory / "hosts.yml").write_text(yaml.safe_dump({"all": {
         "vars": {"weibao_site": {"name": "s1", "timezone": "Asia/Shanghai",
                                  "client": "甲方公司", "provider": "乙方公司"}},
         "hosts": {"db01": None, "app01": None}}}), encoding="utf-8")
-    store = Store(f"sqlite:///{tmp_path / 'w.db'}")
+    store = Store(url)
     yield store, inventory
     store.dispose()
 
@@ -119,7 +129,8 @@ def context(store, inventory, period="2026-11", now=NOW, site="s1"):
         site=site, period=period, inventory=inventory, now=now))
 
 
-def test_context_figures(world):
+def test_context_figures(any_world):
+    world = any_world
     store, inventory = world
     fill(store)
     ctx = context(store, inventory)
@@ -208,7 +219,8 @@ def test_rendered_in_english_and_chinese_with_charts(world):
         assert "Plan CPU" not in text
 
 
-def test_month_in_progress_and_no_data(world):
+def test_month_in_progress_and_no_data(any_world):
+    world = any_world
     store, inventory = world
     ctx = context(store, inventory, period="2026-12")
     assert ctx["hosts"] == [] and ctx["bounds"]["in_progress"] is True

@@ -127,6 +127,9 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
     A run that is not a finished inspection changes nothing."""
     counts = {"new": 0, "seen": 0, "resolved": 0, "not_judged": 0}
     with store.session() as s:
+        # two inspections closing at once would both create the same issue (its key is
+        # unique) or recompute it without the other's observation: one at a time
+        store.lock(s, "finding-lifecycle")
         run = s.get(Run, run_id)
         if run is None:
             raise NotFound(N_("run %(run)s does not exist"), run=run_id)

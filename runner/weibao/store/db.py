@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,10 +18,15 @@ from weibao.errors import N_, StoreError
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+# how long a SQLite writer waits for another's transaction before "database is locked"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
 def _sqlite_pragmas(dbapi_conn, _record):
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cur.close()
 
 
@@ -86,6 +92,22 @@ class Store:
             raise
         finally:
             session.close()
+
+    def lock(self, session: Session, name: str) -> None:
+        """Serialise the transactions that read and then write the rows of ``name`` (e.g.
+        the findings' lifecycle that two inspections update at once): call it first in the
+        session; the lock is held until the session commits or rolls back.
+
+        PostgreSQL: a transaction-scoped advisory lock of ``name``. SQLite: the database's
+        write lock, taken now by a no-op write (waiting up to the busy timeout), so that
+        what the transaction reads next is what no other writer can change before it ends.
+        """
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            key = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+            session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        elif dialect == "sqlite":
+            session.execute(text("UPDATE alembic_version SET version_num = version_num"))
 
     def dispose(self) -> None:
         self.engine.dispose()
