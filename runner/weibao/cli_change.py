@@ -325,14 +325,21 @@ def _start_printer(app: Any, check: bool):
 @_people_option
 @click.option("--clamav-db", "clamav_db", default=None, type=click.Path(path_type=Path),
               help="ClamAV signature database for the media scan (clamscan -d).")
+@click.option("--scheduled", is_flag=True,
+              help="Started by a timer (weibao schedule install --change): refused when it "
+                   "starts more than --scheduled-grace minutes after the window opened.")
+@click.option("--scheduled-grace", default=10, show_default=True, type=click.IntRange(0, 240),
+              help="With --scheduled: minutes after the window's start a run may still start.")
 @click.pass_obj
 def change_run(app: Any, file: Path, check: bool, people: Path | None,
-               clamav_db: Path | None) -> None:
+               clamav_db: Path | None, scheduled: bool, scheduled_grace: int) -> None:
     """Check every rule, then run the change playbook on the request's targets."""
     from weibao.change.request import load_request
 
     outcome = _service(app).run(file, check=check, people_path=people, clamav_db=clamav_db,
-                                on_task=_task_printer(app), on_start=_start_printer(app, check))
+                                on_task=_task_printer(app), on_start=_start_printer(app, check),
+                                scheduled_grace=dt.timedelta(minutes=scheduled_grace)
+                                if scheduled else None)
     params = {"change": outcome.change_id, "run": outcome.run_id, "tasks": outcome.tasks,
               "file": str(file)}
     if outcome.status == "successful":

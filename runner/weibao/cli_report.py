@@ -93,7 +93,8 @@ def _kind_command(kind) -> click.Command:
                      help="Site name" + (" (required)." if kind.subject == "period" else
                                          " (when the id is known at two sites).")),
         click.Option(["--period"], default=None,
-                     help=(f"Period {PERIOD_SYNTAX[kind.period]} (required)."
+                     help=(f"Period {PERIOD_SYNTAX[kind.period]} (required), or "
+                           "'previous': the one before now's, in the site's time zone."
                            if kind.period else "Not used by this report.")),
         click.Option(["--format", "formats"], default=DEFAULT_FORMATS, show_default=True,
                      help="Comma-separated formats: html, md, json, pdf, docx."),
@@ -167,6 +168,17 @@ def _check_subject(kind, subject_id: str | None, site: str | None, period: str |
         raise ConfigError(PERIOD_ERRORS[kind.period], value=period)
 
 
+def _previous(kind_period: str, site: str, inventory: str | None) -> str:
+    """``--period previous``: the month, quarter or year before now's, in the site's time
+    zone (UTC without an inventory) (weibao schedule's report timer)."""
+    from weibao.services.inventory import load_inventory
+    from weibao.services.schedule import previous_period
+
+    path = _inventory(inventory, site)
+    zone = load_inventory(path, site=site).site.timezone if path is not None else "UTC"
+    return previous_period(kind_period, zone, datetime.now(UTC))
+
+
 def _inventory(inventory: str | None, site: str | None) -> Path | None:
     """--inventory, else ``inventories/<site>`` when it exists, else None."""
     if inventory:
@@ -218,6 +230,8 @@ def _write(app: Any, kind, *, formats: str, out_dir: str, lang: str | None,
 
     wanted = _formats(formats)
     report_lang = _report_lang(app, lang)
+    if period == "previous" and kind.period and site:  # a timer's report: the period before
+        period = _previous(kind.period, site, inventory)
     _check_subject(kind, subject_id, site, period)
     inventory_path = _inventory(inventory, site)
     if template:

@@ -120,13 +120,29 @@ class RunActs(ServiceBase):
     def run(self, request_path: str | Path, *, check: bool = False,
             people_path: str | Path | None = None, clamav_db: str | Path | None = None,
             on_task: Callable[[TaskEvent], None] | None = None,
-            on_start: Callable[[Context, int], None] | None = None) -> RunOutcome:
+            on_start: Callable[[Context, int], None] | None = None,
+            scheduled_grace: dt.timedelta | None = None) -> RunOutcome:
         """Check every rule, then run the change playbook (``check``: a rehearsal in check
-        mode). Refusal (exit 3) when a rule does not hold, audited; otherwise the outcome."""
+        mode). Refusal (exit 3) when a rule does not hold, audited; otherwise the outcome.
+
+        ``scheduled_grace``: the run was started by a timer (``change run --scheduled``); it
+        is refused when it starts more than this long after the window opened, so a missed
+        night window is never run the next morning (ansible/awx#5014)."""
         self.recover()
         request = load_request(request_path)
         now = self.now()
         act = "check" if check else "run"
+        window = request.window
+        if scheduled_grace is not None and now - window.start > scheduled_grace:
+            raise self._refused(self.user, request.id, act, Refusal(
+                "window", N_("%(change)s: a scheduled run started at %(now)s, %(late)d "
+                             "minute(s) after its window opened at %(start)s (%(timezone)s); "
+                             "a scheduled run starts within %(grace)d minute(s) of the window's "
+                             "start or not at all: start it by hand if it should still run"),
+                change=request.id, now=local_time(now, window.timezone),
+                late=int((now - window.start).total_seconds() // 60),
+                start=local_time(window.start, window.timezone), timezone=window.timezone,
+                grace=int(scheduled_grace.total_seconds() // 60)), now, request)
         rule = "people"
         try:
             people = self._people(request, people_path)
