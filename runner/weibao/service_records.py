@@ -169,7 +169,7 @@ def sign_record(record: Record, role: str, key: Path, people: Any, *,
                 interactive: bool = False) -> Path:
     """Sign the record as ``role``; the signer is found by the key's fingerprint and must be
     one of the record's engineers (provider) or its client representative (client)."""
-    from weibao.change import signing
+    from weibao import signing
 
     if role not in ROLES:
         raise ConfigError(N_("--role %(value)r: expected provider or client"), value=role)
@@ -189,7 +189,7 @@ def sign_record(record: Record, role: str, key: Path, people: Any, *,
 def check_signatures(record: Record, people: Any) -> dict[str, dict[str, str]]:
     """The signatures lying beside the record, each verified; ConfigError on one that does
     not verify (made over other data, by somebody else)."""
-    from weibao.change import signing
+    from weibao import signing
     from weibao.change.people import allowed_signers
 
     found: dict[str, dict[str, str]] = {}

@@ -25,7 +25,6 @@ from typing import Any
 
 from weibao.canonical import canonical_bytes
 from weibao.change.people import People, allowed_signers
-from weibao.change.signing import SignatureError, sign, verify
 from weibao.change.signoffs import fingerprint_of, public_key_of
 from weibao.errors import N_
 from weibao.services.lifecycle import (
@@ -37,6 +36,7 @@ from weibao.services.lifecycle import (
     today_in,
     utcnow,
 )
+from weibao.signing import SignatureError, sign, verify
 from weibao.store import FindingIssue, FindingWaiver, Store
 
 WAIVER_NAMESPACE = "weibao-waiver"

@@ -22,8 +22,8 @@ from sqlalchemy import select
 from weibao import cli as cli_mod
 from weibao.audit import GENESIS, AuditLog, Entry, default_audit_path
 from weibao.canonical import canonical_bytes, sha256_hex
-from weibao.change.signing import fingerprint, sign
 from weibao.change.signoffs import sha256_text, signoffs_path
+from weibao.signing import fingerprint, sign
 from weibao.store import Signoff
 
 CHANGE = "CR-2026-0001"

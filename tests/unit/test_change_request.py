@@ -22,10 +22,10 @@ from weibao.change.request import (
 from weibao.change.request.meaning import PLACEHOLDER
 from weibao.change.request.problems import MESSAGES
 from weibao.change.request.structure import schema
-from weibao.change.signing import PRINCIPAL_RE
 from weibao.change.skeleton import next_change_id, skeleton
 from weibao.errors import ConfigError
 from weibao.services.inventory import SITE_NAME_RE
+from weibao.signing import PRINCIPAL_RE
 
 FIXTURES = Path(__file__).parent / "fixtures" / "change"
 EXAMPLE = FIXTURES / "CR-2026-0001.yml"

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from weibao.change import signing
+from weibao import signing
 from weibao.change.people import allowed_signers, load_people
-from weibao.change.signing import (
+from weibao.errors import ConfigError
+from weibao.signing import (
     NAMESPACE,
     SignatureError,
     find_principal,
@@ -19,7 +20,6 @@ from weibao.change.signing import (
     sign,
     verify,
 )
-from weibao.errors import ConfigError
 
 DATA = "变更申请 CR-2026-007 sha256:0123abcd\n".encode()
 PASSPHRASE = "correct horse battery staple"

@@ -19,7 +19,6 @@ from weibao.change.people import allowed_signers, load_people
 from weibao.change.playbook import playbook_digest
 from weibao.change.refusal import Refusal
 from weibao.change.request import load_request
-from weibao.change.signing import NAMESPACE, sign
 from weibao.change.signoffs import (
     Record,
     append_signoff,
@@ -30,6 +29,7 @@ from weibao.change.signoffs import (
     statement,
 )
 from weibao.errors import ConfigError
+from weibao.signing import NAMESPACE, sign
 from weibao.store import Change, Signoff
 
 HOUR = dt.timedelta(hours=1)

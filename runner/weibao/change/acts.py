@@ -27,7 +27,6 @@ from weibao.change.request import ChangeRequest, load_request
 from weibao.change.rules import may_sign
 from weibao.change.rules.context import load_targets
 from weibao.change.rules.signers import Signing
-from weibao.change.signing import sign, verify
 from weibao.change.signoffs import (
     ATTEST_ROLES,
     HEAD_ACTS,
@@ -41,6 +40,7 @@ from weibao.change.signoffs import (
 )
 from weibao.change.site import site_binding, targets_binding
 from weibao.errors import N_, ConfigError
+from weibao.signing import sign, verify
 from weibao.store import Change, Signoff
 
 

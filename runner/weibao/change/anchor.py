@@ -33,8 +33,8 @@ import yaml
 from weibao.canonical import canonical_bytes
 from weibao.change.people import People, Person
 from weibao.change.refusal import Refusal
-from weibao.change.signing import SignatureError, parse_signature, sign, verify
 from weibao.errors import N_, ConfigError
+from weibao.signing import SignatureError, parse_signature, sign, verify
 from weibao.sshkeys import key_line
 
 NAMESPACE = "weibao-people"

@@ -29,8 +29,8 @@ from typing import Any
 
 import yaml
 
-from weibao.change.signing import NAMESPACE, NAMESPACE_RE, PRINCIPAL_RE, run_ssh_keygen
 from weibao.errors import N_, ConfigError
+from weibao.signing import NAMESPACE, NAMESPACE_RE, PRINCIPAL_RE, run_ssh_keygen
 
 ROLES = ("requester", "approver", "operator", "recorder")
 ORGANISATIONS = ("provider", "client")

@@ -37,12 +37,12 @@ from weibao.change.people import People, load_people
 from weibao.change.refusal import Refusal
 from weibao.change.request import CHANGE_ID_RE, ChangeRequest, load_request
 from weibao.change.rules.signers import check_signer
-from weibao.change.signing import SignatureError, parse_signature
 from weibao.change.signoffs import Checker, Record, current_round, read_signoffs
 from weibao.change.site import people_file, site_settings
 from weibao.config import Settings
 from weibao.errors import N_, ConfigError, NotFound
 from weibao.services.inventory import load_inventory
+from weibao.signing import SignatureError, parse_signature
 from weibao.store import Change, Run, Store
 
 RUN_MODES = {"change": "run", "change-check": "check"}

@@ -2,7 +2,7 @@
 
 ``rule`` names the rule (``signatures``, ``notice``, ``window``...) for the audit log and for
 ``weibao change status``. A parameter that is itself a :class:`~weibao.errors.WeibaoError`
-(e.g. the :class:`~weibao.change.signing.SignatureError` saying why a signature fails) is
+(e.g. the :class:`~weibao.signing.SignatureError` saying why a signature fails) is
 rendered in the same language as the refusal.
 """
 

@@ -58,14 +58,14 @@ from weibao.audit import AuditLog, Entry, verify_head_in_chain
 from weibao.canonical import canonical_bytes
 from weibao.change.people import People, Person, allowed_signers
 from weibao.change.refusal import Refusal
-from weibao.change.signing import (
+from weibao.errors import N_, ConfigError
+from weibao.signing import (
     SignatureError,
     find_principal,
     parse_signature,
     run_ssh_keygen,
     verify,
 )
-from weibao.errors import N_, ConfigError
 from weibao.sshkeys import key_fingerprint
 
 ACTS = ("submit", "approve", "attest", "close")

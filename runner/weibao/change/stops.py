@@ -31,12 +31,12 @@ from weibao.change.locks import Lock
 from weibao.change.people import allowed_signers, load_people
 from weibao.change.refusal import Refusal
 from weibao.change.request import CHANGE_ID_RE, load_request
-from weibao.change.signing import sign, verify
 from weibao.change.signoffs import key_owner
 from weibao.change.site import people_file
 from weibao.errors import N_, ConfigError, NotFound
 from weibao.services import ansible as ansible_svc
 from weibao.services.runs import runner_alive
+from weibao.signing import sign, verify
 from weibao.store import Change, Run
 
 

@@ -47,9 +47,9 @@ from typing import Any
 from weibao.audit import GENESIS, AuditLog, Entry, utc_timestamp
 from weibao.canonical import canonical_bytes
 from weibao.change.people import People, load_people
-from weibao.change.signing import NAMESPACE, SignatureError, parse_signature, run_ssh_keygen
 from weibao.change.signoffs import HEAD_ACTS, read_signoffs, sha256_text, signoffs_path
 from weibao.errors import N_, ConfigError
+from weibao.signing import NAMESPACE, SignatureError, parse_signature, run_ssh_keygen
 
 HEAD_ACTIONS = frozenset(f"change.{act}" for act in HEAD_ACTS)
 ACT_WORDS = {"approve": N_("approval"), "close": N_("closing")}
