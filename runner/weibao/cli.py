@@ -20,8 +20,11 @@ from weibao.cli_backup import backup
 from weibao.cli_change import audit, change
 from weibao.cli_config import config
 from weibao.cli_finding import finding
+from weibao.cli_output import print_outcome, progress_printer, status_label
 from weibao.cli_people import people
+from weibao.cli_remote import import_, inspect_elsewhere, remote_options, worker
 from weibao.cli_report import report
+from weibao.cli_schedule import remind, schedule
 from weibao.cli_service import fault, onsite, service
 from weibao.config import load_settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoError
@@ -102,63 +105,29 @@ def _use_vault_password_file(path: str) -> None:
     os.environ["ANSIBLE_VAULT_PASSWORD_FILE"] = file
 
 
-def _progress_printer(app: App):
-    tty = sys.stderr.isatty()
-
-    def show(progress, host):
-        if tty:
-            text = app._("hosts %(done)d/%(total)d done, %(failures)d failed or unreachable") % {
-                "done": progress.done, "total": progress.total, "failures": progress.failures}
-            click.echo("\r" + text + " " * 8, err=True, nl=False)
-        if host is not None:
-            state = progress.hosts[host]
-            line = app._("host %(host)s: %(status)s %(message)s") % {
-                "host": host, "status": _status_label(app, state.status),
-                "message": state.message.splitlines()[0][:200] if state.message else ""}
-            click.echo(("\r" if tty else "") + line.rstrip() + (" " * 20 if tty else ""),
-                       err=True)
-
-    return show
-
-
-def _status_label(app: App, status: str) -> str:
-    from weibao.statuses import WORDS
-
-    return app._(WORDS[status]) if status in WORDS else status
-
-
 @cli.command()
 @click.option("--inventory", "-i", "inventory", default="inventories/local", show_default=True,
               help="Inventory file or folder of the site.")
 @click.option("--limit", "-l", default=None, help="Only hosts matching this Ansible pattern.")
 @click.option("--site", default=None, help="Site name; must match the inventory's weibao_site.")
 @click.option("--period", default=None, help="Inspection period YYYY-MM (default: this month).")
+@remote_options
 @click.pass_obj
 def inspect(app: App, inventory: str, limit: str | None, site: str | None,
-            period: str | None) -> None:
+            period: str | None, **remote: Any) -> None:
     """Run the monthly inspection (例行巡视检查) and store every finding."""
     from weibao.services import inspection
 
     inv, period = inspection.prepare(inventory, limit, site, period)
     settings = app.settings  # checked before the store is opened
     store = app.store
+    runner = inspect_elsewhere(app, settings, store, inv, period, limit, **remote)
     app.warn(N_("inspecting %(n)d host(s) of site %(site)s for %(period)s"),
              n=len(inv.hosts), site=inv.site.name, period=period)
     outcome = inspection.run_inspection(settings, store, inv, period, limit=limit,
-                                        on_progress=_progress_printer(app))
-    counts = outcome.counts
-    app.say(N_("run %(id)d: %(status)s; hosts inspected %(ok)d, unreachable %(unr)d, failed "
-               "%(fail)d; findings: %(crit)d critical, %(warn)d warning, %(unk)d unknown, "
-               "%(okc)d ok"),
-            id=outcome.run_id, status=_status_label(app, outcome.status),
-            ok=sum(1 for h in outcome.hosts.values() if h.status == "inspected"),
-            unr=sum(1 for h in outcome.hosts.values() if h.status == "unreachable"),
-            fail=sum(1 for h in outcome.hosts.values()
-                     if h.status not in ("inspected", "unreachable")),
-            crit=counts["critical"], warn=counts["warning"], unk=counts["unknown"],
-            okc=counts["ok"])
-    app.say(N_("archive: %(path)s"), path=outcome.artifact_dir)
-    sys.exit(outcome.exit_code)
+                                        on_progress=progress_printer(app), runner=runner,
+                                        run_detail=getattr(runner, "detail", None))
+    print_outcome(app, outcome)
 
 
 def _run_dict(run: Run) -> dict[str, Any]:
@@ -201,9 +170,9 @@ def runs(app: App, site: str | None, as_json: bool) -> None:
                f"{app._('hosts')}")
     for r in items:
         hosts = r["hosts"]
-        click.echo(f"{r['id']:>5}  {r['started_at']:<20}  {_status_label(app, r['kind']):<12} "
+        click.echo(f"{r['id']:>5}  {r['started_at']:<20}  {status_label(app, r['kind']):<12} "
                    f"{r['site']:<16} {r['period']:<7}  "
-                   f"{_status_label(app, r['status']):<12} "
+                   f"{status_label(app, r['status']):<12} "
                    + app._("%(n)d host(s), %(bad)d not inspected") % {
                        "n": len(hosts),
                        "bad": sum(1 for h in hosts if h["status"] != "inspected")}
@@ -256,7 +225,7 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
         return
     for f in items:
         comp = f" [{f['component']}]" if f["component"] else ""
-        click.echo(f"{_status_label(app, f['status']):<9} {f['host']:<20} "
+        click.echo(f"{status_label(app, f['status']):<9} {f['host']:<20} "
                    f"{check_name(f['check_id'], app.lang)} ({f['check_id']}){comp}: "
                    f"{finding_text(f, 'summary', app.lang, zone)}")
     # coverage per host and area: what was judged, and what was not and why
@@ -271,7 +240,7 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
         click.echo("")
         click.echo(app._("coverage (checks evaluated / partly / not evaluated / not applicable):"))
     for (h, area), counts in sorted(per.items()):
-        why = ", ".join(_status_label(app, c) for c in sorted(causes.get((h, area), ())))
+        why = ", ".join(status_label(app, c) for c in sorted(causes.get((h, area), ())))
         click.echo(f"  {h:<20} {area_title(area, app.lang):<12} {counts['evaluated']} / "
                    f"{counts['partial']} / {counts['not_evaluated']} / "
                    f"{counts['not_applicable']}" + (f"  ({why})" if why else ""))
@@ -280,8 +249,8 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
                 if c["host"] == h and c["check_id"].startswith(area + ".") \
                         and c["state"] != "evaluated":
                     click.echo(f"      {check_name(c['check_id'], app.lang)} "
-                               f"({c['check_id']}): {_status_label(app, c['state'])}"
-                               + (f", {_status_label(app, c['cause'])}"
+                               f"({c['check_id']}): {status_label(app, c['state'])}"
+                               + (f", {status_label(app, c['cause'])}"
                                   if c["cause"] and c["cause"] != c["state"] else ""))
 
 
@@ -294,6 +263,9 @@ for _group in (fault, service, onsite):
     cli.add_command(_group)
 cli.add_command(finding)
 cli.add_command(backup)
+cli.add_command(worker); cli.add_command(import_)  # noqa: E702
+cli.add_command(schedule)
+cli.add_command(remind)
 
 
 @cli.command()
@@ -354,7 +326,7 @@ def judge(app: App, platform: str | None, command: str | None, since: str | None
                         command=r.source.name)
             for f in r.findings:
                 comp = f" [{f['component']}]" if f["component"] else ""
-                click.echo(f"{_status_label(app, f['status']):<9} "
+                click.echo(f"{status_label(app, f['status']):<9} "
                            f"{check_name(f['check_id'], out_lang)} ({f['check_id']}){comp}: "
                            f"{finding_text(f, 'summary', out_lang)}")
     if any(f["status"] == "critical" for f in findings):

@@ -36,11 +36,12 @@ def start_and_wait_for_module(tmp_path, data):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     events = data / "artifacts" / "run-1" / "artifacts" / "ansible" / "job_events"
     deadline = time.monotonic() + 120
-    # wait until the system module is running on the host (its task has started)
+    # wait until the inspection task is running on the host (the weibao_inspect action runs
+    # the system module first, which samples for 60 s)
     while time.monotonic() < deadline:
         texts = [p.read_text(errors="ignore") for p in events.glob("*.json")] \
             if events.is_dir() else []
-        if any('"runner_on_start"' in t and "weibao_inspect_system" in t for t in texts):
+        if any('"runner_on_start"' in t and "weibao_inspect" in t for t in texts):
             break
         time.sleep(0.5)
     else:

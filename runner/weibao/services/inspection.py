@@ -90,6 +90,22 @@ class Progress:
         return sum(1 for h in self.hosts.values() if h.status in ("unreachable", "failed"))
 
 
+# the findings columns of bounded length (weibao.store.models.Finding)
+_LIMITS = {"check_id": 128, "host": 255}
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` without NUL characters, which PostgreSQL's text and JSON refuse (a module
+    may pass a command's binary output through)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
     """Findings from a module, each checked against the schema; a bad one becomes unknown."""
     enable_module_utils()
@@ -107,8 +123,13 @@ def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
     for item in findings:
         try:
             if isinstance(item, dict):
-                item = dict(item, host=item.get("host") or host)
-            out.append(validate_finding(item))
+                item = _without_nul(dict(item, host=item.get("host") or host))
+            finding = validate_finding(item)
+            # what the store's columns hold (PostgreSQL enforces the lengths SQLite ignores)
+            for name, limit in _LIMITS.items():
+                if len(finding[name]) > limit:
+                    raise FindingError(f"finding.{name}: at most {limit} characters")
+            out.append(finding)
         except FindingError as exc:
             check = item.get("check_id") if isinstance(item, dict) else None
             out.append(unknown("weibao.module_output",
@@ -173,6 +194,9 @@ class InspectionRun:
         if kind == "runner_on_unreachable":
             self._set_host(host, "unreachable", str(res.get("msg", "unreachable")).strip())
         elif kind == "runner_on_failed" and not data.get("ignore_errors"):
+            # the one-task inspection (weibao_inspect) fails naming the area that failed and
+            # still carries the areas that ran: those are stored as any collector's
+            self._areas_results(host, res.get("areas_results"))
             msg = str(res.get("msg") or res.get("module_stderr") or "task failed").strip()
             task = data.get("task") or data.get("task_action") or ""
             self._set_host(host, "failed", f"{task}: {msg}" if task else msg)
@@ -180,24 +204,58 @@ class InspectionRun:
             action = str(data.get("task_action") or "")
             module = action.rsplit(".", 1)[-1]
             if module.startswith(COLLECTOR_PREFIX) and "findings" in res:
-                state = self.progress.hosts.setdefault(host, HostState())
-                # a collector reading several areas in one run names them (storage)
-                areas = res.get("areas")
-                state.areas.update(areas if isinstance(areas, list) and areas
-                                   else [module[len(COLLECTOR_PREFIX):]])
-                if isinstance(res.get("not_applicable"), list):
-                    state.not_applicable.extend(res["not_applicable"])
-                self._store_findings(host, res["findings"])
-                self._store_counters(host, res.get("counters"))
-                self._record_config(host, res.get("config"))
-                if "performance" in res:  # the monthly performance analysis' history
-                    store_performance_safely(self.store, self.run_id, host, res["performance"])
+                self._collector_result(host, module, res)
+            # the one-task inspection (plugins/action/weibao_inspect.py): every area's module
+            # result in one event, each stored as if its module had run as its own task
+            self._areas_results(host, res.get("areas_results"))
             facts = res.get("ansible_facts") or {}
             if facts.get(DONE_FACT):
                 self._set_host(host, "inspected")
 
+    def _areas_results(self, host: str, results: Any) -> None:
+        """``areas_results`` of weibao_inspect: one dict per collector module (its result and
+        ``module``); anything else in the list is ignored."""
+        if not isinstance(results, list):
+            return
+        collected = [(str(res.get("module")), res) for res in results if isinstance(res, dict)
+                     and str(res.get("module") or "").startswith(COLLECTOR_PREFIX)
+                     and "findings" in res]
+        # every area's findings in one insert, its counters in another (one commit each)
+        findings: list[Any] = []
+        counters: list[Any] = []
+        for module, res in collected:
+            findings.extend(_validated(res["findings"], host))
+            if isinstance(res.get("counters"), list):
+                counters.extend(res["counters"])
+            self._collector_result(host, module, res, store=False)
+        if collected:
+            self._insert_findings(host, findings)
+            self._store_counters(host, counters)
+
+    def _collector_result(self, host: str, module: str, res: dict[str, Any],
+                          store: bool = True) -> None:
+        """One collector module's result: its areas, findings, counters, configuration and
+        performance history into the store (``store=False``: findings and counters are the
+        caller's to store)."""
+        state = self.progress.hosts.setdefault(host, HostState())
+        # a collector reading several areas in one run names them (storage)
+        areas = res.get("areas")
+        state.areas.update(areas if isinstance(areas, list) and areas
+                           else [module[len(COLLECTOR_PREFIX):]])
+        if isinstance(res.get("not_applicable"), list):
+            state.not_applicable.extend(res["not_applicable"])
+        if store:
+            self._store_findings(host, res["findings"])
+            self._store_counters(host, res.get("counters"))
+        self._record_config(host, res.get("config"))
+        if "performance" in res:  # the monthly performance analysis' history
+            store_performance_safely(self.store, self.run_id, host, res["performance"])
+
     def _store_findings(self, host: str, raw: Any) -> None:
-        findings = _validated(raw, host)
+        self._insert_findings(host, _validated(raw, host))
+
+    def _insert_findings(self, host: str, findings: list[dict[str, Any]]) -> None:
+        """Validated findings of a host in one insert and commit."""
         from ansible.module_utils.weibao_inspection.findings import worst
 
         with self.store.session() as s:
@@ -389,14 +447,26 @@ def run_inspection(
     limit: str | None = None,
     on_progress: Callable[[Progress, str | None], None] = lambda p, h: None,
     user: str | None = None,
+    *,
+    runner: Callable[..., ansible_svc.PlaybookResult] | None = None,
+    started: dt.datetime | None = None,
+    run_detail: dict[str, Any] | None = None,
 ) -> InspectionOutcome:
+    """``runner`` replaces the local ansible-runner (weibao.services.remote: a site
+    controller, an offline site's result, an AWX job's events): it is called as
+    ``runner(private_dir, extravars, limit, event_handler, cancelled)`` and returns a
+    PlaybookResult; ``started`` is when the playbook ran, ``run_detail`` goes into the run's
+    ``detail`` (where the events came from)."""
     close_stale_runs(store)
     since = last_inspections(store, inventory.site.name, inventory.hosts)
-    started = utcnow()
+    started = started or utcnow()
     run_id = _start(store, inventory, period, limit, user, started)
     private_dir = settings.artifacts_dir / f"run-{run_id}"
     with store.session() as s:
-        s.get(Run, run_id).artifact_dir = str(private_dir)
+        run = s.get(Run, run_id)
+        run.artifact_dir = str(private_dir)
+        if run_detail:
+            run.detail = {**(run.detail or {}), **run_detail}
 
     progress = Progress(total=len(inventory.hosts),
                         hosts={h: HostState(platform=inventory.platforms.get(h, "linux"))
@@ -418,11 +488,16 @@ def run_inspection(
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     try:
-        result = ansible_svc.run_playbook(
-            PLAYBOOK, inventory.path, private_dir,
-            extravars=extravars,
-            limit=limit, event_handler=streamer.handle, cancelled=lambda: interrupted["flag"],
-        )
+        if runner is None:
+            result = ansible_svc.run_playbook(
+                PLAYBOOK, inventory.path, private_dir,
+                extravars=extravars,
+                limit=limit, event_handler=streamer.handle,
+                cancelled=lambda: interrupted["flag"],
+            )
+        else:
+            result = runner(private_dir, extravars, limit, streamer.handle,
+                            lambda: interrupted["flag"])
     except BaseException as exc:
         # Never leave a run silently "running": record why it stopped, then re-raise.
         _close(store, run_id, progress, "failed" if not isinstance(exc, KeyboardInterrupt)

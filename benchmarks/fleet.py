@@ -1,0 +1,422 @@
+#!/usr/bin/env python3
+"""Benchmark: a loopback fleet of N SSH hosts, inspected side by side with the one-SSH floor.
+
+    .venv/bin/python benchmarks/fleet.py --hosts 20 [--hosts 100 ...] [--modes floor,weibao,roles]
+
+The harness starts its own sshd processes (one per 16 addresses in 127.77.0.0/16, port
+2222, throwaway ssh-keygen host and user keys, root by key only, this machine's
+/usr/sbin/sshd) and stops them at the end. Every "host" is this machine over SSH: the
+collectors read this machine's /proc, logs and package state, so the remote side's CPU is
+this machine's too; only the controller's side is measured:
+
+* controller CPU: every process the harness starts and waits for (resource.getrusage
+  RUSAGE_CHILDREN: weibao, ansible-playbook, its forks, ssh clients) plus the ssh
+  ControlPersist masters Ansible leaves in the background (read from /proc before they are
+  stopped);
+* runner CPU: the weibao process alone (its event handling, store and archive), written by
+  the process itself at exit (RUSAGE_SELF);
+* peak controller memory: the largest sum of RSS over the controller's processes, sampled
+  every 0.2 s;
+* tasks and events per host: counted from the run's archived ansible-runner events.
+
+Modes, run one after the other in the same invocation:
+
+* ``floor``: one shell script of the same reads (CPU sample, memory, filesystems, processes,
+  units, time sync, kernel log, pending updates, block devices, links) over one SSH
+  connection per host, 20 at a time (the forks of ansible.cfg);
+* ``weibao``: ``weibao inspect`` of the fleet (the one-task inspection of
+  playbooks/monthly_inspection.yml);
+* ``roles``: the four roles as a play of their own with fact gathering and the completion
+  fact (what monthly_inspection.yml ran before the one-task inspection), through
+  ansible-playbook.
+
+Figures only, no test depends on them. ``--hung K`` adds K addresses that accept TCP and
+never answer SSH.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+PORT = 2222
+PER_SSHD = 16
+SAMPLE_SECONDS = 1
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TICK = os.sysconf("SC_CLK_TCK")
+
+# the floor: the same sources the collectors read, as one script over one connection
+FLOOR_SCRIPT = f"""\
+r() {{ cat "$@" 2>/dev/null; }}
+r /proc/stat /proc/diskstats
+sleep {SAMPLE_SECONDS}
+r /proc/stat /proc/diskstats /proc/loadavg /proc/meminfo /proc/mounts /proc/uptime \\
+  /proc/net/dev /proc/mdstat /proc/swaps /etc/fstab /proc/sys/kernel/random/boot_id
+df -P -k 2>&1; df -P -i 2>&1
+ps -eo pid,ppid,stat,rss,pcpu,etimes,comm 2>&1
+systemctl --failed --no-legend --plain 2>&1; systemctl is-system-running 2>&1
+timedatectl show 2>&1; chronyc -n tracking 2>&1; ntpq -pn 2>&1
+journalctl -q -k --since '-31 days' -o short-iso 2>/dev/null | grep -ciE 'error|fail|i/o|oom'
+r /var/log/syslog /var/log/kern.log /var/log/messages | grep -ciE 'error|fail|i/o|oom'
+dmesg 2>/dev/null | tail -n 200
+apt-get -s -o Debug::NoLocking=1 dist-upgrade 2>/dev/null | grep -c '^Inst'
+ls -l /var/run/reboot-required 2>&1; r /var/log/dpkg.log | tail -n 50
+lsblk -b -J -o NAME,TYPE,SIZE,ROTA,TRAN,MODEL,SERIAL,STATE,MOUNTPOINT 2>&1
+for d in /sys/block/*; do r $d/stat $d/device/state; done
+smartctl --scan 2>&1; pvs 2>&1; vgs 2>&1; lvs 2>&1; multipath -ll 2>&1
+ls /sys/class/scsi_tape /sys/class/fc_host /sys/class/infiniband 2>&1
+ip -s -o link 2>&1
+for i in /sys/class/net/*; do r $i/operstate $i/speed $i/carrier_changes; done
+"""
+
+SSHD_CONFIG = """\
+Port {port}
+{listen}
+HostKey {work}/host_ed25519
+PidFile {work}/sshd-{index}.pid
+AuthorizedKeysFile {work}/authorized_keys
+PermitRootLogin prohibit-password
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+MaxStartups 400
+MaxSessions 400
+LogLevel ERROR
+Subsystem sftp /usr/lib/openssh/sftp-server
+"""
+
+
+def address(i: int) -> str:
+    return f"127.77.{i // 200}.{i % 200 + 1}"
+
+
+def proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def all_procs() -> dict[int, tuple[int, int, str]]:
+    """{pid: (ppid, rss bytes, cmdline)} of every process."""
+    out = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
+            cmd = Path(f"/proc/{entry.name}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        out[int(entry.name)] = (int(stat[1]), int(stat[21]) * PAGE, cmd.decode(errors="replace"))
+    return out
+
+
+def masters(cp_dir: Path) -> list[int]:
+    """The ssh ControlPersist masters of this benchmark (their control path names cp_dir)."""
+    return [pid for pid, (_pp, _rss, cmd) in all_procs().items()
+            if cmd.startswith("ssh: ") and str(cp_dir) in cmd]
+
+
+class MemorySampler(threading.Thread):
+    """Peak of the summed RSS of this process's descendants and the ssh masters."""
+
+    def __init__(self, cp_dir: Path, exclude: set[int]) -> None:
+        super().__init__(daemon=True)
+        self.cp_dir, self.peak, self.stop = cp_dir, 0, threading.Event()
+        self.exclude = exclude  # the fleet's sshd: the hosts' side, not the controller's
+
+    def run(self) -> None:
+        me = os.getpid()
+        while not self.stop.is_set():
+            procs = all_procs()
+            tree, total = {me}, 0
+            changed = True
+            while changed:
+                changed = False
+                for pid, (ppid, _rss, cmd) in procs.items():
+                    if pid not in tree and pid not in self.exclude and (ppid in tree or (
+                            cmd.startswith("ssh: ") and str(self.cp_dir) in cmd)):
+                        tree.add(pid)
+                        changed = True
+            total = sum(procs[p][1] for p in tree if p in procs and p != me)
+            self.peak = max(self.peak, total)
+            self.stop.wait(0.2)
+
+
+def children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+class Fleet:
+    def __init__(self, work: Path, n: int, hung: int) -> None:
+        self.work, self.n, self.hung = work, n, hung
+        self.sshd: list[subprocess.Popen] = []
+        self.hung_sockets: list[socket.socket] = []
+        self.key = work / "user_ed25519"
+        self.known_hosts = work / "known_hosts"
+
+    def start(self) -> None:
+        Path("/run/sshd").mkdir(exist_ok=True)  # sshd's privilege separation directory
+        for name in ("host_ed25519", "user_ed25519"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "weibao-bench",
+                            "-f", str(self.work / name)], check=True)
+        shutil.copy(self.work / "user_ed25519.pub", self.work / "authorized_keys")
+        host_pub = (self.work / "host_ed25519.pub").read_text().split()[:2]
+        self.known_hosts.write_text("".join(
+            f"[{address(i)}]:{PORT} {' '.join(host_pub)}\n" for i in range(self.n)))
+        for index in range(0, self.n, PER_SSHD):
+            listen = "\n".join(f"ListenAddress {address(i)}:{PORT}"
+                               for i in range(index, min(index + PER_SSHD, self.n)))
+            conf = self.work / f"sshd-{index}.conf"
+            conf.write_text(SSHD_CONFIG.format(port=PORT, listen=listen, work=self.work,
+                                               index=index))
+            with (self.work / f"sshd-{index}.log").open("w") as log:
+                self.sshd.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(conf)],
+                                                  stderr=log))
+        for i in range(self.hung):  # accepts TCP, never says a word
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind((self.hung_address(i), PORT))
+            s.listen(64)
+            self.hung_sockets.append(s)
+        deadline = time.monotonic() + 10
+        for i in range(self.n):
+            while True:
+                try:
+                    socket.create_connection((address(i), PORT), timeout=1).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+
+    def hung_address(self, i: int) -> str:
+        return f"127.78.0.{i + 1}"
+
+    def ssh_args(self) -> list[str]:
+        return ["-i", str(self.key), "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+                "-o", f"UserKnownHostsFile={self.known_hosts}", "-o", "ConnectTimeout=10"]
+
+    def inventory(self, path: Path) -> Path:
+        hosts = {}
+        for i in range(self.n):
+            hosts[f"bench-{i:03d}"] = {"ansible_host": address(i)}
+        for i in range(self.hung):
+            hosts[f"hung-{i:03d}"] = {"ansible_host": self.hung_address(i)}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.safe_dump({"all": {
+            "vars": {"weibao_site": {"name": "bench"}, "ansible_port": PORT,
+                     "ansible_user": "root", "ansible_python_interpreter": "/usr/bin/python3",
+                     "ansible_ssh_private_key_file": str(self.key),
+                     "ansible_ssh_common_args": f"-o UserKnownHostsFile={self.known_hosts} "
+                                                "-o IdentitiesOnly=yes",
+                     "inspect_system_sample_seconds": SAMPLE_SECONDS},
+            "hosts": hosts}}))
+        return path
+
+    def stop(self) -> None:
+        for p in self.sshd:
+            p.terminate()
+        for p in self.sshd:
+            try:
+                p.wait(5)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        for s in self.hung_sockets:
+            s.close()
+
+
+def measure(fleet: Fleet, label: str, run) -> dict:
+    cp_dir = fleet.work / f"cp-{label}"
+    cp_dir.mkdir()
+    sampler = MemorySampler(cp_dir, {p.pid for p in fleet.sshd})
+    sampler.start()
+    cpu0, t0 = children_cpu(), time.monotonic()
+    extra = run(cp_dir) or {}
+    wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
+    pids = masters(cp_dir)
+    master_cpu = sum(proc_cpu(p) for p in pids)
+    for pid in pids:  # the masters this run left (ControlPersist), by their own pid
+        os.kill(pid, signal.SIGTERM)
+    sampler.stop.set()
+    sampler.join()
+    return {"mode": label, "hosts": fleet.n, "wall": wall, "cpu": cpu + master_cpu,
+            "ssh_masters_cpu": master_cpu, "peak_rss_mb": sampler.peak / 2**20, **extra}
+
+
+def run_floor(fleet: Fleet, forks: int):
+    def one(i: int) -> int:
+        proc = subprocess.run(["ssh", *fleet.ssh_args(), "-p", str(PORT), f"root@{address(i)}",
+                               "sh -s"], input=FLOOR_SCRIPT.encode(), capture_output=True,
+                              timeout=300)
+        return len(proc.stdout)
+
+    def run(_cp_dir: Path) -> dict:
+        with concurrent.futures.ThreadPoolExecutor(forks) as pool:
+            sizes = list(pool.map(one, range(fleet.n)))
+        return {"bytes_per_host": sum(sizes) // fleet.n, "tasks_per_host": 0,
+                "events_per_host": 0}
+
+    return run
+
+
+def count_events(events_dir: Path, n_hosts: int) -> dict:
+    per_host, tasks, hostless = {}, {}, 0
+    for path in events_dir.glob("*.json"):
+        event = json.loads(path.read_text())
+        host = (event.get("event_data") or {}).get("host")
+        if not host:
+            hostless += 1
+            continue
+        per_host[host] = per_host.get(host, 0) + 1
+        if event.get("event") == "runner_on_start":
+            tasks[host] = tasks.get(host, 0) + 1
+    bench = [h for h in per_host if h.startswith("bench-")]
+    return {"events_per_host": max(per_host[h] for h in bench) if bench else 0,
+            "tasks_per_host": max(tasks.get(h, 0) for h in bench) if bench else 0,
+            "events_without_host": hostless}
+
+
+def env_for(cp_dir: Path, forks: int) -> dict[str, str]:
+    return {**os.environ, "ANSIBLE_FORKS": str(forks),
+            "ANSIBLE_SSH_CONTROL_PATH_DIR": str(cp_dir),
+            "PATH": str(BIN) + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8"}
+
+
+# weibao run in process, so that the runner's own CPU (RUSAGE_SELF: events, store, archive,
+# but not ansible-playbook's) can be written at exit
+WEIBAO_WRAPPER = """\
+import atexit, json, resource, sys
+from weibao.cli import main
+out = sys.argv.pop(1)
+def _self():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    with open(out, "w") as f:
+        json.dump({"cpu": r.ru_utime + r.ru_stime}, f)
+atexit.register(_self)
+sys.argv[0] = "weibao"
+main()
+"""
+
+
+def run_weibao(fleet: Fleet, forks: int, label: str):
+    def run(cp_dir: Path) -> dict:
+        data = fleet.work / f"data-{label}"
+        inv = fleet.inventory(fleet.work / f"inv-{label}" / "hosts.yml")
+        selfcpu = fleet.work / f"self-{label}.json"
+        wrapper = fleet.work / "weibao_wrapper.py"
+        wrapper.write_text(WEIBAO_WRAPPER)
+        proc = subprocess.run([sys.executable, str(wrapper), str(selfcpu), "--data-dir",
+                               str(data), "inspect", "--inventory", str(inv.parent),
+                               "--period", dt.date.today().strftime("%Y-%m")],
+                              capture_output=True, text=True, env=env_for(cp_dir, forks),
+                              cwd=ROOT)
+        lines = (proc.stdout + proc.stderr).strip().splitlines()
+        inspected = sum(1 for line in lines if line.endswith(": inspected"))
+        out = {"exit": proc.returncode, "inspected": inspected,
+               "runner_cpu": json.loads(selfcpu.read_text())["cpu"]}
+        if inspected < fleet.n:
+            out["stderr"] = (proc.stdout + proc.stderr)[-1500:]
+        out.update(count_events(data / "artifacts" / "run-1" / "artifacts" / "ansible"
+                                / "job_events", fleet.n))
+        return out
+
+    return run
+
+
+ROLES_PLAY = """\
+- name: The monthly inspection as the four roles (before the one-task inspection)
+  hosts: all
+  gather_facts: true
+  roles: [inspect_system, inspect_errlog, inspect_patch, inspect_storage]
+  post_tasks:
+    - name: Mark the inspection of this host complete
+      ansible.builtin.set_fact:
+        weibao_inspection_complete: true
+"""
+
+
+def run_roles(fleet: Fleet, forks: int, label: str):
+    def run(cp_dir: Path) -> dict:
+        inv = fleet.inventory(fleet.work / f"inv-{label}" / "hosts.yml")
+        play = fleet.work / "roles_play.yml"
+        play.write_text(ROLES_PLAY)
+        env = {**env_for(cp_dir, forks), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+               "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.null"}
+        proc = subprocess.run([str(BIN / "ansible-playbook"), "-i", str(inv), str(play)],
+                              capture_output=True, text=True, env=env, cwd=ROOT)
+        return {"exit": proc.returncode}
+
+    return run
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--hosts", type=int, action="append", help="fleet size (repeatable)")
+    ap.add_argument("--modes", default="floor,weibao", help="floor,weibao,roles")
+    ap.add_argument("--forks", type=int, default=20)
+    ap.add_argument("--hung", type=int, default=0, help="hosts that accept TCP and hang")
+    ap.add_argument("--json", type=Path, help="append the figures to this JSON-lines file")
+    args = ap.parse_args()
+    results = []
+    for n in args.hosts or [20]:
+        work = Path(tempfile.mkdtemp(prefix="weibao-fleet-"))
+        fleet = Fleet(work, n, args.hung)
+        try:
+            fleet.start()
+            for mode in args.modes.split(","):
+                if mode == "floor":
+                    run = run_floor(fleet, args.forks)
+                elif mode == "weibao":
+                    run = run_weibao(fleet, args.forks, "weibao")
+                else:
+                    run = run_roles(fleet, args.forks, "roles")
+                r = measure(fleet, mode, run)
+                r.update(date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+                         machine=f"{platform.node()} {os.cpu_count()} cores "
+                                 f"{platform.release()} Python {platform.python_version()}",
+                         forks=args.forks, hung=args.hung)
+                results.append(r)
+                print(json.dumps(r), flush=True)
+                if args.json:
+                    with args.json.open("a") as f:
+                        f.write(json.dumps(r) + "\n")
+        finally:
+            fleet.stop()
+            shutil.rmtree(work, ignore_errors=True)
+    print(f"{'mode':8} {'N':>4} {'wall s':>8} {'CPU s':>8} {'CPU/host':>9} {'runner':>7} "
+          f"{'peak MB':>8} {'tasks/h':>7} {'events/h':>8}")
+    for r in results:
+        print(f"{r['mode']:8} {r['hosts']:>4} {r['wall']:8.1f} {r['cpu']:8.1f} "
+              f"{r['cpu'] / r['hosts']:9.3f} {r.get('runner_cpu', 0):7.1f} "
+              f"{r['peak_rss_mb']:8.0f} {r.get('tasks_per_host', '-'):>7} "
+              f"{r.get('events_per_host', '-'):>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,179 @@
+"""The one-task inspection: plugins/action/weibao_inspect.py and how its event is stored.
+
+The action must give each collector module exactly the arguments the roles' own tasks give
+it (checked for real: ansible-playbook runs the roles, then the action, on this machine over
+the local connection, and the modules' ``invocation`` is compared), and the runner must store
+its ``areas_results`` as it stores one collector task's result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from weibao.services.inspection import HostState, InspectionRun, Progress
+from weibao.store import Finding, RunHost, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "plugins" / "action"))
+import weibao_inspect as action  # noqa: E402
+
+sys.path.pop(0)
+
+from test_inspection_stream import finding, new_run  # noqa: E402
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ('PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\nVERSION_ID="12"\n',
+     {"distribution": "Debian", "os_family": "Debian", "major": "12"}),
+    ('NAME="Red Hat Enterprise Linux Server"\nID="rhel"\nVERSION_ID="7.9"\n',
+     {"distribution": "RedHat", "os_family": "RedHat", "major": "7"}),
+    ('ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\n',
+     {"distribution": "Rocky", "os_family": "RedHat", "major": "9"}),
+    ('ID=someos\nID_LIKE="ubuntu debian"\nVERSION_ID=3\n',
+     {"distribution": "Someos", "os_family": "Debian", "major": "3"}),
+    ("", {"distribution": "", "os_family": "", "major": ""}),
+])
+def test_os_release_gives_what_fact_gathering_gives(text, expected):
+    assert action.parse_os_release(text) == expected
+
+
+def test_vars_files_follow_the_roles_set_vars_order():
+    rhel7 = {"distribution": "RedHat", "os_family": "RedHat", "major": "7"}
+    # inspect_patch also loads <family>_<major>.yml (RedHat_7.yml: yum, not dnf)
+    assert action.vars_files("inspect_patch", rhel7) == [
+        "RedHat.yml", "RedHat_7.yml", "RedHat.yml", "RedHat_7.yml"]
+    assert action.vars_files("inspect_system", rhel7) == [
+        "RedHat.yml", "RedHat.yml", "RedHat_7.yml"]
+    assert action.vars_files("inspect_errlog", {"distribution": "", "os_family": "",
+                                                "major": ""}) == []
+
+
+# --- the runner's side ----------------------------------------------------------------------
+
+@pytest.fixture
+def store(store_url):
+    s = Store(store_url)
+    yield s
+    s.dispose()
+
+
+def _streamer(store, run_id, hosts=("h1", "h2")):
+    progress = Progress(total=len(hosts), hosts={h: HostState() for h in hosts})
+    return InspectionRun(store, run_id, progress, lambda p, h: None)
+
+
+def _event(kind, host, res):
+    return {"event": kind, "event_data": {"host": host, "task": "Inspect the host",
+                                          "task_action": "weibao_inspect", "res": res}}
+
+
+def test_areas_results_are_stored_as_their_modules_results(store):
+    run_id = new_run(store)
+    st = _streamer(store, run_id)
+    st.handle(_event("runner_on_ok", "h1", {
+        "changed": False,
+        "areas_results": [
+            {"module": "weibao_inspect_system", "findings": [finding()],
+             "not_applicable": [{"check_id": "system.time_sync", "reason": "x"}]},
+            {"module": "weibao_inspect_storage", "areas": ["storage", "raid"],
+             "findings": [finding("storage.smart_health", "critical", component="sda",
+                                     recommendation="replace the disk")],
+             "counters": [{"check_id": "storage.smart_health", "component": "sda",
+                           "name": "reallocated", "value": 3}]},
+            "garbage", {"module": "not_a_collector", "findings": [finding()]},
+        ],
+        "ansible_facts": {"weibao_inspection_complete": True}}))
+    with store.session() as s:
+        rows = {(r.host, r.check_id, r.status)
+                for r in s.scalars(select(Finding).where(Finding.run_id == run_id))}
+        status = s.scalars(select(RunHost.status).where(RunHost.run_id == run_id,
+                                                        RunHost.name == "h1")).one()
+    assert rows == {("h1", "system.load", "ok"), ("h1", "storage.smart_health", "critical")}
+    state = st.progress.hosts["h1"]
+    assert state.areas == {"system", "storage", "raid"}
+    assert state.not_applicable == [{"check_id": "system.time_sync", "reason": "x"}]
+    assert state.worst == "critical" and status == "inspected"
+
+
+def test_a_failed_area_keeps_the_others_and_fails_the_host(store):
+    run_id = new_run(store)
+    st = _streamer(store, run_id)
+    st.handle(_event("runner_on_failed", "h2", {
+        "failed": True, "msg": "weibao_inspect_patch: apt-get: not found",
+        "areas_results": [{"module": "weibao_inspect_system", "findings": [finding()]}]}))
+    with store.session() as s:
+        rows = [(r.host, r.check_id) for r in
+                s.scalars(select(Finding).where(Finding.run_id == run_id))]
+        host = s.scalars(select(RunHost).where(RunHost.run_id == run_id,
+                                               RunHost.name == "h2")).one()
+        assert (host.status, host.message) == (
+            "failed", "Inspect the host: weibao_inspect_patch: apt-get: not found")
+    assert rows == [("h2", "system.load")]
+    assert st.progress.hosts["h2"].areas == {"system"}
+
+
+# --- for real: the same module arguments as the roles ---------------------------------------
+
+PLAYBOOK = textwrap.dedent("""\
+    - name: The roles, as run on their own
+      hosts: all
+      gather_facts: true
+      roles: [inspect_system, inspect_errlog, inspect_patch, inspect_storage]
+    - name: The one-task inspection
+      hosts: all
+      gather_facts: false
+      tasks:
+        - name: Inspect
+          weibao_inspect: {}
+          check_mode: false
+""")
+
+
+def test_the_action_gives_the_modules_the_roles_arguments(tmp_path):
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {"hosts": {"here": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+        # inventory values override role defaults in both ways of running
+        "inspect_system_sample_seconds": 1, "inspect_system_top_n": 3,
+        "inspect_errlog_lookback_days": 2, "inspect_errlog_max_lines": 1000,
+        "inspect_storage_areas": ["storage", "links"],
+        "inspect_patch_thresholds": {"pending_updates": {"warning": 7}},
+        "weibao_last_inspection": {"here": "2026-11-01T00:00:00Z"},
+    }}}}))
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(PLAYBOOK)
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+           "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
+                           str(inventory), str(playbook)], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=600, check=False)
+    assert proc.returncode in (0, 2), proc.stdout[-3000:] + proc.stderr[-3000:]
+    out = json.loads(proc.stdout)
+    roles = {}
+    for task in out["plays"][0]["tasks"]:
+        res = task["hosts"].get("here", {})
+        action_name = res.get("invocation", {}).get("module_args") and task["task"]["name"]
+        if action_name and "findings" in res:
+            module = [m for m in ("system", "errlog", "patch", "storage")
+                      if "weibao_inspect_" + m in json.dumps(task)]
+            roles[module[0]] = res["invocation"]["module_args"]
+    (task,) = out["plays"][1]["tasks"]
+    res = task["hosts"]["here"]
+    assert res.get("ansible_facts", {}).get("weibao_inspection_complete") is True, res.get("msg")
+    got = {r["module"][len("weibao_inspect_"):]: r["invocation"]["module_args"]
+           for r in res["areas_results"]}
+    assert set(roles) == set(got) == {"system", "errlog", "patch", "storage"}
+    for area in roles:
+        assert got[area] == roles[area], area
+    assert got["system"]["sample_seconds"] == 1 and got["system"]["since"] == \
+        "2026-11-01T00:00:00Z"
+    assert got["patch"]["thresholds"] == {"pending_updates": {"warning": 7}}
