@@ -576,3 +576,24 @@ def test_a_table_row_outside_thead_and_tbody_is_kept_in_word():
                                                     created=datetime(2026, 12, 1, tzinfo=UTC))))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert {"主机", "状态", "db01", "正常"} <= set(cells)
+
+
+def test_the_stacked_bar_legend_covers_no_bar():
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    series = {"严重 critical": [9, 1, 0], "警告 warning": [7, 2, 1], "未知 unknown": [3, 0, 0]}
+    with matplotlib.rc_context(charts._RC):
+        fig = Figure(figsize=charts.SIZE, layout="constrained")
+        canvas = FigureCanvasAgg(fig)
+        charts.draw_stacked(fig, ["文件系统", "日志", "补丁"], series, title="按区域")
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        ax = fig.axes[0]
+        legend = ax.get_legend().get_window_extent(renderer)
+        bars = [patch.get_window_extent(renderer) for patch in ax.patches]
+    assert bars and not any(legend.overlaps(bar) for bar in bars)
+    assert legend.x0 >= ax.get_window_extent(renderer).x1  # beside the plot
+    ticks = [t for t in ax.get_yticks() if 0 <= t <= 19]
+    assert ticks and all(float(t).is_integer() for t in ticks)  # counts of findings

@@ -225,18 +225,31 @@ def stacked_bar(
         _check(categories, values, f"{title or 'stacked bar'}: {name}")
 
     def draw(fig):
-        ax = _axes(fig, title, ylabel)
-        bottom = [0.0] * len(categories)
-        for i, (name, values) in enumerate(series.items()):
-            color = (colors or {}).get(name) or PALETTE[i % len(PALETTE)]
-            ax.bar(range(len(categories)), values, bottom=bottom, color=color, width=0.6,
-                   label=str(name))
-            bottom = [b + float(v) for b, v in zip(bottom, values, strict=True)]
-        ax.set_xticks(range(len(categories)), [str(c) for c in categories])
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
-        ax.margins(y=0.1)
+        draw_stacked(fig, categories, series, title=title, ylabel=ylabel, colors=colors)
 
     return _render(draw)
+
+
+def draw_stacked(fig, categories: Sequence[str], series: Mapping[str, Sequence[float]], *,
+                 title: str = "", ylabel: str = "",
+                 colors: Mapping[str, str] | None = None) -> None:
+    """The stacked bars on ``fig``; the legend beside the plot, never over the bars (inside
+    the axes, "upper right" covered the tallest bar)."""
+    ax = _axes(fig, title, ylabel)
+    bottom = [0.0] * len(categories)
+    for i, (name, values) in enumerate(series.items()):
+        color = (colors or {}).get(name) or PALETTE[i % len(PALETTE)]
+        ax.bar(range(len(categories)), values, bottom=bottom, color=color, width=0.6,
+               label=str(name))
+        bottom = [b + float(v) for b, v in zip(bottom, values, strict=True)]
+    ax.set_xticks(range(len(categories)), [str(c) for c in categories])
+    if all(float(v).is_integer() for values in series.values() for v in values):
+        from matplotlib.ticker import MaxNLocator
+
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no "17.5 findings"
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=8,
+              frameon=False)
+    ax.margins(y=0.1)
 
 
 def line_chart(
