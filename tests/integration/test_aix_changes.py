@@ -426,8 +426,6 @@ def test_update_playbook_refuses_without_a_backup(lab):
 
 @pytest.mark.parametrize("playbook", ["change_aix_update.yml", "change_aix_firmware.yml"])
 def test_playbook_stops_at_its_ticket(lab, playbook):
-    if not (PROJECT / "plugins" / "modules" / "weibao_change_preconditions.py").exists():
-        pytest.skip("plugins/modules/weibao_change_preconditions.py is not there yet")
     lab.install()
     proc, result = lab.play(playbook.removesuffix(".yml"), {**update_vars(lab),
                                                             **firmware_vars(lab)},

@@ -29,7 +29,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 @pytest.fixture
 def host(tmp_path):
     if not hosts.image_exists():
-        pytest.skip(f"test image missing: {hosts.BUILD_HINT}")
+        pytest.fail(f"test image missing: {hosts.BUILD_HINT}", pytrace=False)
     units = tmp_path / "units"
     units.mkdir()
     name = hosts.unique_name("schedule")
