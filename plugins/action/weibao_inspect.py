@@ -10,8 +10,9 @@ loops, one collector each, a completion fact), this action does in one:
    ``vars/`` files exactly as their ``tasks/set_vars.yml`` do;
 2. each role's ``defaults/main.yml`` fills the variables the inventory does not set (the
    same precedence as a role in the play: inventory, group and extra variables win);
-3. every area's collector module runs over the same connection, in the roles' order, with
-   the arguments the roles' tasks give it;
+3. every area's collector runs in ONE module execution (weibao_inspect_linux: one SSH exec,
+   one Python start on the host), in the roles' order, with the arguments the roles' tasks
+   give each area's own module;
 4. one result carries every area's result (``areas_results``: one dict per module, the
    module's own result plus ``module``) and, when every area ran, the completion fact
    ``weibao_inspection_complete`` the runner counts a host by.
@@ -39,8 +40,8 @@ action: weibao_inspect
 short_description: The monthly inspection of a Linux host (every area) in one task
 description:
   - Reads the host's /etc/os-release once, resolves the inspect_* roles' defaults and per-OS
-    variables, and runs weibao_inspect_system, weibao_inspect_errlog, weibao_inspect_patch and
-    weibao_inspect_storage over the same connection.
+    variables, and runs the collectors of weibao_inspect_system, weibao_inspect_errlog,
+    weibao_inspect_patch and weibao_inspect_storage in one execution of weibao_inspect_linux.
 options:
   areas:
     description: The roles to run, in order.
@@ -214,21 +215,26 @@ class ActionModule(ActionBase):
             return result
         platform = self._platform()
         get = self._variables(roles, args.get("roles_path") or "", task_vars, platform)
-        areas_results, failures = [], []
+        areas = []
+        for role in roles:
+            module, module_args = self._arguments(role, get)
+            areas.append({"module": module, "args": module_args})
         try:
-            for role in roles:
-                module, module_args = self._arguments(role, get)
-                res = self._execute_module(module_name=module, module_args=module_args,
-                                           task_vars=task_vars)
-                if res.get("unreachable"):
-                    return dict(res, areas_results=areas_results)
-                if res.get("failed"):
-                    text = res.get("msg") or res.get("module_stderr") or "failed"
-                    failures.append(f"{module}: {str(text).strip()}")
-                    continue
-                areas_results.append(dict(res, module=module))
+            res = self._execute_module(module_name="weibao_inspect_linux",
+                                       module_args={"areas": areas}, task_vars=task_vars)
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
+        if res.get("unreachable"):
+            return dict(res, areas_results=[])
+        areas_results, failures = [], []
+        if res.get("failed") or not isinstance(res.get("areas_results"), list):
+            text = res.get("msg") or res.get("module_stderr") or "no areas_results"
+            failures.append(f"weibao_inspect_linux: {str(text).strip()}")
+        for area in res.get("areas_results") or []:
+            if area.get("failed"):
+                failures.append(f"{area.get('module')}: {str(area.get('msg') or 'failed').strip()}")
+            else:
+                areas_results.append(area)
         result["areas_results"] = areas_results
         result["platform"] = platform
         if failures:

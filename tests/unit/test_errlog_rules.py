@@ -5,7 +5,7 @@ messages as ``dmesg -t`` prints them (first line: where the wording comes from) 
 ``classes_<class>.yml`` the expected event of each line: ``[class, component, kind,
 severity]`` (optional fifth item: weight) or ``null`` for a line that is no event.
 
-The last part runs the module's collection code (plugins/modules/weibao_inspect_errlog.py,
+The last part runs the module's collection code (collectors/linux_errlog.py in module_utils,
 imported with importlib) on temporary log files, with small shell scripts standing in for
 ``journalctl`` and ``dmesg``, plus one run through ``ansible localhost -m``.
 
@@ -46,6 +46,7 @@ from ansible.module_utils.weibao_inspection.rules import errlog as rules
 from chinese_text import assert_chinese, check_every_finding
 
 ROOT = Path(__file__).resolve().parents[2]
+COLLECTORS = ROOT / "plugins" / "module_utils" / "weibao_inspection" / "collectors"
 FIXTURES = Path(__file__).parent / "fixtures" / "linux"
 CLASS_FIXTURES = FIXTURES / "dmesg"
 PARSE_FIXTURES = [raw for folder in ("journalctl", "dmesg", "cat_var_log_messages")
@@ -56,7 +57,7 @@ NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 def load_module():
-    path = ROOT / "plugins" / "modules" / "weibao_inspect_errlog.py"
+    path = COLLECTORS / "linux_errlog.py"
     spec = importlib.util.spec_from_file_location("weibao_inspect_errlog", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -919,7 +920,7 @@ def test_scan_memory_stays_bounded_on_a_large_stream():
 # --- messages -----------------------------------------------------------------------------
 
 AREA_FILES = [
-    ROOT / "plugins" / "modules" / "weibao_inspect_errlog.py",
+    COLLECTORS / "linux_errlog.py",
     *sorted((ROOT / "plugins" / "module_utils" / "weibao_inspection" / "parsers")
             .glob("*errlog*.py")),
     ROOT / "plugins" / "module_utils" / "weibao_inspection" / "rules" / "errlog.py",

@@ -42,6 +42,7 @@ from ansible.module_utils.weibao_inspection.rules.patch import (
 from chinese_text import assert_chinese, check_every_finding
 
 ROOT = Path(__file__).resolve().parents[2]
+COLLECTORS = ROOT / "plugins" / "module_utils" / "weibao_inspection" / "collectors"
 FIXTURES = Path(__file__).parent / "fixtures" / "linux"
 FOLDERS = {
     "os_release": "cat_etc_os_release",
@@ -131,7 +132,7 @@ def test_every_branch_of_every_check_is_recorded(produced_findings):
     assert {f["cause"] for f in findings} == {"source_unreadable"}
 
 
-SOURCES = [ROOT / "plugins" / "modules" / "weibao_inspect_patch.py",
+SOURCES = [COLLECTORS / "linux_patch.py",
            ROOT / "plugins" / "module_utils" / "weibao_inspection" / "rules" / "patch.py",
            ROOT / "plugins" / "module_utils" / "weibao_inspection" / "parsers" / "linux_patch.py"]
 KEY_RE = re.compile(r"""msg\(\s*["']([a-z_.A-Z]+)["']""")
@@ -684,7 +685,7 @@ def test_evaluate_without_package_manager_is_all_unknown():
 # ------------------------------------------------------------------------------------------
 
 def load_module():
-    path = ROOT / "plugins" / "modules" / "weibao_inspect_patch.py"
+    path = COLLECTORS / "linux_patch.py"
     spec = importlib.util.spec_from_file_location("weibao_inspect_patch", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

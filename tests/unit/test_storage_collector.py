@@ -1,5 +1,5 @@
 """The host collector of the storage, volumes, raid, tape and links areas
-(plugins/modules/weibao_inspect_storage.py), run on this machine against replay shims.
+(weibao_inspection/collectors/linux_storage.py), run on this machine against replay shims.
 
 The shims are the real processes the collector starts (tests/shims/weibao-shim, one symlink
 per tool on a private search path), printing the recorded outputs of a scenario
@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
+COLLECTORS = PROJECT / "plugins" / "module_utils" / "weibao_inspection" / "collectors"
 sys.path.insert(0, str(PROJECT / "tests" / "shims"))
 import install  # noqa: E402  (tests/shims/install.py)
 
@@ -26,7 +27,7 @@ SHIM = PROJECT / "tests" / "shims" / "weibao-shim"
 
 
 def _module():
-    path = PROJECT / "plugins" / "modules" / "weibao_inspect_storage.py"
+    path = COLLECTORS / "linux_storage.py"
     spec = importlib.util.spec_from_file_location("weibao_inspect_storage", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -47,6 +47,7 @@ GIB = 1024 ** 3
 THRESHOLDS = catalogue.merge_thresholds("system")
 CONTEXT = {"now": NOW, "since": "2025-10-24T16:00:00Z"}
 ROOT = Path(__file__).parents[2]
+COLLECTORS = ROOT / "plugins" / "module_utils" / "weibao_inspection" / "collectors"
 
 
 def error(key, cause="source_unreadable", **params):
@@ -211,7 +212,7 @@ def test_chinese_check_rejects_missing_text(translations, problem):
 AREA_FILES = [
     "plugins/module_utils/weibao_inspection/rules/system.py",
     "plugins/module_utils/weibao_inspection/parsers/linux_system.py",
-    "plugins/modules/weibao_inspect_system.py",
+    "plugins/module_utils/weibao_inspection/collectors/linux_system.py",
 ]
 
 
@@ -1310,12 +1311,15 @@ def test_nic_findings_from_a_saved_proc_net_dev():
 # --------------------------------------------------------------------------- the module
 
 
-def _load_module():
-    path = Path(__file__).parents[2] / "plugins" / "modules" / "weibao_inspect_system.py"
-    spec = importlib.util.spec_from_file_location("weibao_inspect_system", path)
+def _load_file(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _load_module():
+    return _load_file(COLLECTORS / "linux_system.py")
 
 
 class FakeAnsibleModule:
@@ -1530,9 +1534,10 @@ def test_module_process_table(inspect_module):
 def test_documented_defaults_match_everywhere(inspect_module):
     """Module DOCUMENTATION, role defaults and argument_specs state the same defaults; the
     thresholds are the catalogue's alone (the role passes overrides only)."""
-    doc = yaml.safe_load(inspect_module.DOCUMENTATION)["options"]
+    documented = _load_file(ROOT / "plugins" / "modules" / "weibao_inspect_system.py")
+    doc = yaml.safe_load(documented.DOCUMENTATION)["options"]
     for key in ("EXAMPLES", "RETURN"):
-        assert yaml.safe_load(getattr(inspect_module, key))
+        assert yaml.safe_load(getattr(documented, key))
     assert doc["ignore_fstypes"]["default"] == rules.DEFAULT_IGNORE_FSTYPES
     assert doc["ignore_mountpoints"]["default"] == rules.DEFAULT_IGNORE_MOUNTPOINTS
     assert doc["ignore_interfaces"]["default"] == rules.DEFAULT_IGNORE_INTERFACES

@@ -3,7 +3,9 @@
 Order of work, so that nothing is half-written and nothing is lost:
 1. everything the user gave is checked (period, inventory, site) before the store is touched;
 2. the run and its hosts are written as ``running``/``pending`` in one transaction;
-3. findings are committed as their events arrive (a crash keeps what was already found);
+3. findings are committed as their events arrive, a host's event in one transaction (its
+   findings, counters, status and coverage together: a crash keeps what was already found
+   and never half a host);
 4. the run is closed as successful, partial, failed or interrupted; a run left ``running``
    by a crashed runner is closed as interrupted by the next weibao that opens the store
    (weibao.services.runs, which change control shares).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import json
 import os
 import re
 import signal
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from weibao import __version__
 from weibao.config import Settings
@@ -96,13 +99,23 @@ _LIMITS = {"check_id": 128, "host": 255}
 
 def _without_nul(value: Any) -> Any:
     """``value`` without NUL characters, which PostgreSQL's text and JSON refuse (a module
-    may pass a command's binary output through)."""
+    may pass a command's binary output through). Walked only when one is there: JSON
+    writes a NUL as \\u0000 wherever it is (a finding is JSON from the module anyway)."""
+    try:
+        if "\\u0000" not in json.dumps(value):
+            return value
+    except (TypeError, ValueError):
+        pass  # not JSON: walk it
+    return _strip_nul(value)
+
+
+def _strip_nul(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+        return {_strip_nul(k): _strip_nul(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_without_nul(v) for v in value]
+        return [_strip_nul(v) for v in value]
     return value
 
 
@@ -153,6 +166,22 @@ class InspectionRun:
         self.observed_at = observed_at or utcnow()
         # the network devices' configurations, committed once when the run closes
         self.archive = archive
+        self._open: Any = None  # the session of the event being handled
+        self._pending_performance: list[tuple[str, Any]] = []
+
+    @contextlib.contextmanager
+    def _session(self):
+        """The session of the event being handled (everything one event writes is one
+        transaction, committed when ``handle`` returns), or a session of its own."""
+        if self._open is not None:
+            yield self._open
+            return
+        with self.store.session() as s:
+            self._open = s
+            try:
+                yield s
+            finally:
+                self._open = None
 
     def write_coverage(self, host: str) -> None:
         """The host's coverage rows, once, when its outcome is known."""
@@ -162,8 +191,10 @@ class InspectionRun:
         state.covered = True
         rows = host_coverage(state.platform, state.status, state.areas, state.judged,
                              state.not_applicable)
-        with self.store.session() as s:
-            s.add_all(Coverage(run_id=self.run_id, host=host, **row) for row in rows)
+        if rows:
+            with self._session() as s:
+                s.execute(insert(Coverage), [dict(row, run_id=self.run_id, host=host)
+                                             for row in rows])
 
     def _set_host(self, host: str, status: str, message: str = "") -> None:
         state = self.progress.hosts.setdefault(host, HostState())
@@ -171,7 +202,7 @@ class InspectionRun:
             return  # the first failure is the one to keep
         state.status = status
         state.message = message
-        with self.store.session() as s:
+        with self._session() as s:
             row = s.scalars(select(RunHost).where(RunHost.run_id == self.run_id,
                                                   RunHost.name == host)).first()
             if row is None:  # a host the inventory check did not list (e.g. added by a play)
@@ -185,11 +216,17 @@ class InspectionRun:
         self.on_progress(self.progress, host)
 
     def handle(self, event: dict[str, Any]) -> None:
-        kind = event.get("event")
         data = event.get("event_data") or {}
-        host = data.get("host")
-        if not host:
+        if not data.get("host"):
             return
+        with self._session():  # one transaction per event
+            self._handle(event.get("event"), data, data["host"])
+        if self._pending_performance:
+            for host, raw in self._pending_performance:
+                store_performance_safely(self.store, self.run_id, host, raw)
+            self._pending_performance = []
+
+    def _handle(self, kind: Any, data: dict[str, Any], host: str) -> None:
         res = data.get("res") or {}
         if kind == "runner_on_unreachable":
             self._set_host(host, "unreachable", str(res.get("msg", "unreachable")).strip())
@@ -248,8 +285,10 @@ class InspectionRun:
             self._store_findings(host, res["findings"])
             self._store_counters(host, res.get("counters"))
         self._record_config(host, res.get("config"))
-        if "performance" in res:  # the monthly performance analysis' history
-            store_performance_safely(self.store, self.run_id, host, res["performance"])
+        if "performance" in res:  # the monthly performance analysis' history, stored
+            # after the event's transaction: its failure is recorded, never the host's
+            self._pending_performance = [*self._pending_performance,
+                                         (host, res["performance"])]
 
     def _store_findings(self, host: str, raw: Any) -> None:
         self._insert_findings(host, _validated(raw, host))
@@ -258,8 +297,9 @@ class InspectionRun:
         """Validated findings of a host in one insert and commit."""
         from ansible.module_utils.weibao_inspection.findings import worst
 
-        with self.store.session() as s:
-            s.add_all(Finding(run_id=self.run_id, **f) for f in findings)
+        if findings:
+            with self._session() as s:
+                s.execute(insert(Finding), [dict(f, run_id=self.run_id) for f in findings])
         state = self.progress.hosts.setdefault(host, HostState())
         state.judged.extend({k: f.get(k) for k in ("check_id", "status", "cause", "message",
                                                     "summary")} for f in findings)
@@ -308,7 +348,7 @@ class InspectionRun:
         rows = []
         for item in raw if isinstance(raw, list) else []:
             try:
-                rows.append(Counter(
+                rows.append(dict(
                     run_id=self.run_id, host=host, check_id=str(item["check_id"]),
                     component=str(item.get("component", "")), name=str(item["name"]),
                     value=int(item["value"]), observed_at=self.observed_at,
@@ -316,8 +356,8 @@ class InspectionRun:
             except (KeyError, TypeError, ValueError):
                 continue
         if rows:
-            with self.store.session() as s:
-                s.add_all(rows)
+            with self._session() as s:
+                s.execute(insert(Counter), rows)
 
 
 def store_performance_safely(store: Store, run_id: int, host: str, raw: Any) -> None:
