@@ -282,3 +282,26 @@ def test_a_scheduled_run_within_its_grace_runs(change_world):
 def test_install_refuses_vault_file_absent(tmp_path):
     with pytest.raises(ConfigError, match="not a readable file"):
         svc.check_vault_file(str(tmp_path / "none"))
+
+
+def test_remove_cleans_a_persistent_timers_stamp(tmp_path):
+    """A removed persistent timer's stamp goes too (systemctl clean --what=state): left behind,
+    the same timer installed again would take it for a missed run and fire at install."""
+    calls = []
+
+    def runner(argv, **kw):
+        import subprocess
+
+        calls.append(list(argv[1:]))
+        return subprocess.CompletedProcess(argv, 0, "[]", "")
+
+    jobs = svc.site_jobs("s", "UTC", {}, "inv", tmp_path, ("inspect",))
+    systemd = svc.Systemd(False, runner)
+    svc.install(jobs, ctx(tmp_path), tmp_path / "units", False, systemd=systemd)
+    calls.clear()
+    assert svc.remove(tmp_path / "units", "s", None, False, systemd=systemd) == [
+        "weibao-s-inspect.timer"]
+    stops = [c for c in calls if "disable" in c]
+    cleans = [c for c in calls if "clean" in c]
+    assert stops and cleans and calls.index(stops[0]) < calls.index(cleans[0])
+    assert cleans[0][-2:] == ["--what=state", "weibao-s-inspect.timer"]

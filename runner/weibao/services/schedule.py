@@ -442,7 +442,13 @@ def installed(directory: Path, site: str | None = None,
 def remove(directory: Path, site: str, jobs: tuple[str, ...] | None, system: bool,
            enable: bool = True, systemd: Systemd | None = None) -> list[str]:
     """Stop, disable and delete the site's timers (those of ``jobs``, else all) and their
-    services; the timers removed."""
+    services; the timers removed.
+
+    A persistent timer's stamp (when it last fired) is removed too, with ``systemctl clean
+    --what=state`` as systemd.timer(5) asks before uninstalling one: left behind, a timer
+    installed again months later would take the old stamp for a missed run and start the
+    inspection or backup at once, at install time. systemd before 243 has no ``clean``; the
+    stamp then stays, as it always did."""
     items = [i for i in installed(directory, site) if jobs is None or i.job in jobs]
     if not items:
         return []
@@ -450,6 +456,9 @@ def remove(directory: Path, site: str, jobs: tuple[str, ...] | None, system: boo
     if enable:
         for item in items:
             ctl("disable", "--now", item.timer, check=False)
+        for item in items:
+            if item.persistent:
+                ctl("clean", "--what=state", item.timer, check=False)
     for item in items:
         (directory / item.timer).unlink(missing_ok=True)
         (directory / item.timer.replace(".timer", ".service")).unlink(missing_ok=True)
