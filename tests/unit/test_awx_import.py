@@ -1,7 +1,10 @@
 """An AWX job's exported events become a run in the store (``weibao import --awx-job-events``).
 
-The fixture is one page of AWX's /api/v2/jobs/N/job_events/ (its first key says where its
-shape and its event data come from): web-01 inspected with findings, web-02 unreachable.
+The fixture is the three pages of AWX's /api/v2/jobs/N/job_events/ saved as a JSON list, built
+by fixtures/awx/build_awx_fixtures.py from a real ansible-runner run the way AWX's code does it
+(its first page's first key says how): web-01 inspected with findings, web-02 unreachable.
+What real AWX does differently from a plain ansible-runner run is tested in
+test_awx_import_formats.py.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def _import(tmp_path, store, inventory, path=FIXTURE):
 def test_events_are_read_in_counter_order_with_host_names():
     events = remote.awx_events(FIXTURE)
     counters = [e["counter"] for e in events]
-    assert counters == sorted(counters) and len(counters) == 24
+    assert counters == list(range(1, 26))
     converted = [remote.awx_event(e) for e in events]
     assert {e["event_data"].get("host") for e in converted} >= {"web-01", "web-02"}
 
@@ -76,7 +79,7 @@ def test_job_becomes_a_run_with_findings_and_hosts(tmp_path, store, inventory):
     assert outcome.counts["critical"] == sum(r.status == "critical" for r in rows)
     archived = list(Path(outcome.artifact_dir, "artifacts", "ansible", "job_events")
                     .glob("*.json"))
-    assert len(archived) == 24
+    assert len(archived) == 25
 
 
 def test_same_job_twice_is_refused(tmp_path, store, inventory):

@@ -561,12 +561,30 @@ def _time(value: Any) -> dt.datetime | None:
 
 
 # ---------------------------------------------------------------- AWX
+# What AWX does to a job's events, read in ansible/awx e21dd0a0 (24.6.1-145) and
+# ansible-runner 2.4.3 (tests/unit/fixtures/awx/build_awx_fixtures.py does the same):
+# * GET /api/v2/jobs/N/job_events/ pages: {"count", "next", "previous", "results"}, 25 a page
+#   by default, page_size at most MAX_PAGE_SIZE (200), ordered by start_line unless
+#   ``order_by`` says otherwise (ties in start_line can move between page requests);
+# * ansible-runner's callback replaces ``event_data.res`` by ``{}`` when len(str(res)) is over
+#   MAX_EVENT_RES, which AWX sets from its setting MAX_EVENT_RES_DATA (default 700000);
+# * ``stdout`` is cut to EVENT_STDOUT_MAX_BYTES_DISPLAY (1024) in lists unless no_truncate=1;
+#   weibao reads only event_data (stdout is the run's tail for messages).
+AWX_RES_SETTING = "MAX_EVENT_RES_DATA"
+AWX_RES_DEFAULT = 700000
+# a job's status while its events may still come (summary_fields.job.status of each event)
+AWX_UNFINISHED = ("new", "pending", "waiting", "running")
+# the events that carry a task's result for a host (an empty or missing res: AWX dropped it)
+AWX_RESULT_EVENTS = ("runner_on_ok", "runner_on_failed", "runner_item_on_ok",
+                     "runner_item_on_failed", "runner_on_async_ok", "runner_on_async_failed")
 
 
 def awx_events(path: Path) -> list[dict[str, Any]]:
-    """The events of an AWX job export: one page of ``/api/v2/jobs/N/job_events/`` (or
-    ``awx job_events list`` output: ``{"count", "results": [...]}``), a list of such pages,
-    or a plain list of events; sorted by ``counter``."""
+    """The events of an AWX job export, sorted by ``counter``: the pages of
+    ``/api/v2/jobs/N/job_events/`` saved as a JSON list (the export in
+    docs/remote-and-offline.md), one page (or awxkit's ``get(all_pages=True)``, every page's
+    results in one), or a plain list of events. A page fetched twice is read once; an
+    export that has fewer events than the pages' ``count`` is refused (a page is missing)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -577,22 +595,44 @@ def awx_events(path: Path) -> list[dict[str, Any]]:
                           file=str(path), why=str(exc)) from exc
     pages = data if isinstance(data, list) and all(
         isinstance(p, dict) and "results" in p for p in data) and data else [data]
-    events: list[dict[str, Any]] = []
+    counts: set[int] = set()
+    by_counter: dict[Any, dict[str, Any]] = {}
     for page in pages:
         items = page.get("results") if isinstance(page, dict) else page
         if not isinstance(items, list):
             raise ConfigError(N_("--awx-job-events %(file)s: results: expected a list of job "
                                  "events"), file=str(path))
+        if isinstance(page, dict) and isinstance(page.get("count"), int):
+            counts.add(page["count"])
         for i, item in enumerate(items):
             if not isinstance(item, dict) or not isinstance(item.get("event"), str) or \
                     not isinstance(item.get("event_data", {}), dict):
                 raise ConfigError(N_("--awx-job-events %(file)s: results[%(i)d]: expected a "
                                      "job event with event and event_data"),
                                   file=str(path), i=i)
-            events.append(item)
+            # an event without counter or uuid is no one's duplicate
+            key = item.get("counter") if item.get("counter") is not None else \
+                item.get("uuid") or ("unnamed", len(by_counter))
+            seen = by_counter.setdefault(key, item)
+            if seen is not item and (seen.get("uuid"), seen.get("event")) != \
+                    (item.get("uuid"), item.get("event")):
+                raise ConfigError(N_("--awx-job-events %(file)s: counter %(counter)s: two "
+                                     "different events (%(first)s, %(second)s): the pages "
+                                     "come from different jobs or exports"),
+                                  file=str(path), counter=key, first=seen.get("event"),
+                                  second=item.get("event"))
+    events = list(by_counter.values())
     if not events:
         raise ConfigError(N_("--awx-job-events %(file)s: results: no job events"),
                           file=str(path))
+    if len(counts) > 1:
+        raise ConfigError(N_("--awx-job-events %(file)s: the pages' counts differ (%(counts)s): "
+                             "export the job's events again once the job has finished"),
+                          file=str(path), counts=", ".join(map(str, sorted(counts))))
+    if counts and len(events) < min(counts):
+        raise ConfigError(N_("--awx-job-events %(file)s: %(have)d of the job's %(count)d "
+                             "events: a page is missing (save every page, following next)"),
+                          file=str(path), have=len(events), count=min(counts))
     events.sort(key=lambda e: int(e.get("counter") or 0))
     return events
 
@@ -607,17 +647,58 @@ def awx_event(item: dict[str, Any]) -> dict[str, Any]:
             "created": item.get("created") or ""}
 
 
+def awx_result_dropped(event: dict[str, Any]) -> bool:
+    """A host's task result that AWX did not keep: ansible-runner's callback empties ``res``
+    over MAX_EVENT_RES (every real result has at least ``changed``)."""
+    data = event.get("event_data") or {}
+    return event.get("event") in AWX_RESULT_EVENTS and bool(data.get("host")) and \
+        not (isinstance(data.get("res"), dict) and data["res"])
+
+
+def awx_dropped_as_failed(event: dict[str, Any]) -> dict[str, Any]:
+    """A dropped result as the failure it is for the inspection: the host fails, naming the
+    AWX setting to raise, never an inspected host without its findings."""
+    data = dict(event["event_data"])
+    data["res"] = {"msg": (
+        f"AWX dropped this host's result ({AWX_RES_SETTING}, default {AWX_RES_DEFAULT} "
+        f"characters): raise {AWX_RES_SETTING} (awx-operator: spec.extra_settings) and run the "
+        f"job again (event {event['counter']}, {event['event']}: ansible-runner replaces a "
+        "result longer than MAX_EVENT_RES by {}, and AWX sets MAX_EVENT_RES from "
+        f"{AWX_RES_SETTING})")}
+    data.pop("ignore_errors", None)
+    return {**event, "event": "runner_on_failed", "event_data": data}
+
+
+def awx_playbooks(events: list[dict[str, Any]]) -> set[str]:
+    """The playbooks the job's events name (AWX's ``playbook`` field, or event_data's)."""
+    return {str(e.get("playbook") or (e.get("event_data") or {}).get("playbook") or "")
+            for e in events} - {""}
+
+
 def import_awx(settings: Settings, store: Store, path: Path, inventory: Inventory,
                period: str, on_progress=lambda p, h: None, user: str | None = None
                ) -> Imported:
     """An AWX job's events into a run: the run's hosts are the inventory's hosts the job
-    reported on; a job imported before is refused."""
+    reported on; a job imported before, or one that ran another playbook, is refused; a host
+    whose result AWX dropped (MAX_EVENT_RES_DATA) fails with that reason."""
     events = awx_events(path)
     jobs = {item.get("job") for item in events if item.get("job") is not None}
     job = str(jobs.pop()) if len(jobs) == 1 else ""
     if not job:
         raise ConfigError(N_("--awx-job-events %(file)s: job: expected the events of one AWX "
                              "job"), file=str(path))
+    running = {str(((e.get("summary_fields") or {}).get("job") or {}).get("status"))
+               for e in events} & set(AWX_UNFINISHED)
+    if running:
+        raise ConfigError(N_("--awx-job-events %(file)s: AWX job %(job)s was %(status)s when "
+                             "exported: export its events once it has finished"),
+                          file=str(path), job=job, status=", ".join(sorted(running)))
+    expected = Path(insp.PLAYBOOK).name
+    other = sorted(p for p in awx_playbooks(events) if Path(p).name != expected)
+    if other:
+        raise ConfigError(N_("--awx-job-events %(file)s: AWX job %(job)s ran %(playbook)s, "
+                             "not %(expected)s"), file=str(path), job=job,
+                          playbook=", ".join(other), expected=insp.PLAYBOOK)
     digest = _sha256(path)
     previous = already_imported(store, "awx_job", job)
     if previous is not None:
@@ -634,13 +715,17 @@ def import_awx(settings: Settings, store: Store, path: Path, inventory: Inventor
                     assets={h: inventory.assets[h] for h in hosts},
                     platforms={h: p for h, p in inventory.platforms.items() if h in hosts})
     started = _time(str(converted[0].get("created") or "")[:19] + "Z")
+    dropped = sorted({e["event_data"]["host"] for e in converted if awx_result_dropped(e)}
+                     & set(hosts))
 
     def run(private_dir, extravars, limit, handler, cancelled):
         folder = private_dir / "artifacts" / IDENT / "job_events"
         folder.mkdir(parents=True, exist_ok=True)
         stats = False
         for event in converted:
-            handler(event)
+            # the archive keeps the event as AWX gave it; the handler sees a dropped result
+            # as the host's failure
+            handler(awx_dropped_as_failed(event) if awx_result_dropped(event) else event)
             stats = stats or event["event"] == "playbook_on_stats"
             name = f"{event['counter']}-{event['uuid'] or uuid.uuid4()}.json"
             (folder / name).write_text(json.dumps(event), encoding="utf-8")
@@ -648,8 +733,9 @@ def import_awx(settings: Settings, store: Store, path: Path, inventory: Inventor
         return ansible_svc.PlaybookResult(status="successful" if stats else "failed",
                                           rc=0 if stats else 1, stdout_tail=tail)
 
+    detail = {"source": "awx", "awx_job": job, "awx_events_sha256": digest}
+    if dropped:
+        detail["awx_results_dropped"] = {"hosts": dropped, "setting": AWX_RES_SETTING}
     outcome = insp.run_inspection(settings, store, inv, period, on_progress=on_progress,
-                                  user=user, runner=run, started=started,
-                                  run_detail={"source": "awx", "awx_job": job,
-                                              "awx_events_sha256": digest})
+                                  user=user, runner=run, started=started, run_detail=detail)
     return Imported(outcome, "awx")
