@@ -96,7 +96,8 @@ def worker(app, bundle: str, out: str, allowed: str, sign_key: str | None, signe
 @click.option("--allowed-signers", "allowed", default=None, type=click.Path(dir_okay=False),
               help="The site's key(s): the result must be signed by one of them.")
 @click.option("--awx-job-events", "awx", default=None, type=click.Path(dir_okay=False),
-              help="An AWX job's events (the JSON of /api/v2/jobs/N/job_events/).")
+              help="An AWX job's events: the pages of /api/v2/jobs/N/job_events/ saved as "
+                   "one JSON list (docs/remote-and-offline.md).")
 @click.option("--inventory", "-i", "inventory", default="inventories/local", show_default=True,
               help="With --awx-job-events: the site's inventory.")
 @click.option("--site", default=None, help="With --awx-job-events: the site name.")

@@ -120,6 +120,44 @@ def test_a_failed_area_keeps_the_others_and_fails_the_host(store):
     assert st.progress.hosts["h2"].areas == {"system"}
 
 
+def test_a_result_ansible_runner_dropped_fails_the_host_for_good(store):
+    """ansible-runner replaces a result longer than MAX_EVENT_RES by {}: the host fails with
+    that reason, and a completion fact after it does not make it inspected."""
+    run_id = new_run(store)
+    st = _streamer(store, run_id)
+    st.handle(_event("runner_on_ok", "h1", {}))
+    st.handle({"event": "runner_on_ok", "event_data": {
+        "host": "h1", "task": "Mark complete", "task_action": "ansible.builtin.set_fact",
+        "res": {"ansible_facts": {"weibao_inspection_complete": True}}}})
+    with store.session() as s:
+        host = s.scalars(select(RunHost).where(RunHost.run_id == run_id,
+                                               RunHost.name == "h1")).one()
+    assert host.status == "failed" and "MAX_EVENT_RES" in host.message
+    assert st.progress.hosts["h1"].findings == 0
+
+
+def test_weibao_runs_keep_results_longer_than_ansible_runners_default(tmp_path):
+    """A result over ansible-runner's default MAX_EVENT_RES (700000 characters) reaches the
+    handler whole in weibao's runs (services/ansible.py raises the limit)."""
+    from weibao.services import ansible as ansible_svc
+
+    playbook = tmp_path / "long.yml"
+    playbook.write_text("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                        "    - ansible.builtin.debug:\n        msg: \"{{ 'x' * 800000 }}\"\n")
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {"hosts": {"here": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
+    results = []
+
+    def handler(event):
+        if event.get("event") == "runner_on_ok":
+            results.append(event["event_data"].get("res"))
+
+    ansible_svc.run_playbook(str(playbook), inventory, tmp_path / "private", {}, None,
+                             handler, lambda: False)
+    assert len(results) == 1 and len(results[0]["msg"]) == 800000
+
+
 # --- for real: the same module arguments as the roles ---------------------------------------
 
 PLAYBOOK = textwrap.dedent("""\

@@ -29,6 +29,11 @@ class PlaybookResult:
     rc: int
     stdout_tail: str
 
+# The longest task result ansible-runner keeps in an event (its MAX_EVENT_RES; a longer one
+# is replaced by {}, which the streamer reports as the host's failure, never as inspected).
+# A Linux host's whole inspection is one result (about 100 kB on a test host).
+MAX_EVENT_RES = 64 * 1024 * 1024
+
 
 def ansible_core_version() -> str:
     from ansible.release import __version__
@@ -71,6 +76,9 @@ def run_playbook(
         # ansible-runner turns host key checking off unless the environment says otherwise;
         # weibao's ansible.cfg keeps it on (a changed host key is not a host to trust)
         "ANSIBLE_HOST_KEY_CHECKING": os.environ.get("ANSIBLE_HOST_KEY_CHECKING", "True"),
+        # ansible-runner's callback replaces a task result longer than this by {} (default
+        # 700000 characters); a host's whole inspection is one result
+        "MAX_EVENT_RES": str(MAX_EVENT_RES),
         # weibao's own actions (the change run ticket) whatever folder the content is in
         "ANSIBLE_ACTION_PLUGINS": os.pathsep.join(dict.fromkeys(
             [str(root / "plugins" / "action"), str(OWN_PLUGINS / "action")])),

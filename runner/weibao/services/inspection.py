@@ -42,6 +42,7 @@ from weibao.store import Counter, Coverage, Finding, Run, RunHost, Store
 PLAYBOOK = "playbooks/monthly_inspection.yml"
 PERIOD_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 COLLECTOR_PREFIX = "weibao_inspect_"
+INSPECT_ACTION = "weibao_inspect"  # the one-task action and every collector's prefix
 DONE_FACT = "weibao_inspection_complete"
 # the extra variable with the configuration archive's salt (config_clean.clean's salt)
 SALT_VAR = "weibao_config_salt"
@@ -228,6 +229,14 @@ class InspectionRun:
 
     def _handle(self, kind: Any, data: dict[str, Any], host: str) -> None:
         res = data.get("res") or {}
+        if kind in ("runner_on_ok", "runner_on_failed") and not res and \
+                str(data.get("task_action") or "").rsplit(".", 1)[-1].startswith(INSPECT_ACTION):
+            # ansible-runner keeps no result longer than MAX_EVENT_RES: never inspected
+            # without its findings (a later set_fact cannot make it so: the failure stays)
+            self._set_host(host, "failed", f"{data.get('task') or INSPECT_ACTION}: the result "
+                           "was dropped by ansible-runner (longer than MAX_EVENT_RES, "
+                           f"{ansible_svc.MAX_EVENT_RES} characters here)")
+            return
         if kind == "runner_on_unreachable":
             self._set_host(host, "unreachable", str(res.get("msg", "unreachable")).strip())
         elif kind == "runner_on_failed" and not data.get("ignore_errors"):

@@ -112,6 +112,7 @@ def envvars() -> dict[str, str]:
         "ANSIBLE_FORCE_COLOR": "0",
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_HOST_KEY_CHECKING": os.environ.get("ANSIBLE_HOST_KEY_CHECKING", "True"),
+        "MAX_EVENT_RES": str(ansible_svc.MAX_EVENT_RES),
     }
 
 
