@@ -42,7 +42,8 @@ Modes, run one after the other in the same invocation:
   ansible-playbook.
 
 Figures only, no test depends on them. ``--hung K`` adds K addresses that accept TCP and
-never answer SSH.
+never answer SSH. ``WEIBAO_BENCH_PROFILE=FILE`` writes a cProfile (CPU time) of the weibao
+process of the ``weibao`` mode to FILE, to see where the runner's own CPU goes.
 """
 
 from __future__ import annotations
@@ -433,13 +434,21 @@ def env_for(cp_dir: Path, forks: int) -> dict[str, str]:
 # weibao run in process, so that the runner's own CPU (RUSAGE_SELF: events, store, archive,
 # but not ansible-playbook's) can be written at exit
 WEIBAO_WRAPPER = """\
-import atexit, json, resource, sys
+import atexit, json, os, resource, sys, time
 from weibao.cli import main
 out = sys.argv.pop(1)
+profile = os.environ.get("WEIBAO_BENCH_PROFILE")  # a cProfile of the runner's CPU, if asked
+if profile:
+    import cProfile
+    prof = cProfile.Profile(time.process_time)
+    prof.enable()
 def _self():
     r = resource.getrusage(resource.RUSAGE_SELF)
     with open(out, "w") as f:
         json.dump({"cpu": r.ru_utime + r.ru_stime}, f)
+    if profile:
+        prof.disable()
+        prof.dump_stats(profile)
 atexit.register(_self)
 sys.argv[0] = "weibao"
 main()

@@ -5,9 +5,10 @@ What the four roles inspect_system, inspect_errlog, inspect_patch and inspect_st
 about fifteen tasks per host (fact gathering, argument-spec validations, per-OS include_vars
 loops, one collector each, a completion fact), this action does in one:
 
-1. one small read of ``/etc/os-release`` over the host's connection stands in for fact
-   gathering: the OS family, distribution and major version select the roles' per-OS
-   ``vars/`` files exactly as their ``tasks/set_vars.yml`` do;
+1. no fact gathering: the roles' per-OS ``vars/`` files (what their ``tasks/set_vars.yml``
+   select from the OS family, distribution and major version) are turned into the
+   arguments each file changes, and the module picks them on the host once it has read
+   ``/etc/os-release`` (no exec of its own for that);
 2. each role's ``defaults/main.yml`` fills the variables the inventory does not set (the
    same precedence as a role in the play: inventory, group and extra variables win);
 3. every area's collector runs in ONE module execution (weibao_inspect_linux: one SSH exec,
@@ -26,8 +27,8 @@ and each module validates its own arguments.
 
 from __future__ import annotations
 
+import copy
 import os
-import shlex
 
 from ansible import constants as C
 from ansible.errors import AnsibleError
@@ -39,8 +40,8 @@ DOCUMENTATION = r"""
 action: weibao_inspect
 short_description: The monthly inspection of a Linux host (every area) in one task
 description:
-  - Reads the host's /etc/os-release once, resolves the inspect_* roles' defaults and per-OS
-    variables, and runs the collectors of weibao_inspect_system, weibao_inspect_errlog,
+  - Resolves the inspect_* roles' defaults and per-OS variables (picked on the host from its
+    /etc/os-release), and runs the collectors of weibao_inspect_system, weibao_inspect_errlog,
     weibao_inspect_patch and weibao_inspect_storage in one execution of weibao_inspect_linux.
 options:
   areas:
@@ -48,6 +49,10 @@ options:
     type: list
     elements: str
     default: [inspect_system, inspect_errlog, inspect_patch, inspect_storage]
+  os_release:
+    description: The file the host's platform is read from (a test or an unusual host).
+    type: str
+    default: /etc/os-release
   roles_path:
     description: "Where the roles are ('' = the roles path of ansible.cfg, then this
       project's roles/)."
@@ -56,62 +61,36 @@ options:
 """
 
 ROLES = ("inspect_system", "inspect_errlog", "inspect_patch", "inspect_storage")
-DONE_FACT = "weibao_inspection_complete"
-# /etc/os-release IDs whose Ansible distribution name is not the ID capitalised
-DISTRIBUTIONS = {
-    "rhel": "RedHat", "centos": "CentOS", "fedora": "Fedora", "rocky": "Rocky",
-    "almalinux": "AlmaLinux", "ol": "OracleLinux", "amzn": "Amazon", "debian": "Debian",
-    "ubuntu": "Ubuntu", "kylin": "Kylin Linux Advanced Server", "openeuler": "openEuler",
-    "uos": "Uos", "sles": "SLES", "opensuse-leap": "openSUSE Leap", "raspbian": "Raspbian",
-    "linuxmint": "Linux Mint", "devuan": "Devuan", "kali": "Kali", "euleros": "EulerOS",
-    "anolis": "Anolis", "tencentos": "TencentOS", "alinux": "Alibaba",
+# role defaults of the form "{{ (TABLE | default({}))[inventory_hostname] | default(D) }}":
+# {template: (TABLE, D)}; the same value without Jinja (test_inspect_action checks each
+# against the template rendered by Ansible)
+PER_HOST_LOOKUPS = {
+    "{{ (weibao_last_inspection | default({}))[inventory_hostname] | default('') }}":
+        ("weibao_last_inspection", ""),
+    "{{ (weibao_previous_counters | default({}))[inventory_hostname] | default({}) }}":
+        ("weibao_previous_counters", {}),
 }
-# ID_LIKE words that name a family when the ID itself is unknown to Ansible's map
-LIKE_FAMILY = {"rhel": "RedHat", "fedora": "RedHat", "centos": "RedHat", "debian": "Debian",
-               "ubuntu": "Debian", "suse": "Suse"}
-
-
-def parse_os_release(text):
-    """``{distribution, os_family, major}`` from /etc/os-release (empty values when absent)."""
-    fields = {}
-    for line in (text or "").splitlines():
-        key, sep, value = line.partition("=")
-        if sep:
-            try:
-                value = " ".join(shlex.split(value))
-            except ValueError:
-                value = value.strip().strip("\"'")
-            fields[key.strip()] = value
-    ident = fields.get("ID", "").lower()
-    if not ident:
-        return {"distribution": "", "os_family": "", "major": ""}
-    name = DISTRIBUTIONS.get(ident, ident.capitalize())
-    family = Distribution.OS_FAMILY.get(name, "")
-    if not family:
-        for like in fields.get("ID_LIKE", "").lower().split():
-            if like in LIKE_FAMILY:
-                family = LIKE_FAMILY[like]
-                break
-    family = family or name
-    major = fields.get("VERSION_ID", "").split(".")[0]
-    return {"distribution": name, "os_family": family, "major": major}
-
-
-def vars_files(role, platform):
-    """The per-OS vars files a role's tasks/set_vars.yml loads, in its order."""
-    family, dist, major = platform["os_family"], platform["distribution"], platform["major"]
-    if not family:
-        return []
-    names = [f"{family}.yml"]
-    if role == "inspect_patch":
-        names.append(f"{family}_{major}.yml")
-    names += [f"{dist}.yml", f"{dist}_{major}.yml"]
-    return names
+DONE_FACT = "weibao_inspection_complete"
+def per_host_value(value, variables, host):
+    """``(True, value)`` of a role default in PER_HOST_LOOKUPS for ``host``, looked up
+    instead of compiled and rendered by Jinja for every host (the tables hold every host's
+    values: rendering them costs more the larger the fleet); ``(False, None)`` for anything
+    else, which is templated as usual."""
+    per_host = PER_HOST_LOOKUPS.get(value) if isinstance(value, str) else None
+    if per_host is None or host is None:
+        return False, None
+    name, default = per_host
+    table = variables.get(name)
+    if isinstance(table, dict):
+        return True, table.get(host, copy.copy(default))
+    if name not in variables:
+        return True, copy.copy(default)
+    return False, None  # not a dict: Jinja says what it says of it
 
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("areas", "roles_path"))
+    _VALID_ARGS = frozenset(("areas", "roles_path", "os_release"))
 
     def _roles_dir(self, role, roles_path):
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -122,19 +101,24 @@ class ActionModule(ActionBase):
                 return path
         raise AnsibleError(f"weibao_inspect: role {role} not found (roles_path)")
 
+    def _os_vars_files(self, role, roles_path):
+        """``(stem, variables)`` of each per-OS vars file of the role (all but main.yml)."""
+        folder = os.path.join(self._roles_dir(role, roles_path), "vars")
+        if not os.path.isdir(folder):
+            return []
+        return [(name[:-4], self._load(os.path.join(folder, name)))
+                for name in sorted(os.listdir(folder))
+                if name.endswith(".yml") and name != "main.yml"]
+
     def _load(self, path):
         if not os.path.isfile(path):
             return {}
         data = self._loader.load_from_file(path, trusted_as_template=True)
         return data if isinstance(data, dict) else {}
 
-    def _platform(self):
-        res = self._low_level_execute_command("cat /etc/os-release 2>/dev/null || true")
-        return parse_os_release(res.get("stdout", ""))
-
-    def _variables(self, roles, roles_path, task_vars, platform):
+    def _variables(self, roles, roles_path, task_vars, extra=None):
         """Every variable the roles' tasks read: role defaults under the inventory's values,
-        role vars and the per-OS vars files over them (as a role in a play)."""
+        role vars over them (as a role in a play), then ``extra`` (one per-OS vars file's)."""
         variables = dict(task_vars)
         internal = {}
         for role in roles:
@@ -142,15 +126,17 @@ class ActionModule(ActionBase):
             for name, value in self._load(os.path.join(path, "defaults", "main.yml")).items():
                 variables.setdefault(name, value)
             internal.update(self._load(os.path.join(path, "vars", "main.yml")))
-            for name in vars_files(role, platform):
-                internal.update(self._load(os.path.join(path, "vars", name)))
         variables.update(internal)
+        variables.update(extra or {})
         templar = self._templar.copy_with_new_env(available_variables=variables)
+        host = task_vars.get("inventory_hostname")
 
         def get(name, default=None):
             if name not in variables:
                 return default
-            return templar.template(variables[name])
+            value = variables[name]
+            found, looked_up = per_host_value(value, variables, host)
+            return looked_up if found else templar.template(value)
 
         return get
 
@@ -213,15 +199,26 @@ class ActionModule(ActionBase):
             result.update(failed=True, msg=f"weibao_inspect: areas: unknown {', '.join(unknown)}; "
                           f"known: {', '.join(ROLES)}")
             return result
-        platform = self._platform()
-        get = self._variables(roles, args.get("roles_path") or "", task_vars, platform)
-        areas = []
+        roles_path = args.get("roles_path") or ""
+        get = self._variables(roles, roles_path, task_vars)
+        areas, per_os = [], {}
         for role in roles:
             module, module_args = self._arguments(role, get)
             areas.append({"module": module, "args": module_args})
+            # each per-OS vars file of the role (vars/RedHat.yml, vars/RedHat_7.yml, ...):
+            # the arguments it changes, chosen on the host once it has read /etc/os-release
+            for stem, data in self._os_vars_files(role, roles_path):
+                changed = self._arguments(role, self._variables(
+                    roles, roles_path, task_vars, extra=data))[1]
+                diff = {k: v for k, v in changed.items() if v != module_args.get(k)}
+                if diff:
+                    per_os.setdefault(stem, {})[module] = diff
         try:
-            res = self._execute_module(module_name="weibao_inspect_linux",
-                                       module_args={"areas": areas}, task_vars=task_vars)
+            res = self._execute_module(module_name="weibao_inspect_linux", module_args={
+                "areas": areas,
+                "per_os": {"families": Distribution.OS_FAMILY, "args": per_os},
+                "os_release": args.get("os_release") or "/etc/os-release"},
+                task_vars=task_vars)
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)
         if res.get("unreachable"):
@@ -236,7 +233,7 @@ class ActionModule(ActionBase):
             else:
                 areas_results.append(area)
         result["areas_results"] = areas_results
-        result["platform"] = platform
+        result["platform"] = res.get("platform") or {}
         if failures:
             result.update(failed=True, msg="; ".join(failures))
         else:

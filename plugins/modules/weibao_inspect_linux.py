@@ -42,6 +42,21 @@ options:
         description: Its arguments.
         type: dict
         default: {}
+  per_os:
+    description:
+      - Arguments that depend on the host's OS, chosen here after reading C(os_release)
+        (the reading that stands in for fact gathering, without an exec of its own).
+      - C(families) is Ansible's distribution name to OS family table; C(args) maps the name
+        of a role's per-OS vars file (C(Debian), C(RedHat), C(RedHat_7), ...) to the arguments
+        it changes, per area module. They are applied in the order the role's
+        C(tasks/set_vars.yml) loads the files (OS family, [family_major for patch,]
+        distribution, distribution_major).
+    type: dict
+    default: {}
+  os_release:
+    description: The os-release file read for the platform.
+    type: path
+    default: /etc/os-release
 attributes:
   check_mode:
     support: full
@@ -60,6 +75,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+platform:
+  description: The platform read from C(os_release) (C(distribution), C(os_family), C(major);
+    empty strings when it could not be read).
+  returned: always
+  type: dict
 areas_results:
   description: One result per area, in order, each the area's module result plus C(module);
     C(failed) and C(msg) for an area that could not run.
@@ -76,6 +96,12 @@ from ansible.module_utils.weibao_inspection.collectors import (
     linux_system,
     run_area,
 )
+from ansible.module_utils.weibao_inspection.platform import (
+    VARS_FILES,
+    VARS_FILES_WITH_FAMILY_MAJOR,
+    parse_os_release,
+    vars_file_names,
+)
 
 COLLECTORS = {
     "weibao_inspect_system": linux_system,
@@ -83,6 +109,25 @@ COLLECTORS = {
     "weibao_inspect_patch": linux_patch,
     "weibao_inspect_storage": linux_storage,
 }
+# the per-OS vars files each area's role loads (roles/inspect_*/tasks/set_vars.yml)
+AREA_VARS_FILES = {"weibao_inspect_patch": VARS_FILES_WITH_FAMILY_MAJOR}
+
+
+def platform_of(path, families):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            text = handle.read()
+    except OSError:
+        text = ""
+    return parse_os_release(text, families or {})
+
+
+def with_os_args(area, platform, per_os_args):
+    """The area's arguments with those of the per-OS vars files its role loads, in order."""
+    args = dict(area["args"] or {})
+    for name in vars_file_names(AREA_VARS_FILES.get(area["module"], VARS_FILES), platform):
+        args.update((per_os_args.get(name) or {}).get(area["module"]) or {})
+    return args
 
 
 def main():
@@ -90,12 +135,17 @@ def main():
         argument_spec=dict(areas=dict(
             type="list", elements="dict", required=True,
             options=dict(module=dict(type="str", required=True, choices=list(COLLECTORS)),
-                         args=dict(type="dict", default={})))),
+                         args=dict(type="dict", default={}))),
+            per_os=dict(type="dict", default={}),
+            os_release=dict(type="path", default="/etc/os-release")),
         supports_check_mode=True,
     )
-    results = [run_area(module, area["module"], COLLECTORS[area["module"]], area["args"])
+    per_os = module.params["per_os"]
+    platform = platform_of(module.params["os_release"], per_os.get("families"))
+    results = [run_area(module, area["module"], COLLECTORS[area["module"]],
+                        with_os_args(area, platform, per_os.get("args") or {}))
                for area in module.params["areas"]]
-    module.exit_json(changed=False, areas_results=results)
+    module.exit_json(changed=False, areas_results=results, platform=platform)
 
 
 if __name__ == "__main__":

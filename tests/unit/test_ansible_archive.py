@@ -60,3 +60,30 @@ def test_a_process_naming_the_runs_files_is_a_leftover(tmp_path):
             proc.kill()
             proc.wait()
     assert child.pid not in find_leftovers(run_dir)
+
+
+def test_events_are_archived_as_ansible_runner_writes_them(tmp_path):
+    """weibao writes the run's event files itself (C JSON encoder): the same name, mode and
+    bytes as ansible-runner's json.dump into a codecs writer, complete or not at all."""
+    import codecs
+    import os
+    import stat
+
+    from weibao.services.ansible import write_event
+
+    event = {"uuid": "8c7e", "counter": 7, "event": "runner_on_ok", "runner_ident": "ansible",
+             "event_data": {"host": "web-01", "res": {"msg": "磁盘 ok \u0000 \"q\"", "n": 1.5}}}
+    events = tmp_path / "artifacts" / "ansible" / "job_events"
+    assert write_event(events, event) is True
+    ours = events / "7-8c7e.json"
+    theirs = tmp_path / "theirs.json"
+    with codecs.open(theirs, "w", encoding="utf-8") as out:
+        json.dump(event, out)
+    assert ours.read_bytes() == theirs.read_bytes()
+    assert stat.S_IMODE(os.stat(ours).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(events).st_mode) == 0o700
+    assert sorted(p.name for p in events.iterdir()) == ["7-8c7e.json"]
+    # no counter or uuid: not ours to write (ansible-runner decides, as before)
+    assert write_event(events, {"event": "verbose", "uuid": "x"}) is False
+    assert write_event(events, {"event": "verbose", "counter": 3}) is False
+    assert sorted(p.name for p in events.iterdir()) == ["7-8c7e.json"]

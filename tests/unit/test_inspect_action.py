@@ -27,6 +27,8 @@ import weibao_inspect as action  # noqa: E402
 
 sys.path.pop(0)
 
+from ansible.module_utils.facts.system.distribution import Distribution  # noqa: E402
+from ansible.module_utils.weibao_inspection import platform as os_platform  # noqa: E402
 from test_inspection_stream import finding, new_run  # noqa: E402
 
 
@@ -42,18 +44,18 @@ from test_inspection_stream import finding, new_run  # noqa: E402
     ("", {"distribution": "", "os_family": "", "major": ""}),
 ])
 def test_os_release_gives_what_fact_gathering_gives(text, expected):
-    assert action.parse_os_release(text) == expected
+    assert os_platform.parse_os_release(text, Distribution.OS_FAMILY) == expected
 
 
 def test_vars_files_follow_the_roles_set_vars_order():
     rhel7 = {"distribution": "RedHat", "os_family": "RedHat", "major": "7"}
     # inspect_patch also loads <family>_<major>.yml (RedHat_7.yml: yum, not dnf)
-    assert action.vars_files("inspect_patch", rhel7) == [
-        "RedHat.yml", "RedHat_7.yml", "RedHat.yml", "RedHat_7.yml"]
-    assert action.vars_files("inspect_system", rhel7) == [
-        "RedHat.yml", "RedHat.yml", "RedHat_7.yml"]
-    assert action.vars_files("inspect_errlog", {"distribution": "", "os_family": "",
-                                                "major": ""}) == []
+    assert os_platform.vars_file_names(os_platform.VARS_FILES_WITH_FAMILY_MAJOR, rhel7) == [
+        "RedHat", "RedHat_7", "RedHat", "RedHat_7"]
+    assert os_platform.vars_file_names(os_platform.VARS_FILES, rhel7) == [
+        "RedHat", "RedHat", "RedHat_7"]
+    assert os_platform.vars_file_names(os_platform.VARS_FILES, {
+        "distribution": "", "os_family": "", "major": ""}) == []
 
 
 # --- the runner's side ----------------------------------------------------------------------
@@ -215,3 +217,70 @@ def test_the_action_gives_the_modules_the_roles_arguments(tmp_path):
     assert got["system"]["sample_seconds"] == 1 and got["system"]["since"] == \
         "2026-11-01T00:00:00Z"
     assert got["patch"]["thresholds"] == {"pending_updates": {"warning": 7}}
+
+
+def test_per_host_lookups_are_the_roles_defaults_and_mean_what_jinja_means():
+    """The action looks up the roles' per-host defaults without Jinja; each template it knows
+    is one a role's defaults really hold (else the lookup would never be used), and the
+    lookup gives what Ansible renders for a host in the table, one missing from it, and no
+    table at all."""
+    import yaml
+    from ansible._internal._datatag._tags import TrustedAsTemplate
+    from ansible.parsing.dataloader import DataLoader
+    from ansible.template import Templar
+
+    defaults = {}
+    for role in action.ROLES:
+        path = ROOT / "roles" / role / "defaults" / "main.yml"
+        defaults.update(yaml.safe_load(path.read_text()) or {})
+    used = {v for v in defaults.values() if isinstance(v, str)}
+    assert set(action.PER_HOST_LOOKUPS) <= used
+    for template, (table, _default) in action.PER_HOST_LOOKUPS.items():
+        for variables in ({table: {"h1": {"x": 1}, "h2": "y"}}, {table: {"h2": "y"}}, {}):
+            templar = Templar(loader=DataLoader(),
+                              variables=dict(variables, inventory_hostname="h1"))
+            rendered = templar.template(TrustedAsTemplate().tag(template))
+            found, looked_up = action.per_host_value(template, variables, "h1")
+            assert found and rendered == looked_up, (template, variables)
+    assert action.per_host_value("{{ x }}", {}, "h1") == (False, None)
+
+
+@pytest.mark.parametrize(("os_release", "provider", "time_tools", "log_files"), [
+    ('ID="rhel"\nVERSION_ID="7.9"\n', "yum", ["chronyc", "timedatectl", "ntpq"],
+     ["/var/log/messages"]),
+    ('ID="rocky"\nID_LIKE="rhel centos fedora"\nVERSION_ID="9.3"\n', "dnf",
+     ["chronyc", "timedatectl", "ntpq"], ["/var/log/messages"]),
+    ('ID=ubuntu\nID_LIKE=debian\nVERSION_ID="22.04"\n', "apt",
+     ["timedatectl", "chronyc", "ntpq"], ["/var/log/syslog", "/var/log/kern.log"]),
+    ("", "auto", ["timedatectl", "chronyc", "ntpq"], []),  # unreadable: the roles' vars/main
+])
+def test_the_host_picks_its_per_os_arguments(tmp_path, os_release, provider, time_tools,
+                                             log_files):
+    """The per-OS vars files (RedHat.yml, RedHat_7.yml, Debian.yml) are chosen on the host
+    from its os-release, in the roles' order: RHEL 7 gets yum (RedHat_7.yml after
+    RedHat.yml), Rocky 9 dnf, Ubuntu apt; all through one module execution."""
+    release = tmp_path / "os-release"
+    release.write_text(os_release)
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {"hosts": {"here": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+        "inspect_system_sample_seconds": 1, "inspect_errlog_max_lines": 10}}}}))
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(json.dumps([{"hosts": "all", "gather_facts": False, "tasks": [{
+        "weibao_inspect": {"areas": ["inspect_system", "inspect_errlog", "inspect_patch"],
+                           "os_release": str(release)}}]}]))
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+           "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
+                           str(inventory), str(playbook)], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=600, check=False)
+    out = json.loads(proc.stdout)
+    res = out["plays"][0]["tasks"][0]["hosts"]["here"]
+    args = {r["module"]: r["invocation"]["module_args"] for r in res["areas_results"]}
+    assert args["weibao_inspect_patch"]["provider"] == provider
+    assert args["weibao_inspect_system"]["time_sync_tools"] == time_tools
+    if log_files:
+        assert args["weibao_inspect_errlog"]["log_files"] == log_files
+    assert res["platform"]["os_family"] == ("" if not os_release else
+                                           "Debian" if "ubuntu" in os_release else "RedHat")

@@ -8,6 +8,7 @@ run cleanly. Results are read from events, never from screen output.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import sys
@@ -43,6 +44,25 @@ def ansible_core_version() -> str:
 
 # the plugins of the checkout weibao runs from (a content folder may hold playbooks only)
 OWN_PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
+
+
+def write_event(events_dir: Path, event: dict[str, Any]) -> bool:
+    """Write ``event`` to the archive as ansible-runner does (``<counter>-<uuid>.json``, mode
+    0600, the same JSON, renamed into place when complete) but with the C encoder: its own
+    ``json.dump`` into a codecs writer took most of the runner's CPU (issue 15). False when
+    the event has no counter or uuid: ansible-runner then does what it does with those."""
+    counter, uuid = event.get("counter"), event.get("uuid")
+    if not counter or not uuid:
+        return False
+    path = events_dir / f"{counter}-{uuid}.json"
+    tmp = path.with_name(path.name + ".tmp")
+    if not events_dir.is_dir():  # as ansible-runner makes it
+        events_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(json.dumps(event))
+    os.replace(tmp, path)
+    return True
 
 
 def run_playbook(
@@ -86,12 +106,14 @@ def run_playbook(
 
     scrubbed = False
 
+    events_dir = private_data_dir / "artifacts" / "ansible" / "job_events"
+
     def handle(event: dict[str, Any]) -> bool:
         nonlocal scrubbed
         if not scrubbed:  # ansible-runner wrote artifacts/<ident>/command before the run
             scrubbed = scrub_command_env(private_data_dir)
         event_handler(event)
-        return True  # keep the event in the archive
+        return not write_event(events_dir, event)  # kept in the archive, written by us
 
     try:
         runner = ansible_runner.run(

@@ -143,14 +143,20 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
         for c in s.scalars(select(Coverage).where(Coverage.run_id == run_id)):
             coverage.setdefault(c.host, {})[c.check_id] = c.state
         touched: list[FindingIssue] = []
-        for rh in s.scalars(select(RunHost).where(RunHost.run_id == run_id)):
-            if rh.status == "pending":
-                continue
+        hosts = [rh for rh in s.scalars(select(RunHost).where(RunHost.run_id == run_id))
+                 if rh.status != "pending"]
+        # the hosts' issues and this run's observations, read once (not a query per issue)
+        site_issues: dict[str, dict[tuple[str, str], FindingIssue]] = {}
+        for names in _chunks([rh.name for rh in hosts]):
+            for i in s.scalars(select(FindingIssue).where(FindingIssue.site == run.site,
+                                                          FindingIssue.host.in_(names))):
+                site_issues.setdefault(i.host, {})[(i.check_id, i.component)] = i
+        observed_now = {o.issue_id: o for o in s.scalars(select(FindingObservation).where(
+            FindingObservation.run_id == run.id))}
+        for rh in hosts:
             when = rh.finished_at or run.started_at
             found = by_host.get(rh.name, {}) if rh.status == "inspected" else {}
-            issues = {(i.check_id, i.component): i for i in s.scalars(
-                select(FindingIssue).where(FindingIssue.site == run.site,
-                                           FindingIssue.host == rh.name))}
+            issues = site_issues.get(rh.name, {})
             for (check_id, component), rows in sorted(found.items()):
                 if _worst(r.status for r in rows) in FAULTS and (check_id, component) \
                         not in issues:
@@ -171,9 +177,7 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
                 worst = _worst(r.status for r in rows) if rows else None
                 state, why = _observe(rh.status, worst, coverage.get(rh.name), check_id,
                                       check_id in reported_checks)
-                obs = s.scalars(select(FindingObservation).where(
-                    FindingObservation.issue_id == issue.id,
-                    FindingObservation.run_id == run.id)).first()
+                obs = observed_now.get(issue.id)
                 if state != "seen" and when < issue.first_seen_at:
                     # before the issue existed (a run read again out of order): nothing to say
                     if obs is not None:
@@ -194,10 +198,21 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
                         issue.summary = fault.summary
                 touched.append(issue)
         s.flush()
-        for issue in touched:
-            s.refresh(issue)
-            _recompute(issue)
+        recompute = {issue.id: issue for issue in touched}
+        observations: dict[int, list[FindingObservation]] = {}
+        for ids in _chunks(list(recompute)):
+            for o in s.scalars(select(FindingObservation).where(
+                    FindingObservation.issue_id.in_(ids))):
+                observations.setdefault(o.issue_id, []).append(o)
+        for issue_id, issue in recompute.items():
+            _recompute(issue, observations.get(issue_id, []))
     return counts
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    """``items`` in lists of at most ``size`` (bound parameters of one IN)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _ordered(observations: Iterable[FindingObservation]) -> list[FindingObservation]:
@@ -223,8 +238,9 @@ def _occurrences(observations: Iterable[FindingObservation]) -> list[dict[str, A
     return out
 
 
-def _recompute(issue: FindingIssue) -> None:
-    occurrences = _occurrences(issue.observations)
+def _recompute(issue: FindingIssue, observations: list[FindingObservation]) -> None:
+    """The issue's columns from its observations (all of them, in any order)."""
+    occurrences = _occurrences(observations)
     if not occurrences:
         return
     first, now = occurrences[0], occurrences[-1]

@@ -155,9 +155,11 @@ def process(stream, private_dir: Path, event_handler: Callable[[dict[str, Any]],
         if data.get("job_explanation"):
             explanation.append(str(data["job_explanation"]))
 
+    events_dir = private_dir / "artifacts" / IDENT / "job_events"
+
     def on_event(event: dict[str, Any]) -> bool:
         event_handler(event)
-        return True
+        return not ansible_svc.write_event(events_dir, event)  # archived by weibao
 
     processor = Processor(_input=stream, private_data_dir=str(private_dir), ident=IDENT,
                           event_handler=on_event, status_handler=on_status, quiet=True)
