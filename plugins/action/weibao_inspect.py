@@ -116,9 +116,10 @@ class ActionModule(ActionBase):
         data = self._loader.load_from_file(path, trusted_as_template=True)
         return data if isinstance(data, dict) else {}
 
-    def _variables(self, roles, roles_path, task_vars, extra=None):
+    def _variables(self, roles, roles_path, task_vars):
         """Every variable the roles' tasks read: role defaults under the inventory's values,
-        role vars over them (as a role in a play), then ``extra`` (one per-OS vars file's)."""
+        role vars over them (as a role in a play). ``get(name)`` templates each once;
+        ``get.over(data)`` is the same with one per-OS vars file's variables over them."""
         variables = dict(task_vars)
         internal = {}
         for role in roles:
@@ -127,17 +128,27 @@ class ActionModule(ActionBase):
                 variables.setdefault(name, value)
             internal.update(self._load(os.path.join(path, "vars", "main.yml")))
         variables.update(internal)
-        variables.update(extra or {})
         templar = self._templar.copy_with_new_env(available_variables=variables)
         host = task_vars.get("inventory_hostname")
+        done = {}
 
         def get(name, default=None):
             if name not in variables:
                 return default
-            value = variables[name]
-            found, looked_up = per_host_value(value, variables, host)
-            return looked_up if found else templar.template(value)
+            if name not in done:
+                value = variables[name]
+                found, looked_up = per_host_value(value, variables, host)
+                done[name] = looked_up if found else templar.template(value)
+            return done[name]
 
+        def over(data):
+            # a vars file's own variables win (role vars over everything but extra vars,
+            # which never name the roles' internal __ variables); the rest as templated above
+            def get_over(name, default=None):
+                return templar.template(data[name]) if name in data else get(name, default)
+            return get_over
+
+        get.over = over
         return get
 
     def _arguments(self, role, get):
@@ -208,8 +219,7 @@ class ActionModule(ActionBase):
             # each per-OS vars file of the role (vars/RedHat.yml, vars/RedHat_7.yml, ...):
             # the arguments it changes, chosen on the host once it has read /etc/os-release
             for stem, data in self._os_vars_files(role, roles_path):
-                changed = self._arguments(role, self._variables(
-                    roles, roles_path, task_vars, extra=data))[1]
+                changed = self._arguments(role, get.over(data))[1]
                 diff = {k: v for k, v in changed.items() if v != module_args.get(k)}
                 if diff:
                     per_os.setdefault(stem, {})[module] = diff
