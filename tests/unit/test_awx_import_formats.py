@@ -15,47 +15,25 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+import test_awx_import as shared
 from sqlalchemy import select
 
-from weibao.config import Settings
 from weibao.errors import ConfigError
 from weibao.services import remote
-from weibao.services.inventory import load_inventory
-from weibao.store import Finding, Run, RunHost, Store
+from weibao.store import Finding, Run, RunHost
+
+# the site's inventory and store fixtures and the import call: those of test_awx_import
+inventory, store, _import = shared.inventory, shared.store, shared._import
 
 FIXTURES = Path(__file__).parent / "fixtures" / "awx"
 PAGES = FIXTURES / "job_4711_events.json"
 DROPPED = FIXTURES / "job_4711_events_res_dropped.json"
-SITE = {"name": "plant-a", "client": "Client", "provider": "Provider",
-        "timezone": "Asia/Shanghai"}
 # JobEventSerializer.Meta.fields after BaseSerializer's '*' less name and description
 SERIALIZER_FIELDS = ["id", "type", "url", "related", "summary_fields", "created", "modified",
                      "job", "event", "counter", "event_display", "event_data", "event_level",
                      "failed", "changed", "uuid", "parent_uuid", "host", "host_name",
                      "playbook", "play", "task", "role", "stdout", "start_line", "end_line",
                      "verbosity"]
-
-
-@pytest.fixture
-def inventory(tmp_path: Path) -> Path:
-    path = tmp_path / "hosts.yml"
-    path.write_text(yaml.safe_dump({"all": {"vars": {"weibao_site": SITE}, "children": {
-        "linux": {"hosts": {"web-01": {}, "web-02": {}, "db-01": {}}}}}}))
-    return path
-
-
-@pytest.fixture
-def store(store_url):
-    s = Store(store_url)
-    yield s
-    s.dispose()
-
-
-def _import(tmp_path, store, inventory, path):
-    settings = Settings(data_dir=tmp_path / "data", db_url="(unused: the store is given)")
-    inv = load_inventory(str(inventory), limit=None, site="plant-a")
-    return remote.import_awx(settings, store, path, inv, "2026-11")
 
 
 def _pages() -> list[dict]:

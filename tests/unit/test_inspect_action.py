@@ -177,6 +177,19 @@ PLAYBOOK = textwrap.dedent("""\
 """)
 
 
+def ansible_playbook(inventory, playbook):
+    """ansible-playbook with the project's ansible.cfg; its JSON output (rc 0, or 2 when a
+    host's checks failed)."""
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+           "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
+    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
+                           str(inventory), str(playbook)], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=600, check=False)
+    assert proc.returncode in (0, 2), proc.stdout[-3000:] + proc.stderr[-3000:]
+    return json.loads(proc.stdout)
+
+
 def test_the_action_gives_the_modules_the_roles_arguments(tmp_path):
     inventory = tmp_path / "hosts.yml"
     inventory.write_text(json.dumps({"all": {"hosts": {"here": {
@@ -190,14 +203,7 @@ def test_the_action_gives_the_modules_the_roles_arguments(tmp_path):
     }}}}))
     playbook = tmp_path / "play.yml"
     playbook.write_text(PLAYBOOK)
-    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-           "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
-    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
-                           str(inventory), str(playbook)], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=600, check=False)
-    assert proc.returncode in (0, 2), proc.stdout[-3000:] + proc.stderr[-3000:]
-    out = json.loads(proc.stdout)
+    out = ansible_playbook(inventory, playbook)
     roles = {}
     for task in out["plays"][0]["tasks"]:
         res = task["hosts"].get("here", {})
@@ -269,13 +275,7 @@ def test_the_host_picks_its_per_os_arguments(tmp_path, os_release, provider, tim
     playbook.write_text(json.dumps([{"hosts": "all", "gather_facts": False, "tasks": [{
         "weibao_inspect": {"areas": ["inspect_system", "inspect_errlog", "inspect_patch"],
                            "os_release": str(release)}}]}]))
-    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-           "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
-           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"]}
-    proc = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
-                           str(inventory), str(playbook)], capture_output=True, text=True,
-                          env=env, cwd=ROOT, timeout=600, check=False)
-    out = json.loads(proc.stdout)
+    out = ansible_playbook(inventory, playbook)
     res = out["plays"][0]["tasks"][0]["hosts"]["here"]
     args = {r["module"]: r["invocation"]["module_args"] for r in res["areas_results"]}
     assert args["weibao_inspect_patch"]["provider"] == provider
