@@ -153,6 +153,20 @@ def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
     return out
 
 
+# the events that carry a task's result for a host (ansible-runner's callback gives every
+# one a ``res``: at least ``changed``, or ``censored`` under no_log; meta tasks send none)
+RESULT_EVENTS = ("runner_on_ok", "runner_on_failed", "runner_item_on_ok",
+                 "runner_item_on_failed", "runner_on_async_ok", "runner_on_async_failed")
+
+
+def result_dropped(kind: Any, data: dict[str, Any]) -> bool:
+    """A host's task result that ansible-runner did not keep: its callback replaces a result
+    longer than MAX_EVENT_RES by {} (AWX sets MAX_EVENT_RES from MAX_EVENT_RES_DATA). Whatever
+    the task, the host is then never counted as inspected."""
+    return kind in RESULT_EVENTS and bool(data.get("host")) and \
+        not (isinstance(data.get("res"), dict) and data["res"])
+
+
 class InspectionRun:
     """Streams one playbook run's events into the store."""
 
@@ -229,13 +243,13 @@ class InspectionRun:
 
     def _handle(self, kind: Any, data: dict[str, Any], host: str) -> None:
         res = data.get("res") or {}
-        if kind in ("runner_on_ok", "runner_on_failed") and not res and \
-                str(data.get("task_action") or "").rsplit(".", 1)[-1].startswith(INSPECT_ACTION):
+        if result_dropped(kind, data):
             # ansible-runner keeps no result longer than MAX_EVENT_RES: never inspected
-            # without its findings (a later set_fact cannot make it so: the failure stays)
-            self._set_host(host, "failed", f"{data.get('task') or INSPECT_ACTION}: the result "
-                           "was dropped by ansible-runner (longer than MAX_EVENT_RES, "
-                           f"{ansible_svc.MAX_EVENT_RES} characters here)")
+            # without it (a later set_fact cannot make it so: the failure stays)
+            task = data.get("task") or data.get("task_action") or INSPECT_ACTION
+            self._set_host(host, "failed", f"{task}: the result was dropped by ansible-runner "
+                           f"(longer than MAX_EVENT_RES, {ansible_svc.MAX_EVENT_RES} "
+                           "characters here)")
             return
         if kind == "runner_on_unreachable":
             self._set_host(host, "unreachable", str(res.get("msg", "unreachable")).strip())

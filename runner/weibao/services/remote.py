@@ -39,7 +39,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 
@@ -395,6 +395,63 @@ def _verify(data: bytes, sig_path: Path | None, signer: str, allowed: Path, name
         raise RefusedError(exc.message, **exc.params) from exc
 
 
+@dataclass(frozen=True)
+class SignedKind:
+    """A kind of signed archive (a bundle, a result): its members, the namespace its manifest
+    is signed in, its format and its own two messages (each its own msgid, translated)."""
+
+    label: str
+    manifest: str
+    sig: str
+    stream: str
+    namespace: str
+    format: str
+    bad_format: str
+    bad_stream: str
+    signed: bool  # True: never opened without --allowed-signers
+
+
+BUNDLE_KIND = SignedKind(
+    "bundle", B_MANIFEST, B_SIG, B_STREAM, BUNDLE_NAMESPACE, BUNDLE_FORMAT,
+    N_("bundle %(file)s: format %(found)r, expected %(expected)r"),
+    N_("bundle %(file)s: %(member)s does not match the signed manifest's sha256 (changed "
+       "after signing)"),
+    signed=True)
+RESULT_KIND = SignedKind(
+    "result", R_MANIFEST, R_SIG, R_STREAM, RESULT_NAMESPACE, RESULT_FORMAT,
+    N_("result %(file)s: format %(found)r, expected %(expected)r"),
+    N_("result %(file)s: %(member)s does not match its sha256 (changed or damaged)"),
+    signed=False)
+
+
+class Opened(NamedTuple):
+    manifest: dict[str, Any]
+    data: bytes  # the manifest's bytes, as signed
+    stream: Path  # the stream, extracted
+
+
+def _open_signed(path: Path, kind: SignedKind, allowed: Path | None, into: Path) -> Opened:
+    """The archive ``path`` of ``kind``, checked in this order before anything uses it: its
+    members (only they are extracted, into ``into``), the manifest (a JSON object), its
+    signature against ``allowed`` (skipped only for a kind that may come unsigned, when no
+    allowed signers are given), its format, the stream's sha256 against the manifest."""
+    if allowed is None and kind.signed:  # a caller's bug: never opened unverified
+        raise ValueError(f"a {kind.label} is opened only against allowed signers")
+    parts = _tar_read(path, (kind.manifest, kind.sig, kind.stream),
+                      (kind.manifest, kind.stream), kind.label, into)
+    data = parts[kind.manifest].read_bytes()
+    manifest = _json(parts[kind.manifest], kind.label, path)
+    if allowed is not None:
+        _verify(data, parts.get(kind.sig), str(manifest.get("signer")), allowed,
+                kind.namespace, kind.label, path)
+    if manifest.get("format") != kind.format:
+        raise RefusedError(kind.bad_format, file=str(path), found=manifest.get("format"),
+                           expected=kind.format)
+    if _sha256(parts[kind.stream]) != manifest.get("stream_sha256"):
+        raise RefusedError(kind.bad_stream, file=str(path), member=kind.stream)
+    return Opened(manifest, data, parts[kind.stream])
+
+
 def run_bundle(bundle: Path, out: Path, allowed: Path, worker_command: str | None = None,
                key: str | None = None, signer: str = "site") -> dict[str, Any]:
     """The site side: verify the bundle against the provider's key BEFORE anything runs,
@@ -407,23 +464,9 @@ def run_bundle(bundle: Path, out: Path, allowed: Path, worker_command: str | Non
     if key is not None and not SIGNER_RE.match(signer):
         raise ConfigError(N_("--signer %(value)r: expected a plain id (a-z, 0-9, . _ -)"),
                           value=signer)
-    label = "bundle"
     with tempfile.TemporaryDirectory(prefix="weibao-worker-") as tmp:
         work = Path(tmp)
-        parts = _tar_read(bundle, (B_MANIFEST, B_SIG, B_STREAM), (B_MANIFEST, B_STREAM),
-                          label, work)
-        data = parts[B_MANIFEST].read_bytes()
-        manifest = _json(parts[B_MANIFEST], label, bundle)
-        _verify(data, parts.get(B_SIG), str(manifest.get("signer")), allowed,
-                BUNDLE_NAMESPACE, label, bundle)
-        if manifest.get("format") != BUNDLE_FORMAT:
-            raise RefusedError(N_("bundle %(file)s: format %(found)r, expected %(expected)r"),
-                               file=str(bundle), found=manifest.get("format"),
-                               expected=BUNDLE_FORMAT)
-        if _sha256(parts[B_STREAM]) != manifest.get("stream_sha256"):
-            raise RefusedError(N_("bundle %(file)s: %(member)s does not match the signed "
-                                  "manifest's sha256 (changed after signing)"),
-                               file=str(bundle), member=B_STREAM)
+        manifest, data, bundle_stream = _open_signed(bundle, BUNDLE_KIND, allowed, work)
         # verified: now, and only now, something runs
         command = shlex.split(worker_command) if worker_command else _local_worker()
         # the result leaves the site: the worker's recorded environment (artifacts' command)
@@ -436,7 +479,7 @@ def run_bundle(bundle: Path, out: Path, allowed: Path, worker_command: str | Non
         private.mkdir()
         result_stream = work / R_STREAM
         started = insp.utcnow()
-        with parts[B_STREAM].open("rb") as stdin, result_stream.open("wb") as stdout:
+        with bundle_stream.open("rb") as stdin, result_stream.open("wb") as stdout:
             proc = subprocess.run([*command, "--private-data-dir", str(private)],
                                   stdin=stdin, stdout=stdout, stderr=subprocess.PIPE,
                                   env=env, check=False)
@@ -502,24 +545,9 @@ def import_result(settings: Settings, store: Store, result_file: Path,
     """The office side again: check the result (digest, signature when --allowed-signers is
     given, a bundle this office made, not imported before), then process its stream into a
     run exactly as a local run's events are."""
-    label = "result"
     tmp = Path(tempfile.mkdtemp(prefix="weibao-import-"))
     try:
-        parts = _tar_read(result_file, (R_MANIFEST, R_SIG, R_STREAM), (R_MANIFEST, R_STREAM),
-                          label, tmp)
-        rdata = parts[R_MANIFEST].read_bytes()
-        result = _json(parts[R_MANIFEST], label, result_file)
-        if allowed is not None:
-            _verify(rdata, parts.get(R_SIG), str(result.get("signer")), allowed,
-                    RESULT_NAMESPACE, label, result_file)
-        if result.get("format") != RESULT_FORMAT:
-            raise RefusedError(N_("result %(file)s: format %(found)r, expected %(expected)r"),
-                               file=str(result_file), found=result.get("format"),
-                               expected=RESULT_FORMAT)
-        if _sha256(parts[R_STREAM]) != result.get("stream_sha256"):
-            raise RefusedError(N_("result %(file)s: %(member)s does not match its sha256 "
-                                  "(changed or damaged)"), file=str(result_file),
-                               member=R_STREAM)
+        result, _, worker_stream = _open_signed(result_file, RESULT_KIND, allowed, tmp)
         bundle_id = str(result.get("bundle_id") or "")
         kept = bundles_dir(settings) / f"{bundle_id}.json"
         if not re.fullmatch(r"[0-9a-f-]{36}", bundle_id) or not kept.is_file():
@@ -540,7 +568,7 @@ def import_result(settings: Settings, store: Store, result_file: Path,
         started = _time(result.get("started_at"))
 
         def run(private_dir, extravars, limit, handler, cancelled):
-            with parts[R_STREAM].open("rb") as stream:
+            with worker_stream.open("rb") as stream:
                 status, explained = process(stream, private_dir, handler)
             return _result(private_dir, status, explained)
 
@@ -577,9 +605,6 @@ AWX_RES_SETTING = "MAX_EVENT_RES_DATA"
 AWX_RES_DEFAULT = 700000
 # a job's status while its events may still come (summary_fields.job.status of each event)
 AWX_UNFINISHED = ("new", "pending", "waiting", "running")
-# the events that carry a task's result for a host (an empty or missing res: AWX dropped it)
-AWX_RESULT_EVENTS = ("runner_on_ok", "runner_on_failed", "runner_item_on_ok",
-                     "runner_item_on_failed", "runner_on_async_ok", "runner_on_async_failed")
 
 
 def awx_events(path: Path) -> list[dict[str, Any]]:
@@ -651,11 +676,8 @@ def awx_event(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def awx_result_dropped(event: dict[str, Any]) -> bool:
-    """A host's task result that AWX did not keep: ansible-runner's callback empties ``res``
-    over MAX_EVENT_RES (every real result has at least ``changed``)."""
-    data = event.get("event_data") or {}
-    return event.get("event") in AWX_RESULT_EVENTS and bool(data.get("host")) and \
-        not (isinstance(data.get("res"), dict) and data["res"])
+    """A host's task result that AWX did not keep (insp.result_dropped, the streamer's test)."""
+    return insp.result_dropped(event.get("event"), event.get("event_data") or {})
 
 
 def awx_dropped_as_failed(event: dict[str, Any]) -> dict[str, Any]:
