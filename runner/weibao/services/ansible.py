@@ -45,6 +45,24 @@ def ansible_core_version() -> str:
 # the plugins of the checkout weibao runs from (a content folder may hold playbooks only)
 OWN_PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
 
+# Ansible's linear strategy checks every worker and sleeps 0.1 ms, over and over, while every
+# fork is busy: over an inspection of hundreds of hosts that was about a fifth of the
+# controller's CPU (issue 15). plugins/strategy/weibao_linear.py is linear waiting in the
+# kernel instead. It subclasses linear's internals, which ansible-core does not promise to keep
+# (2.19 deprecates strategies from outside ansible.builtin), so weibao selects it only on the
+# releases it was checked against and leaves every other one on linear.
+FAST_STRATEGY = "weibao_linear"
+FAST_STRATEGY_RELEASES = ("2.19",)
+
+
+def strategy_env(version: str | None = None) -> dict[str, str]:
+    """The environment that selects weibao_linear, or nothing on an unchecked ansible-core."""
+    release = ".".join((version or ansible_core_version()).split(".")[:2])
+    if release not in FAST_STRATEGY_RELEASES:
+        return {}
+    return {"ANSIBLE_STRATEGY": FAST_STRATEGY,
+            "ANSIBLE_STRATEGY_PLUGINS": str(OWN_PLUGINS / "strategy")}
+
 
 def write_event(events_dir: Path, event: dict[str, Any]) -> bool:
     """Write ``event`` to the archive as ansible-runner does (``<counter>-<uuid>.json``, mode
@@ -102,6 +120,7 @@ def run_playbook(
         # weibao's own actions (the change run ticket) whatever folder the content is in
         "ANSIBLE_ACTION_PLUGINS": os.pathsep.join(dict.fromkeys(
             [str(root / "plugins" / "action"), str(OWN_PLUGINS / "action")])),
+        **strategy_env(),
     }
 
     scrubbed = False
