@@ -133,3 +133,32 @@ def test_the_runner_selects_the_strategy_only_on_the_ansible_core_it_was_checked
     assert envvars_given()["ANSIBLE_STRATEGY"] == "weibao_linear"
     monkeypatch.setattr(ansible_svc, "ansible_core_version", lambda: "2.99.0")
     assert "ANSIBLE_STRATEGY" not in envvars_given()
+
+
+def test_ctrl_c_while_every_fork_is_busy_ends_the_run_as_under_linear(tmp_path):
+    """SIGINT while the strategy waits for a free fork: Ansible's own handler stops the
+    workers and the run ends at once, "User interrupted execution" (exit 99), as under linear;
+    the wait does not hold the run."""
+    import signal
+    import time
+
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {
+        "hosts": {f"h{i}": {} for i in range(3)},
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}))
+    (tmp_path / "play.yml").write_text(
+        "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        "    - ansible.builtin.command: sleep 30\n      changed_when: false\n")
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORKS": "1",
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"],
+           **ansible_svc.strategy_env()}
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
+                             str(inventory), str(tmp_path / "play.yml")], env=env, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    time.sleep(6)  # h0 runs its sleep; h1 waits for the one fork
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 99, out[-2000:]
+    assert "User interrupted execution" in out
+    assert time.monotonic() - started < 10, "the interrupted run did not end promptly"
