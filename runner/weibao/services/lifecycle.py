@@ -135,12 +135,17 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
             raise NotFound(N_("run %(run)s does not exist"), run=run_id)
         if run.kind != "inspection" or run.status == "running":
             return counts
-        by_host: dict[str, dict[tuple[str, str], list[Finding]]] = {}
-        for f in s.scalars(select(Finding).where(Finding.run_id == run_id)):
+        # only the columns judged here: whole Finding objects would decode every finding's
+        # five JSON columns (evidence, values, thresholds, translations, message) for nothing
+        by_host: dict[str, dict[tuple[str, str], list[Any]]] = {}
+        for f in s.execute(select(Finding.host, Finding.check_id, Finding.component,
+                                  Finding.status, Finding.summary)
+                           .where(Finding.run_id == run_id)):
             by_host.setdefault(f.host, {}).setdefault(
                 (f.check_id, f.component or ""), []).append(f)
         coverage: dict[str, dict[str, str]] = {}
-        for c in s.scalars(select(Coverage).where(Coverage.run_id == run_id)):
+        for c in s.execute(select(Coverage.host, Coverage.check_id, Coverage.state)
+                           .where(Coverage.run_id == run_id)):
             coverage.setdefault(c.host, {})[c.check_id] = c.state
         touched: list[FindingIssue] = []
         hosts = [rh for rh in s.scalars(select(RunHost).where(RunHost.run_id == run_id))
