@@ -33,6 +33,7 @@ import os
 from ansible import constants as C
 from ansible.errors import AnsibleError
 from ansible.module_utils.facts.system.distribution import Distribution
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 
 DOCUMENTATION = r"""
@@ -58,6 +59,13 @@ options:
       project's roles/)."
     type: str
     default: ""
+  keep_data:
+    description:
+      - Keep each area's C(data) (its parsed sources) in C(areas_results). Off by default:
+        weibao stores the findings, counters and coverage, never C(data), and a host's
+        result is then about a third smaller through every step to the store (issue 15).
+    type: bool
+    default: false
 """
 
 ROLES = ("inspect_system", "inspect_errlog", "inspect_patch", "inspect_storage")
@@ -90,7 +98,7 @@ def per_host_value(value, variables, host):
 
 class ActionModule(ActionBase):
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(("areas", "roles_path", "os_release"))
+    _VALID_ARGS = frozenset(("areas", "roles_path", "os_release", "keep_data"))
 
     def _roles_dir(self, role, roles_path):
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -227,7 +235,8 @@ class ActionModule(ActionBase):
             res = self._execute_module(module_name="weibao_inspect_linux", module_args={
                 "areas": areas,
                 "per_os": {"families": Distribution.OS_FAMILY, "args": per_os},
-                "os_release": args.get("os_release") or "/etc/os-release"},
+                "os_release": args.get("os_release") or "/etc/os-release",
+                "data": boolean(args.get("keep_data", False), strict=False)},
                 task_vars=task_vars)
         finally:
             self._remove_tmp_path(self._connection._shell.tmpdir)

@@ -225,6 +225,36 @@ def test_the_action_gives_the_modules_the_roles_arguments(tmp_path):
     assert got["patch"]["thresholds"] == {"pending_updates": {"warning": 7}}
 
 
+def test_the_parsed_data_stays_on_the_host_unless_asked(tmp_path):
+    """weibao stores findings, counters and coverage, never an area's ``data`` (its parsed
+    sources): the action leaves it out of the result (a third of a host's result, handled
+    whole at every step to the store) unless ``keep_data`` asks for it."""
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {"hosts": {"here": {
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+        "inspect_system_sample_seconds": 1}}}}))
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(textwrap.dedent("""\
+        - hosts: all
+          gather_facts: false
+          tasks:
+            - name: As weibao runs it
+              weibao_inspect: {areas: [inspect_system, inspect_patch]}
+            - name: Keeping the parsed data
+              weibao_inspect: {areas: [inspect_system, inspect_patch], keep_data: true}
+    """))
+    out = ansible_playbook(inventory, playbook)
+    lean, kept = (task["hosts"]["here"] for task in out["plays"][0]["tasks"])
+    for res in (lean, kept):
+        assert res.get("ansible_facts", {}).get("weibao_inspection_complete") is True, res
+        assert [r["module"] for r in res["areas_results"]] == [
+            "weibao_inspect_system", "weibao_inspect_patch"]
+        assert all(r["findings"] for r in res["areas_results"])
+    assert not any("data" in r for r in lean["areas_results"])
+    assert all(isinstance(r["data"], dict) and r["data"] for r in kept["areas_results"])
+    assert len(json.dumps(lean)) < len(json.dumps(kept))
+
+
 def test_per_host_lookups_are_the_roles_defaults_and_mean_what_jinja_means():
     """The action looks up the roles' per-host defaults without Jinja; each template it knows
     is one a role's defaults really hold (else the lookup would never be used), and the
