@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import itertools
 import json
 import os
 import re
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from weibao import __version__
 from weibao.config import Settings
@@ -167,6 +168,16 @@ def result_dropped(kind: Any, data: dict[str, Any]) -> bool:
         not (isinstance(data.get("res"), dict) and data["res"])
 
 
+def insert_rows(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    """``rows`` into ``model``'s table as Core executemany INSERTs, in order: one statement
+    per run of rows with the same keys (an absent optional key keeps its column default, as
+    the ORM's bulk insert does), without the ORM's per-row bookkeeping (a host's findings
+    and coverage are dozens of rows per event)."""
+    table = model.__table__
+    for _keys, batch in itertools.groupby(rows, key=lambda row: tuple(sorted(row))):
+        session.execute(table.insert(), list(batch))
+
+
 class InspectionRun:
     """Streams one playbook run's events into the store."""
 
@@ -208,8 +219,8 @@ class InspectionRun:
                              state.not_applicable)
         if rows:
             with self._session() as s:
-                s.execute(insert(Coverage), [dict(row, run_id=self.run_id, host=host)
-                                             for row in rows])
+                insert_rows(s, Coverage, [dict(row, run_id=self.run_id, host=host)
+                                          for row in rows])
 
     def _set_host(self, host: str, status: str, message: str = "") -> None:
         state = self.progress.hosts.setdefault(host, HostState())
@@ -322,7 +333,7 @@ class InspectionRun:
 
         if findings:
             with self._session() as s:
-                s.execute(insert(Finding), [dict(f, run_id=self.run_id) for f in findings])
+                insert_rows(s, Finding, [dict(f, run_id=self.run_id) for f in findings])
         state = self.progress.hosts.setdefault(host, HostState())
         state.judged.extend({k: f.get(k) for k in ("check_id", "status", "cause", "message",
                                                     "summary")} for f in findings)
@@ -380,7 +391,7 @@ class InspectionRun:
                 continue
         if rows:
             with self._session() as s:
-                s.execute(insert(Counter), rows)
+                insert_rows(s, Counter, rows)
 
 
 def store_performance_safely(store: Store, run_id: int, host: str, raw: Any) -> None:
