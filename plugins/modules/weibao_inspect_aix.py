@@ -155,19 +155,17 @@ import calendar
 import glob
 import os
 import re
-import shutil
-import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.weibao_inspection import catalogue
 from ansible.module_utils.weibao_inspection.collect import (
+    HostTools,
     failure,
     judge_areas,
     missing,
+    run_parallel,
 )
-from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.messages import msg
 from ansible.module_utils.weibao_inspection.performance import (
     DEFAULT_NMON_PATHS,
@@ -228,37 +226,15 @@ def refused(argv):
     return ""
 
 
-class Tools:
-    """Runs the host's tools: LC_ALL=C, a timeout, and a failure message for every way a
-    tool can fail (missing, not permitted, timed out, exited non-zero with nothing)."""
+class Tools(HostTools):
+    """The AIX tools: the ODM they read, commands refused before they run (``refused``), names
+    looked up on the search path, and the exit statuses and stderr of AIX's own commands."""
+
+    DENIED = HostTools.DENIED + ("not authorized",)
 
     def __init__(self, timeout, path=None):
-        self.timeout = timeout
-        self.env = dict(os.environ, LC_ALL="C", LANG="C")
         # the ODM the device commands read (set by /etc/environment; absent in some sessions)
-        self.env.setdefault("ODMDIR", "/etc/objrepos")
-        if path is None:
-            current = self.env.get("PATH", "")
-            path = [p for p in current.split(":") if p] + list(SEARCH_PATH)
-        self.env["PATH"] = ":".join(path)
-        self._which = {}
-
-    def which(self, name):
-        if name not in self._which:
-            self._which[name] = shutil.which(name, path=self.env["PATH"])
-        return self._which[name]
-
-    def run(self, argv):
-        """(rc, stdout, stderr); rc None when the tool could not be run (stderr says why)."""
-        try:
-            proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                                  env=self.env, timeout=self.timeout, check=False)
-        except subprocess.TimeoutExpired:
-            return None, "", "timeout"
-        except OSError as exc:
-            return None, "", exc
-        return (proc.returncode, proc.stdout.decode("utf-8", "replace"),
-                proc.stderr.decode("utf-8", "replace"))
+        super().__init__(timeout, path, SEARCH_PATH, {"ODMDIR": "/etc/objrepos"})
 
     def output(self, argv):
         """The tool's text (``argv[0]`` a name, looked up on the search path), or a failure
@@ -275,41 +251,30 @@ class Tools:
         rc, out, err = self.run([binary] + list(argv[1:]))
         return self.interpret(name, rc, out, err)
 
-    def interpret(self, name, rc, out, err):
-        if rc is None:
-            if isinstance(err, OSError):
-                cause = "no_permission" if getattr(err, "errno", None) in (1, 13) \
-                    else "tool_missing"
-                return failure(msg("reason.cannot_read", path=name.split()[0],
-                                   why=errno_message(err)), cause)
-            return failure(msg("reason.timed_out", command=name, seconds=self.timeout),
-                           "source_unreadable")
+    def denied(self, name, out, err):
         # errpt's output is the log's own text (an OPMSG may say "Permission denied"): only
         # its stderr tells a refusal
-        said = err if os.path.basename(name.split()[0]) == "errpt" else out + err
-        if _denied(said):
-            return failure(msg("reason.no_permission", what=name), "no_permission")
+        if os.path.basename(name.split()[0]) == "errpt":
+            return super().denied(name, "", err)
+        return super().denied(name, out, err)
+
+    def accepted(self, name, rc, out, err):
         if rc == 0:
             # lppchk -v and errpt print their findings on stderr with a zero status too
             return out if out.strip() or not err.strip() else out + err
-        if out.strip() and rc not in (126, 127):
-            # the parser judges what it printed (lspath, lppchk and lsvg exit 1 and say why)
-            return out + (err if err.strip() else "")
-        text = err.strip()[-300:]
-        if not text:
-            return failure(msg("reason.exited_silent", command=name, rc=rc),
-                           "source_unreadable")
+        return None
+
+    def printed(self, out, err):
+        # lspath, lppchk and lsvg exit 1 and say why: their stderr is kept with the output
+        return out + (err if err.strip() else "")
+
+    def said(self, out, err):
+        return err.strip()
+
+    def exited(self, name, rc, said, err):
         if os.path.basename(name.split()[0]) == "lppchk":
             return err  # lppchk -v: the inconsistencies on stderr, exit status non-zero
-        return failure(msg("reason.exited", command=name, rc=rc, output=text),
-                       "source_unreadable")
-
-
-def _denied(text):
-    low = text.lower()
-    return "permission denied" in low or "operation not permitted" in low \
-        or "must be root" in low or "requires root" in low \
-        or "not authorized" in low
+        return super().exited(name, rc, said, err)
 
 
 def errpt_time(since, now=None):
@@ -449,10 +414,8 @@ class Collector:
         for job in plan:
             if job[3] not in unique:
                 unique.append(job[3])
-        if unique:
-            with ThreadPoolExecutor(max_workers=min(4, len(unique))) as pool:
-                for argv, text in zip(unique, pool.map(self.output, unique)):
-                    self._cache[argv] = text
+        for argv, text in zip(unique, run_parallel(self.output, unique)):
+            self._cache[argv] = text
         for area, key, device, argv in plan:
             text = self._cache[argv]
             if device is None:

@@ -14,17 +14,15 @@ import glob
 import json
 import os
 import re
-import shutil
-import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.weibao_inspection import catalogue
-from ansible.module_utils.weibao_inspection.catalogue.common import errno_message
 from ansible.module_utils.weibao_inspection.collect import (
+    HostTools,
     failure,
     judge_areas,
     missing,
+    run_parallel,
 )
 from ansible.module_utils.weibao_inspection.collectors import AreaError
 from ansible.module_utils.weibao_inspection.messages import msg, render
@@ -74,40 +72,14 @@ SCSI_TAPE = "1"
 SCSI_CHANGER = "8"
 
 
-class Tools:
-    """Runs the host's tools: LC_ALL=C, a timeout, and a failure message for every way a
-    tool can fail (missing, not permitted, timed out, exited non-zero with nothing)."""
+class Tools(HostTools):
+    """The storage tools: the vendors' RAID CLIs on the search path, the exit statuses a call
+    reads (``ok_codes``) and the name a failure shows (``name``)."""
+
+    DENIED = HostTools.DENIED + ("running as a non-root user", "administrator privileges")
 
     def __init__(self, timeout, path=None):
-        self.timeout = timeout
-        self.env = dict(os.environ, LC_ALL="C", LANG="C")
-        if path is None:
-            current = self.env.get("PATH", "")
-            path = [p for p in current.split(":") if p] + list(SEARCH_PATH)
-        self.env["PATH"] = ":".join(path)
-        self._which = {}
-
-    def which(self, *names):
-        """The first of ``names`` installed (its path), or None."""
-        for name in names:
-            if name not in self._which:
-                self._which[name] = shutil.which(name, path=self.env["PATH"])
-            if self._which[name]:
-                return self._which[name]
-        return None
-
-    def run(self, argv):
-        """(rc, stdout, stderr); rc None when the tool could not be run (stderr says why)."""
-        try:
-            proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True,
-                                  env=self.env, timeout=self.timeout, check=False)
-        except subprocess.TimeoutExpired:
-            return None, "", "timeout"
-        except OSError as exc:
-            return None, "", exc
-        out = proc.stdout.decode("utf-8", "replace")
-        err = proc.stderr.decode("utf-8", "replace")
-        return proc.returncode, out, err
+        super().__init__(timeout, path, SEARCH_PATH)
 
     def output(self, argv, ok_codes=(0,), name=None):
         """The tool's text, or a failure section saying why there is none. ``ok_codes``
@@ -117,33 +89,12 @@ class Tools:
 
     def interpret(self, argv, rc, out, err, ok_codes=(0,), name=None):
         name = name or " ".join([os.path.basename(argv[0])] + list(argv[1:]))
-        if rc is None:
-            if isinstance(err, OSError):
-                cause = "no_permission" if getattr(err, "errno", None) in (1, 13) \
-                    else "tool_missing"
-                return failure(msg("reason.cannot_read", path=argv[0],
-                                   why=errno_message(err)), cause)
-            return failure(msg("reason.timed_out", command=name, seconds=self.timeout),
-                           "source_unreadable")
-        if _denied(out + err):
-            return failure(msg("reason.no_permission", what=name), "no_permission")
+        return super().interpret(name, rc, out, err, path=argv[0], ok_codes=ok_codes)
+
+    def accepted(self, name, rc, out, err, ok_codes=(0,)):
         if ok_codes is None and (rc == 0 or out.strip()) or ok_codes and rc in ok_codes:
             return out
-        text = (err.strip() or out.strip())[-300:]
-        if not text:
-            return failure(msg("reason.exited_silent", command=name, rc=rc),
-                           "source_unreadable")
-        if out.strip() and rc not in (126, 127):
-            return out  # the parser judges what it printed (a RAID CLI exits 1 and says why)
-        return failure(msg("reason.exited", command=name, rc=rc, output=text),
-                       "source_unreadable")
-
-
-def _denied(text):
-    low = text.lower()
-    return "permission denied" in low or "operation not permitted" in low \
-        or "must be root" in low or "requires root" in low \
-        or "running as a non-root user" in low or "administrator privileges" in low
+        return None
 
 
 def _read(path):
@@ -500,12 +451,8 @@ class Collector:
 
 
 def _parallel(tools, jobs, ok_codes=(0,)):
-    """[(key, output)] of the jobs [(key, argv)], four at a time (a host with 24 disks reads
-    them in parallel, not one after another)."""
-    if not jobs:
-        return []
-    with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
-        outputs = list(pool.map(lambda job: tools.output(job[1], ok_codes=ok_codes), jobs))
+    """[(key, output)] of the jobs [(key, argv)], four at a time."""
+    outputs = run_parallel(lambda job: tools.output(job[1], ok_codes=ok_codes), jobs)
     return [(key, text) for (key, _argv), text in zip(jobs, outputs)]
 
 
