@@ -487,17 +487,22 @@ def performance(params, data, now=None):
     return perf
 
 
+# the module's arguments (as the Linux collectors' ARGUMENT_SPEC; the role's
+# meta/argument_specs.yml is checked against it)
+ARGUMENT_SPEC = dict(
+    areas=dict(type="list", elements="str", choices=list(AREAS), default=list(AREAS)),
+    thresholds=dict(type="dict", default={}),
+    previous=dict(type="dict", default={}),
+    since=dict(type="str", default=""),
+    timeout=dict(type="int", default=120),
+    mksysb_paths=dict(type="list", elements="str", default=[]),
+    nmon_paths=dict(type="list", elements="str", default=list(DEFAULT_NMON_PATHS)),
+)
+
+
 def main():
     module = AnsibleModule(
-        argument_spec=dict(
-            areas=dict(type="list", elements="str", choices=list(AREAS), default=list(AREAS)),
-            thresholds=dict(type="dict", default={}),
-            previous=dict(type="dict", default={}),
-            since=dict(type="str", default=""),
-            timeout=dict(type="int", default=120),
-            mksysb_paths=dict(type="list", elements="str", default=[]),
-            nmon_paths=dict(type="list", elements="str", default=list(DEFAULT_NMON_PATHS)),
-        ),
+        argument_spec=ARGUMENT_SPEC,
         supports_check_mode=True,
     )
     params = module.params
