@@ -87,6 +87,14 @@ def test_check_sources_are_registry_commands():
                 f"{check.id}: source {command!r} is not in the registry"
 
 
+def test_every_registry_source_matches_its_own_commands():
+    # the patterns are compiled at a source's first match, not at import: compile them all
+    for source in registry.SOURCES:
+        for command in (source.command,) + source.aliases:
+            assert source.matches(registry._plain(command)), (source.platform, command)
+    assert registry.lookup("linux", "cat /proc/meminfo").key
+
+
 def test_merge_thresholds_names_the_field():
     with pytest.raises(catalogue.CatalogueError, match=r"thresholds\.memory\.warning: 'x'"):
         catalogue.merge_thresholds("system", {"memory": {"warning": "x"}})

@@ -60,7 +60,9 @@ class Source:
         self.log = log
         self.aliases = tuple(aliases)
         self.doc = doc
-        self._patterns = [_pattern(c) for c in (command,) + self.aliases]
+        # compiled at the first match: the registry declares a few hundred sources and most
+        # runs match none (an inspection imports it for the platforms; 0.15 s of regexes)
+        self._patterns = None
 
     @property
     def name(self):
@@ -69,6 +71,8 @@ class Source:
 
     def matches(self, command):
         text = " ".join(command.split())
+        if self._patterns is None:
+            self._patterns = [_pattern(c) for c in (self.command,) + self.aliases]
         return any(p.match(text) for p in self._patterns)
 
     def checks(self):
