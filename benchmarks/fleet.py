@@ -17,7 +17,8 @@ this machine's too; only the controller's side is measured:
 * runner CPU: the weibao process alone (its event handling, store and archive), written by
   the process itself at exit (RUSAGE_SELF);
 * peak controller memory: the largest sum of RSS over the controller's processes, sampled
-  every 0.2 s;
+  every 0.2 s (it counts the forked workers' shared pages in each of them, so it overstates),
+  and the largest sum of their PSS, sampled every 2 s (shared pages divided among sharers);
 * tasks and events per host: counted from the run's archived ansible-runner events
   (weibao), or by a small counting callback under the same event names (pertask, roles:
   ansible-playbook with no screen output, so no ansible-runner event files to pay for);
@@ -176,15 +177,21 @@ def masters(cp_dir: Path) -> list[int]:
 
 
 class MemorySampler(threading.Thread):
-    """Peak of the summed RSS of this process's descendants and the ssh masters."""
+    """Peak of the summed RSS of this process's descendants and the ssh masters, every
+    0.2 s; and of their summed PSS every 2 s (/proc/PID/smaps_rollup: each shared page
+    divided among the processes sharing it, so the forked workers' copy-on-write pages count
+    once; reading it walks each process's page tables, hence the slower pace)."""
+
+    PSS_EVERY = 10  # samples
 
     def __init__(self, cp_dir: Path, exclude: set[int]) -> None:
         super().__init__(daemon=True)
-        self.cp_dir, self.peak, self.stop = cp_dir, 0, threading.Event()
+        self.cp_dir, self.peak, self.peak_pss, self.stop = cp_dir, 0, 0, threading.Event()
         self.exclude = exclude  # the fleet's sshd: the hosts' side, not the controller's
 
     def run(self) -> None:
         me = os.getpid()
+        sample = 0
         while not self.stop.is_set():
             procs = all_procs()
             tree, total = {me}, 0
@@ -198,7 +205,21 @@ class MemorySampler(threading.Thread):
                         changed = True
             total = sum(procs[p][1] for p in tree if p in procs and p != me)
             self.peak = max(self.peak, total)
+            if sample % self.PSS_EVERY == 0:
+                self.peak_pss = max(self.peak_pss, sum(pss(p) for p in tree if p != me))
+            sample += 1
             self.stop.wait(0.2)
+
+
+def pss(pid: int) -> int:
+    """A process's proportional set size in bytes (0 once it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def children_cpu() -> float:
@@ -302,7 +323,8 @@ def measure(fleet: Fleet, label: str, run) -> dict:
     sampler.stop.set()
     sampler.join()
     return {"mode": label, "hosts": fleet.n, "wall": wall, "cpu": cpu + master_cpu,
-            "ssh_masters_cpu": master_cpu, "peak_rss_mb": sampler.peak / 2**20, **extra}
+            "ssh_masters_cpu": master_cpu, "peak_rss_mb": sampler.peak / 2**20,
+            "peak_pss_mb": sampler.peak_pss / 2**20, **extra}
 
 
 def run_floor(fleet: Fleet, forks: int):
@@ -596,11 +618,12 @@ def main() -> int:
             fleet.stop()
             shutil.rmtree(work, ignore_errors=True)
     print(f"{'mode':8} {'N':>4} {'ok':>4} {'wall s':>8} {'CPU s':>8} {'CPU/host':>9} "
-          f"{'runner':>7} {'peak MB':>8} {'tasks/h':>7} {'events/h':>8}")
+          f"{'runner':>7} {'RSS MB':>7} {'PSS MB':>7} {'tasks/h':>7} {'events/h':>8}")
     for r in results:
         print(f"{r['mode']:8} {r['hosts']:>4} {r['ok']:>4} {r['wall']:8.1f} {r['cpu']:8.1f} "
               f"{r['cpu'] / r['hosts']:9.3f} {r.get('runner_cpu', 0):7.1f} "
-              f"{r['peak_rss_mb']:8.0f} {r.get('tasks_per_host', '-'):>7} "
+              f"{r['peak_rss_mb']:7.0f} {r.get('peak_pss_mb', 0):7.0f} "
+              f"{r.get('tasks_per_host', '-'):>7} "
               f"{r.get('events_per_host', '-'):>8}")
     short = [f"{r['mode']} (N={r['hosts']})" for r in results if r["ok"] < r["hosts"]]
     if short:  # a run that did not reach every host measured something else

@@ -31,7 +31,6 @@ import re
 import time
 
 from ansible.module_utils.weibao_inspection.messages import msg
-from ansible.module_utils.weibao_inspection.parsers.aix_nmon import parse_nmon
 from ansible.module_utils.weibao_inspection.parsers.linux_sysstat import (
     SAR_OPTIONS,
     parse_sadf_json,
@@ -257,6 +256,12 @@ def nmon_files(patterns, start, end):
     return [path for _mtime, path in sorted(found)[-MAX_FILES:]]
 
 
+def _parse_nmon(text, to_epoch):
+    # AIX's nmon files: imported here, so that a Linux host's module does not compile it
+    from ansible.module_utils.weibao_inspection.parsers.aix_nmon import parse_nmon
+    return parse_nmon(text, to_epoch)
+
+
 def collect_nmon(patterns, since_epoch=None, now=None, to_epoch=None, read=None):
     """The host's nmon recordings matching ``patterns`` (globs), as sysstat's series."""
     now = time.time() if now is None else now
@@ -276,7 +281,7 @@ def collect_nmon(patterns, since_epoch=None, now=None, to_epoch=None, read=None)
             else:
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     text = handle.read()
-            parsed = parse_nmon(text, to_epoch or time_mktime)
+            parsed = _parse_nmon(text, to_epoch or time_mktime)
         except OSError as exc:
             perf["files"].append({"path": path, "error": msg(
                 "reason.cannot_read", path=path, why=exc.strerror or str(exc))})
