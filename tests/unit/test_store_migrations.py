@@ -4,12 +4,14 @@ Each test runs on SQLite and on PostgreSQL (the ``store_url`` fixture, tests/uni
 """
 
 import datetime as dt
+import subprocess
+import sys
 
 from alembic import command
 from sqlalchemy import inspect, text
 
 from weibao.store import Store
-from weibao.store.db import MIGRATIONS, alembic_config
+from weibao.store.db import MIGRATIONS, alembic_config, head_revision
 
 T0 = dt.datetime(2026, 10, 3, 2, 0, tzinfo=dt.UTC)
 REVISIONS = sorted(p.name.split("_")[0] for p in (MIGRATIONS / "versions").glob("0*.py"))
@@ -71,3 +73,47 @@ def test_every_migration_downgrades_and_upgrades_again(store_url):
                 == REVISIONS[-1]
     finally:
         store.dispose()
+
+
+def test_migrations_are_numbered_in_one_line_and_the_head_is_the_last():
+    """Opening a store skips Alembic when alembic_version holds head_revision(), the highest
+    file number: each file must declare its number as revision and follow the one before,
+    or a store would be taken for current and never migrated."""
+    from alembic.script import ScriptDirectory
+
+    files = sorted((MIGRATIONS / "versions").glob("[0-9]*_*.py"))
+    previous = None
+    for path in files:
+        number = path.name.split("_", 1)[0]
+        text_ = path.read_text()
+        assert f'revision = "{number}"' in text_, path.name
+        follows = f'down_revision = "{previous}"' if previous else "down_revision = None"
+        assert follows in text_, path.name
+        previous = number
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert script.get_heads() == [head_revision()] == [previous]
+
+
+def test_a_store_behind_head_is_migrated(store_url):
+    old = Store(store_url, migrate=False)
+    old.upgrade(REVISIONS[-2])
+    assert not old.at_head()
+    old.dispose()
+    store = Store(store_url)
+    try:
+        assert store.at_head()
+        with store.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() \
+                == head_revision()
+    finally:
+        store.dispose()
+
+
+def test_opening_a_store_at_head_does_not_import_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'weibao.db'}"
+    Store(url).dispose()  # created and migrated here
+    probe = ("import sys; from weibao.store import Store; s = Store(sys.argv[1]); "
+             "print(s.at_head(), 'alembic' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["True", "False"]

@@ -174,8 +174,12 @@ def insert_rows(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
     the ORM's bulk insert does), without the ORM's per-row bookkeeping (a host's findings
     and coverage are dozens of rows per event)."""
     table = model.__table__
+    session.flush()  # the ORM's pending rows first (their keys may be referenced)
+    # on the session's connection and transaction, without Session.execute's ORM layer
+    # (autoflush and the ORM's execution options at every statement)
+    connection = session.connection()
     for _keys, batch in itertools.groupby(rows, key=lambda row: tuple(sorted(row))):
-        session.execute(table.insert(), list(batch))
+        connection.execute(table.insert(), list(batch))
 
 
 class InspectionRun:

@@ -158,10 +158,11 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
                 site_issues.setdefault(i.host, {})[(i.check_id, i.component)] = i
         observed_now = {o.issue_id: o for o in s.scalars(select(FindingObservation).where(
             FindingObservation.run_id == run.id))}
+        # the new issues of every host first, written in one flush (their ids are needed)
         for rh in hosts:
             when = rh.finished_at or run.started_at
             found = by_host.get(rh.name, {}) if rh.status == "inspected" else {}
-            issues = site_issues.get(rh.name, {})
+            issues = site_issues.setdefault(rh.name, {})
             for (check_id, component), rows in sorted(found.items()):
                 if _worst(r.status for r in rows) in FAULTS and (check_id, component) \
                         not in issues:
@@ -175,7 +176,11 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
                     s.add(issue)
                     issues[(check_id, component)] = issue
                     counts["new"] += 1
-            s.flush()
+        s.flush()
+        for rh in hosts:
+            when = rh.finished_at or run.started_at
+            found = by_host.get(rh.name, {}) if rh.status == "inspected" else {}
+            issues = site_issues[rh.name]
             reported_checks = {c for c, _comp in found}
             for (check_id, component), issue in sorted(issues.items()):
                 rows = found.get((check_id, component), [])
