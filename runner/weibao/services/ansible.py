@@ -55,6 +55,10 @@ FAST_STRATEGY = "weibao_linear"
 FAST_STRATEGY_RELEASES = ("2.19",)
 
 
+# ssh_args of a run that execs once per host (see run_playbook's persistent_ssh)
+ONE_EXEC_SSH_ARGS = "-o ControlMaster=no"
+
+
 def strategy_env(version: str | None = None) -> dict[str, str]:
     """The environment that selects weibao_linear, or nothing on an unchecked ansible-core."""
     release = ".".join((version or ansible_core_version()).split(".")[:2])
@@ -93,10 +97,15 @@ def run_playbook(
     cancelled: Callable[[], bool],
     *,
     check: bool = False,
+    persistent_ssh: bool = True,
 ) -> PlaybookResult:
     """Run ``playbook`` (relative to the project) and stream its events to ``event_handler``.
 
     ``check`` runs it in check mode (``--check``: a rehearsal that changes nothing).
+    ``persistent_ssh=False`` for a playbook that execs once per host (the inspection): no
+    ControlPersist master (ansible.cfg's ssh_args) is left behind for 60 s per host, holding a
+    connection to every host and its memory, for a second exec that never comes. A site's own
+    ``ansible_ssh_args`` (inventory) or ``ANSIBLE_SSH_ARGS`` (environment) still wins.
     """
     import ansible_runner
 
@@ -122,6 +131,8 @@ def run_playbook(
             [str(root / "plugins" / "action"), str(OWN_PLUGINS / "action")])),
         **strategy_env(),
     }
+    if not persistent_ssh and "ANSIBLE_SSH_ARGS" not in os.environ:
+        envvars["ANSIBLE_SSH_ARGS"] = ONE_EXEC_SSH_ARGS
 
     scrubbed = False
 

@@ -572,6 +572,8 @@ def run_inspection(
                 extravars=extravars,
                 limit=limit, event_handler=streamer.handle,
                 cancelled=lambda: interrupted["flag"],
+                # one exec per host: no ssh master to linger after it
+                persistent_ssh=False,
             )
         else:
             result = runner(private_dir, extravars, limit, streamer.handle,
