@@ -74,6 +74,12 @@ def test_the_inspection_asks_for_no_ssh_persistence(tmp_path, monkeypatch):
     assert seen["persistent_ssh"] is False
 
 
+def test_a_site_controller_runs_the_inspection_without_ssh_persistence_too():
+    from weibao.services import remote
+
+    assert remote.envvars()["ANSIBLE_SSH_ARGS"] == ansible_svc.ONE_EXEC_SSH_ARGS
+
+
 @pytest.mark.parametrize("persistent", [False, True])
 def test_ansible_builds_its_ssh_command_without_a_master(tmp_path, persistent):
     """Ansible's own ssh command line (-vvv), for a host on a closed port, with the project's

@@ -113,6 +113,8 @@ def envvars() -> dict[str, str]:
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_HOST_KEY_CHECKING": os.environ.get("ANSIBLE_HOST_KEY_CHECKING", "True"),
         "MAX_EVENT_RES": str(ansible_svc.MAX_EVENT_RES),
+        # one exec per host, as a local inspection: no ssh master left on the site controller
+        "ANSIBLE_SSH_ARGS": ansible_svc.ONE_EXEC_SSH_ARGS,
     }
 
 
