@@ -1,4 +1,4 @@
-"""Fixtures shared by the change-control tests (tests/unit/change_env.py builds the world)."""
+"""Fixtures shared by the unit tests (the change-control world: tests/unit/change_env.py)."""
 
 import pytest
 from change_env import ChangeEnv, Clock, make_keys
@@ -33,3 +33,29 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def runner_envvars(tmp_path, monkeypatch):
+    """``envvars(**run_playbook_kwargs)``: the environment run_playbook hands ansible-runner
+    for the monthly inspection playbook (ansible_runner.run replaced; nothing runs)."""
+    import ansible_runner
+
+    from weibao.errors import RunnerError
+    from weibao.services import ansible as ansible_svc
+
+    def envvars(**kw):
+        seen = {}
+
+        def fake_run(**kwargs):
+            seen.update(kwargs["envvars"])
+            raise RuntimeError("only the environment matters here")
+
+        monkeypatch.setattr(ansible_runner, "run", fake_run)
+        with pytest.raises(RunnerError, match="only the environment"):
+            ansible_svc.run_playbook("playbooks/monthly_inspection.yml", tmp_path / "hosts.yml",
+                                     tmp_path / "private", {}, None, lambda event: None,
+                                     lambda: False, **kw)
+        return seen
+
+    return envvars

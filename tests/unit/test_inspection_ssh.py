@@ -15,38 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from weibao.errors import RunnerError
 from weibao.services import ansible as ansible_svc
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def envvars_given(tmp_path, monkeypatch, **kw) -> dict[str, str]:
-    import ansible_runner
-
-    seen: dict[str, str] = {}
-
-    def fake_run(**kwargs):
-        seen.update(kwargs["envvars"])
-        raise RuntimeError("only the environment matters here")
-
-    monkeypatch.setattr(ansible_runner, "run", fake_run)
-    with pytest.raises(RunnerError, match="only the environment"):
-        ansible_svc.run_playbook("playbooks/monthly_inspection.yml", tmp_path / "hosts.yml",
-                                 tmp_path / "private", {}, None, lambda event: None,
-                                 lambda: False, **kw)
-    return seen
-
-
-def test_run_playbook_drops_ssh_persistence_only_when_asked(tmp_path, monkeypatch):
+def test_run_playbook_drops_ssh_persistence_only_when_asked(runner_envvars, monkeypatch):
     monkeypatch.delenv("ANSIBLE_SSH_ARGS", raising=False)
-    assert envvars_given(tmp_path, monkeypatch, persistent_ssh=False)[
-        "ANSIBLE_SSH_ARGS"] == "-o ControlMaster=no"
+    assert runner_envvars(persistent_ssh=False)["ANSIBLE_SSH_ARGS"] == "-o ControlMaster=no"
     # a change run (many tasks a host) keeps ansible.cfg's ControlPersist
-    assert "ANSIBLE_SSH_ARGS" not in envvars_given(tmp_path, monkeypatch)
+    assert "ANSIBLE_SSH_ARGS" not in runner_envvars()
     # the operator's own setting wins
     monkeypatch.setenv("ANSIBLE_SSH_ARGS", "-o ProxyJump=bastion")
-    assert "ANSIBLE_SSH_ARGS" not in envvars_given(tmp_path, monkeypatch, persistent_ssh=False)
+    assert "ANSIBLE_SSH_ARGS" not in runner_envvars(persistent_ssh=False)
 
 
 def test_the_inspection_asks_for_no_ssh_persistence(tmp_path, monkeypatch):

@@ -15,9 +15,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from weibao.errors import RunnerError
 from weibao.services import ansible as ansible_svc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +101,7 @@ def test_the_runners_strategy_runs_the_play_as_linear_does_without_polling(tmp_p
 
 
 def test_the_runner_selects_the_strategy_only_on_the_ansible_core_it_was_checked_against(
-        tmp_path, monkeypatch):
+        runner_envvars, monkeypatch):
     assert ansible_svc.strategy_env("2.19.14") == {
         "ANSIBLE_STRATEGY": "weibao_linear",
         "ANSIBLE_STRATEGY_PLUGINS": str(ROOT / "plugins" / "strategy")}
@@ -114,25 +111,9 @@ def test_the_runner_selects_the_strategy_only_on_the_ansible_core_it_was_checked
     assert ansible_svc.strategy_env("3.0.0") == {}
 
     # and run_playbook hands it to ansible-runner
-    import ansible_runner
-
-    def envvars_given() -> dict[str, str]:
-        seen = {}
-
-        def fake_run(**kwargs):
-            seen.update(kwargs["envvars"])
-            raise RuntimeError("only the environment matters here")
-
-        monkeypatch.setattr(ansible_runner, "run", fake_run)
-        with pytest.raises(RunnerError, match="only the environment"):
-            ansible_svc.run_playbook("playbooks/monthly_inspection.yml", tmp_path / "hosts.yml",
-                                     tmp_path / "private", {}, None, lambda event: None,
-                                     lambda: False)
-        return seen
-
-    assert envvars_given()["ANSIBLE_STRATEGY"] == "weibao_linear"
+    assert runner_envvars()["ANSIBLE_STRATEGY"] == "weibao_linear"
     monkeypatch.setattr(ansible_svc, "ansible_core_version", lambda: "2.99.0")
-    assert "ANSIBLE_STRATEGY" not in envvars_given()
+    assert "ANSIBLE_STRATEGY" not in runner_envvars()
 
 
 def test_ctrl_c_while_every_fork_is_busy_ends_the_run_as_under_linear(tmp_path):
