@@ -95,6 +95,16 @@ def wait_listening(port: int, seconds: float = 10) -> None:
             time.sleep(0.05)
 
 
+def stop_all(net) -> None:
+    """Stop every host of a FakeNOS lab: net.stop() stops them one after another (up to
+    about 1 s each), so one thread each."""
+    threads = [threading.Thread(target=net.stop, args=(name,)) for name in list(net.hosts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def slug(command: str) -> str:
     """The fixture folder of a command: ``display cpu-usage`` -> ``display_cpu_usage``."""
     return re.sub(r"[^a-z0-9]+", "_", command.lower()).strip("_")
@@ -409,8 +419,4 @@ def network_peers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NetworkP
         if peers is not None and hasattr(peers, "_restore_shell"):
             peers._restore_shell()
         jump.stop()
-        threads = [threading.Thread(target=net.stop, args=(name,)) for name in list(net.hosts)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        stop_all(net)

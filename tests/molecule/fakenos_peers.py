@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SPEC = "WEIBAO_MOLECULE_PEERS"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
 
 @dataclass
@@ -54,18 +55,6 @@ def port_in_use(port: int) -> bool:
         except OSError:
             return True
     return False
-
-
-def wait_listening(port: int, seconds: float = 15) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def our_pid(state: Path) -> int | None:
@@ -116,6 +105,7 @@ def start(peers: Peers, state: Path) -> int:
 
 def serve(peers: Peers, state: Path) -> int:
     from fakenos import FakeNOS
+    from network import stop_all, wait_listening  # the integration tests' peer helpers
 
     for name in ("fakenos", "paramiko.transport", "paramiko"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
@@ -128,18 +118,13 @@ def serve(peers: Peers, state: Path) -> int:
     net.start()
     try:
         for host in spec:
-            wait_listening(host["port"])
+            wait_listening(host["port"], seconds=15)
         (state / "known_hosts").write_text("".join(peers.host_key_line(h["port"]) for h in spec))
         (state / "ready").write_text("")
         while not stopping.wait(0.5):
             pass
     finally:
-        # net.stop() stops hosts one after another (up to ~1 s each): in parallel
-        threads = [threading.Thread(target=net.stop, args=(name,)) for name in list(net.hosts)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        stop_all(net)
         (state / "ready").unlink(missing_ok=True)
     return 0
 

@@ -171,11 +171,7 @@ def serve(folder: Path) -> None:
         raise
     finally:
         jump.stop()
-        threads = [threading.Thread(target=net.stop, args=(name,)) for name in list(net.hosts)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        lab.stop_all(net)
 
 
 def _secrets(lab) -> list[str]:
