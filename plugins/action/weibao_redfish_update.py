@@ -267,7 +267,8 @@ class ImageServer:
         host, _, port = address.rpartition(":") if address.count(":") == 1 else (address, "", "0")
         host = host or address
         self.path, self.token = path, secrets.token_hex(16)
-        self.fetched = 0
+        self.fetched = self.started = 0
+        self._served = threading.Condition()
         self.url_path = f"/weibao-{self.token}/{os.path.basename(path)}"
         server = self
 
@@ -277,6 +278,8 @@ class ImageServer:
                     self.send_error(404)
                     return
                 size = os.path.getsize(server.path)
+                with server._served:
+                    server.started += 1
                 self.send_response(200)
                 self.send_header("Content-Type", "application/octet-stream")
                 self.send_header("Content-Length", str(size))
@@ -284,7 +287,9 @@ class ImageServer:
                 with open(server.path, "rb") as handle:
                     for block in iter(lambda: handle.read(CHUNK), b""):
                         self.wfile.write(block)
-                server.fetched += 1
+                with server._served:
+                    server.fetched += 1
+                    server._served.notify_all()
 
             def log_message(self, *args):
                 pass
@@ -296,6 +301,16 @@ class ImageServer:
         self.url = f"http://{shown}:{bound_port}{self.url_path}"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    def wait_fetched(self, count, timeout):
+        """True once ``count`` whole copies were sent. The client has the last byte before
+        this thread counts it, so whoever fetched must wait here, not read ``fetched``."""
+        with self._served:
+            return self._served.wait_for(lambda: self.fetched >= count, timeout)
+
+    def sent_whole(self, timeout=2.0):
+        """True when a whole copy was sent, waiting for one that was already on its way."""
+        return self.fetched > 0 or (self.started > 0 and self.wait_fetched(1, timeout))
 
     def close(self):
         self.httpd.shutdown()
@@ -408,7 +423,7 @@ class Updater:
                 log.append(f"SimpleUpdate, image served from {server.url}")
             if answer.status_code >= 400:
                 phase, detail = task_progress(answer.status_code, body)
-                return staged or bool(server and server.fetched), "refused", detail
+                return staged or bool(server and server.sent_whole()), "refused", detail
             monitor = monitor_uri(answer.headers, body)
             if monitor is None:
                 return True, *task_progress(answer.status_code, body)
@@ -416,7 +431,8 @@ class Updater:
                 status, body = self.poll(monitor)
                 phase, detail = task_progress(status, body)
                 # the BMC has the image: pushed, fetched from us, or (its own URI) taken
-                staged = staged or bool(server and server.fetched) or args["image_uri"] != ""
+                staged = (staged or args["image_uri"] != ""
+                          or bool(server and server.sent_whole(0 if phase == "running" else 2.0)))
                 if phase != "running":
                     return staged, phase, detail
                 if self.clock() >= deadline:

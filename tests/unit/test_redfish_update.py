@@ -405,6 +405,24 @@ def test_after_a_reset_the_version_is_read_again_until_it_shows(tmp_path):
     assert "system reset GracefulRestart" in result["steps"]
 
 
+def test_image_server_does_not_count_a_download_cut_short(tmp_path):
+    """A BMC that drops the connection mid-image has not got it: "staged" must not say so."""
+    import socket
+    import urllib.parse
+
+    record = media_file(tmp_path, data=b"x" * (64 << 20))
+    server = action.ImageServer("127.0.0.1", record["path"])
+    try:
+        url = urllib.parse.urlsplit(server.url)
+        with socket.create_connection((url.hostname, url.port), timeout=5) as sock:
+            sock.sendall(f"GET {url.path} HTTP/1.0\r\n\r\n".encode())
+            assert sock.recv(4096).startswith(b"HTTP/1.0 200")
+        assert not server.sent_whole(timeout=1.0)
+        assert server.started == 1 and server.fetched == 0
+    finally:
+        server.close()
+
+
 def test_image_server_serves_the_one_file_and_counts_fetches(tmp_path):
     import urllib.error
     import urllib.request
@@ -415,6 +433,7 @@ def test_image_server_serves_the_one_file_and_counts_fetches(tmp_path):
         assert server.url.startswith("http://127.0.0.1:") and server.url.endswith("/bios.bin")
         with urllib.request.urlopen(server.url, timeout=5) as answer:  # noqa: S310
             assert answer.read() == b"firmware bytes"
+        assert server.wait_fetched(1, timeout=5)
         assert server.fetched == 1
         other = server.url.rsplit("/", 2)[0] + "/guess/bios.bin"
         with pytest.raises(urllib.error.HTTPError):
