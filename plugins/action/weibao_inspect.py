@@ -100,7 +100,8 @@ class ActionModule(ActionBase):
     TRANSFERS_FILES = False
     _VALID_ARGS = frozenset(("areas", "roles_path", "os_release", "keep_data"))
 
-    def _roles_dir(self, role, roles_path):
+    @staticmethod
+    def _roles_dir(role, roles_path):
         here = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
         for base in ([roles_path] if roles_path else []) + list(C.DEFAULT_ROLES_PATH or []) \
                 + [os.path.join(here, "roles")]:
@@ -109,20 +110,52 @@ class ActionModule(ActionBase):
                 return path
         raise AnsibleError(f"weibao_inspect: role {role} not found (roles_path)")
 
-    def _os_vars_files(self, role, roles_path):
-        """``(stem, variables)`` of each per-OS vars file of the role (all but main.yml)."""
-        folder = os.path.join(self._roles_dir(role, roles_path), "vars")
+    @classmethod
+    def _os_vars_names(cls, role, roles_path):
+        """``(stem, path)`` of each per-OS vars file of the role (all but main.yml)."""
+        folder = os.path.join(cls._roles_dir(role, roles_path), "vars")
         if not os.path.isdir(folder):
             return []
-        return [(name[:-4], self._load(os.path.join(folder, name)))
-                for name in sorted(os.listdir(folder))
+        return [(name[:-4], os.path.join(folder, name)) for name in sorted(os.listdir(folder))
                 if name.endswith(".yml") and name != "main.yml"]
 
+    def _os_vars_files(self, role, roles_path):
+        """``(stem, variables)`` of each per-OS vars file of the role."""
+        return [(stem, self._load(path)) for stem, path in self._os_vars_names(role, roles_path)]
+
     def _load(self, path):
+        return self.load_role_file(self._loader, path)
+
+    @staticmethod
+    def load_role_file(loader, path):
+        """A role file's variables, parsed once per loader: Ansible's DataLoader keeps what it
+        parsed, and ``unsafe=True`` hands back that object instead of a deep copy of it (this
+        action only reads it, and builds every value it passes on anew)."""
         if not os.path.isfile(path):
             return {}
-        data = self._loader.load_from_file(path, trusted_as_template=True)
+        data = loader.load_from_file(path, trusted_as_template=True, unsafe=True)
         return data if isinstance(data, dict) else {}
+
+    @classmethod
+    def prepare_controller(cls, loader, task_args):
+        """Parse, in the controller's main process, every role file run() reads, before the
+        first worker forks (weibao_linear calls this once per task): each of the run's N
+        workers then finds them in the loader it inherits instead of parsing the same ~14
+        YAML files again. Does nothing for areas or a roles_path still to be templated;
+        run() then parses them itself, as under any other strategy."""
+        areas, roles_path = task_args.get("areas") or ROLES, task_args.get("roles_path") or ""
+        if not isinstance(roles_path, str) or "{" in roles_path or not isinstance(
+                areas, (list, tuple)) or any(role not in ROLES for role in areas):
+            return 0
+        loaded = 0
+        for role in areas:
+            path = cls._roles_dir(role, roles_path)
+            for file in [os.path.join(path, "defaults", "main.yml"),
+                         os.path.join(path, "vars", "main.yml")] + [
+                             name for _, name in cls._os_vars_names(role, roles_path)]:
+                cls.load_role_file(loader, file)
+                loaded += 1
+        return loaded
 
     def _variables(self, roles, roles_path, task_vars):
         """Every variable the roles' tasks read: role defaults under the inventory's values,

@@ -314,3 +314,39 @@ def test_the_host_picks_its_per_os_arguments(tmp_path, os_release, provider, tim
         assert args["weibao_inspect_errlog"]["log_files"] == log_files
     assert res["platform"]["os_family"] == ("" if not os_release else
                                            "Debian" if "ubuntu" in os_release else "RedHat")
+
+
+def test_the_controller_parses_the_roles_files_once_for_every_worker(monkeypatch):
+    """weibao_linear calls prepare_controller once per task in ansible-playbook's main process:
+    every role file run() reads is then in the loader each forked worker inherits, and a
+    worker's read neither parses it again nor deep-copies it."""
+    from ansible.parsing.dataloader import DataLoader
+
+    expected = set()
+    for role in action.ROLES:
+        expected.add(str(ROOT / "roles" / role / "defaults" / "main.yml"))
+        expected.update(str(p) for p in (ROOT / "roles" / role / "vars").glob("*.yml"))
+    expected = {p for p in expected if os.path.isfile(p)}
+    assert len(expected) >= 10
+
+    loader = DataLoader()
+    assert action.ActionModule.prepare_controller(loader, {}) >= len(expected)
+    assert expected <= set(loader._FILE_CACHE)
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError(f"parsed again: {kwargs.get('file_name')}")
+
+    monkeypatch.setattr(loader, "load", no_parse)
+    for path in expected:
+        cached, got = loader._FILE_CACHE[path], action.ActionModule.load_role_file(loader, path)
+        assert got is cached if isinstance(cached, dict) else got == {}, path
+
+    # areas or a roles_path still to be templated (or unknown) are left to the workers
+    fresh = DataLoader()
+    assert action.ActionModule.prepare_controller(fresh, {"roles_path": "{{ x }}"}) == 0
+    assert action.ActionModule.prepare_controller(fresh, {"areas": "{{ a }}"}) == 0
+    assert action.ActionModule.prepare_controller(fresh, {"areas": ["inspect_nope"]}) == 0
+    assert fresh._FILE_CACHE == {}
+    # one area: only its own files
+    assert action.ActionModule.prepare_controller(fresh, {"areas": ["inspect_patch"]}) > 0
+    assert all("/inspect_patch/" in path for path in fresh._FILE_CACHE)

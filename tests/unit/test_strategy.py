@@ -143,3 +143,91 @@ def test_ctrl_c_while_every_fork_is_busy_ends_the_run_as_under_linear(tmp_path):
     assert proc.returncode == 99, out[-2000:]
     assert "User interrupted execution" in out
     assert time.monotonic() - started < 10, "the interrupted run did not end promptly"
+
+
+PREPARING_ACTION = '''
+import gc, json, os
+from ansible.plugins.action import ActionBase
+
+class ActionModule(ActionBase):
+    @classmethod
+    def prepare_controller(cls, loader, task_args):
+        with open(os.environ["PREPARED_OUT"], "a") as out:
+            out.write(json.dumps({"pid": os.getpid(), "args": dict(task_args)}) + "\\n")
+        if task_args.get("boom"):
+            raise RuntimeError("preparation failed")
+        cls.prepared_in_main = os.getpid()
+
+    def run(self, tmp=None, task_vars=None):
+        result = super().run(tmp, task_vars)
+        # a worker is a fork of the main process: it has what the preparation left, and
+        # the objects frozen before the fork
+        return dict(result, prepared_in=getattr(type(self), "prepared_in_main", None),
+                    worker=os.getpid(), frozen=gc.get_freeze_count())
+'''
+
+PREPARING_PLAY = """\
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: A task whose action prepares in the main process
+      prepare_probe:
+        label: first
+      register: first
+    - name: A second task of the same action, whose preparation fails
+      prepare_probe:
+        boom: true
+      register: second
+    - name: What the workers saw
+      ansible.builtin.copy:
+        content: "{{ {'first': first, 'second': second} | to_json }}"
+        dest: "{{ out_dir }}/{{ inventory_hostname }}.json"
+        mode: "0600"
+"""
+
+
+def test_an_action_prepares_once_per_task_in_the_main_process_before_the_workers_fork(tmp_path):
+    """weibao_inspect parses its roles' files in prepare_controller so that N workers need not
+    each parse them; a failing preparation only leaves the work to the workers."""
+    actions = tmp_path / "action_plugins"
+    actions.mkdir()
+    (actions / "prepare_probe.py").write_text(PREPARING_ACTION)
+    (tmp_path / "play.yml").write_text(PREPARING_PLAY)
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(json.dumps({"all": {
+        "hosts": {f"h{i}": {} for i in range(5)},
+        "vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable,
+                 "out_dir": str(tmp_path)}}}))
+    prepared = tmp_path / "prepared.jsonl"
+    env = {**os.environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_FORKS": "2",
+           "ANSIBLE_ACTION_PLUGINS": str(actions), "PREPARED_OUT": str(prepared),
+           "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ["PATH"],
+           **ansible_svc.strategy_env()}
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
+                             str(inventory), str(tmp_path / "play.yml")],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env, cwd=ROOT)
+    output, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0, output[-3000:]
+
+    calls = [json.loads(line) for line in prepared.read_text().splitlines()]
+    # once per task, not once per host, in ansible-playbook's own process
+    assert [call["args"] for call in calls] == [{"label": "first"}, {"boom": True}]
+    assert {call["pid"] for call in calls} == {proc.pid}
+    for i in range(5):
+        seen = json.loads((tmp_path / f"h{i}.json").read_text())
+        first, second = seen["first"], seen["second"]
+        assert first["prepared_in"] == proc.pid and first["worker"] != proc.pid
+        assert first["frozen"] > 0 and second["frozen"] > 0
+        # the failed preparation did not fail the task
+        assert "failed" not in second or not second["failed"]
+
+    # under Ansible's own linear strategy nothing is prepared, and the play still runs
+    prepared.unlink()
+    plain = subprocess.run([str(Path(sys.executable).parent / "ansible-playbook"), "-i",
+                            str(inventory), str(tmp_path / "play.yml")], capture_output=True,
+                           text=True, env={**env, "ANSIBLE_STRATEGY": "ansible.builtin.linear"},
+                           cwd=ROOT, timeout=300, check=False)
+    assert plain.returncode == 0, plain.stdout[-3000:]
+    assert not prepared.exists()
+    assert json.loads((tmp_path / "h0.json").read_text())["first"]["prepared_in"] is None
