@@ -19,10 +19,19 @@ def content_root() -> Path:
     return root.resolve()
 
 
+_ENABLED: dict[str | None, str] = {}  # WEIBAO_CONTENT_DIR -> the folder added for it
+
+
 def enable_module_utils() -> None:
-    """Make ``ansible.module_utils.weibao_inspection`` importable in this process."""
+    """Make ``ansible.module_utils.weibao_inspection`` importable in this process.
+
+    Called wherever that package is about to be used (a few times per host of a run), so
+    the folder is looked for once per ``WEIBAO_CONTENT_DIR`` and then only checked."""
     import ansible.module_utils
 
+    known = _ENABLED.get(os.environ.get("WEIBAO_CONTENT_DIR"))
+    if known is not None and known in ansible.module_utils.__path__:
+        return
     folder = content_root() / "plugins" / "module_utils"
     if not (folder / "weibao_inspection").is_dir():
         # a content folder of playbooks only (WEIBAO_CONTENT_DIR): weibao's own catalogue,
@@ -31,3 +40,4 @@ def enable_module_utils() -> None:
     path = str(folder)
     if path not in ansible.module_utils.__path__:
         ansible.module_utils.__path__.append(path)
+    _ENABLED[os.environ.get("WEIBAO_CONTENT_DIR")] = path

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import logging
 import socket
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from network import free_port, wait_listening  # noqa: F401 - the fakenos peers' helpers, shared
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "unit" / "fixtures"
@@ -67,25 +67,6 @@ UNKNOWN = {
     "ibm_storwize": "rbash: command not found",
     "huawei_oceanstor": "                 ^\nError: The entered command is incorrect.",
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port: int, seconds: float = 10) -> None:
-    """fakenos starts its servers in threads: wait until the port accepts connections."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def recorded(platform: str, folder: str, case: str) -> str:
