@@ -28,8 +28,10 @@ def _compile_each_zipped_module_once():
         return
     first = {}
 
-    def once(importer, fullname):
-        key = (importer.archive, importer.prefix, fullname)
+    def once(importer, fullname, *more, **named):
+        if more or named:  # a zipimport whose function takes more than we know: as it is
+            return get_code(importer, fullname, *more, **named)
+        key = (getattr(importer, "archive", None), getattr(importer, "prefix", None), fullname)
         if key in first:
             return first.pop(key)  # the code object (immutable) the first request compiled
         found = get_code(importer, fullname)
