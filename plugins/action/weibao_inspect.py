@@ -149,13 +149,20 @@ class ActionModule(ActionBase):
             return 0
         loaded = 0
         for role in areas:
-            path = cls._roles_dir(role, roles_path)
-            for file in [os.path.join(path, "defaults", "main.yml"),
-                         os.path.join(path, "vars", "main.yml")] + [
-                             name for _, name in cls._os_vars_names(role, roles_path)]:
+            defaults, internal = cls._main_files(role, roles_path)
+            for file in [defaults, internal] + [
+                    name for _, name in cls._os_vars_names(role, roles_path)]:
                 cls.load_role_file(loader, file)
                 loaded += 1
         return loaded
+
+    @classmethod
+    def _main_files(cls, role, roles_path):
+        """The role's ``defaults/main.yml`` and ``vars/main.yml``: what run() and
+        prepare_controller() both read, besides the per-OS vars files."""
+        path = cls._roles_dir(role, roles_path)
+        return (os.path.join(path, "defaults", "main.yml"),
+                os.path.join(path, "vars", "main.yml"))
 
     def _variables(self, roles, roles_path, task_vars):
         """Every variable the roles' tasks read: role defaults under the inventory's values,
@@ -164,10 +171,10 @@ class ActionModule(ActionBase):
         variables = dict(task_vars)
         internal = {}
         for role in roles:
-            path = self._roles_dir(role, roles_path)
-            for name, value in self._load(os.path.join(path, "defaults", "main.yml")).items():
+            defaults, role_vars = self._main_files(role, roles_path)
+            for name, value in self._load(defaults).items():
                 variables.setdefault(name, value)
-            internal.update(self._load(os.path.join(path, "vars", "main.yml")))
+            internal.update(self._load(role_vars))
         variables.update(internal)
         templar = self._templar.copy_with_new_env(available_variables=variables)
         host = task_vars.get("inventory_hostname")
