@@ -264,6 +264,62 @@ def test_seen_again_after_it_was_resolved_is_reopened_and_new_that_month(store):
     assert [i["state"] for i in q4["resolved"]] == ["resolved"]
 
 
+def test_runs_read_out_of_order_give_the_rows_of_inspection_order(store):
+    nov = inspect(store, "2026-11-05", {DB: {"findings": [(FS, "/var", "warning")],
+                                             "coverage": FULL}})
+    octo = inspect(store, "2026-10-05", {DB: {"findings": [(FS, "/var", "ok")],
+                                              "coverage": FULL}})
+    sep = inspect(store, "2026-09-05", {DB: {"findings": [(FS, "/var", "critical")],
+                                             "coverage": FULL}})
+    update_lifecycle(store, nov)
+    # October is before the issue existed: it says nothing of it (no observation)
+    assert update_lifecycle(store, octo) == {"new": 0, "seen": 0, "resolved": 0,
+                                             "not_judged": 0}
+    assert issue_row(store).first_seen_run == nov
+    # September saw it: first seen then; October read again now resolves that occurrence
+    update_lifecycle(store, sep)
+    update_lifecycle(store, octo)
+    issue = issue_row(store)
+    assert (issue.first_seen_run, issue.opened_run, issue.last_seen_run) == (sep, nov, nov)
+    assert (issue.status, issue.reopened, issue.severity) == ("open", 1, "warning")
+    in_order = [(o["run_id"], o["state"]) for o in show_issue(store, issue.key)["observations"]]
+    assert in_order == [(sep, "seen"), (octo, "resolved"), (nov, "seen")]
+    # an observation left from before the issue existed is removed when its run is read
+    with store.session() as s:
+        s.query(FindingObservation).filter_by(run_id=sep).delete()
+        i = s.query(FindingIssue).one()
+        i.first_seen_run, i.first_seen_at = nov, at("2026-11-05")
+    update_lifecycle(store, octo)
+    shown = show_issue(store, issue.key)
+    assert [(o["run_id"], o["state"]) for o in shown["observations"]] == [(nov, "seen")]
+    assert (shown["first_seen_run"], shown["reopened"], shown["status"]) == (nov, 0, "open")
+
+
+def test_statements_per_run_do_not_grow_with_its_hosts(store):
+    """Issues and observations are read and written in batches: a run of 40 hosts costs the
+    store as many statements as a run of 4."""
+    from sqlalchemy import event
+
+    def statements(hosts: int, day: str) -> int:
+        run_id = inspect(store, day, {f"h{day}{n}": {
+            "findings": [(FS, "/var", "warning"), (MEM, "", "critical"), (FS, "/", "ok")],
+            "coverage": FULL} for n in range(hosts)})
+        seen = []
+        listener = lambda *args: seen.append(args[2])  # noqa: E731 - the statement
+        event.listen(store.engine, "before_cursor_execute", listener)
+        try:
+            counts = update_lifecycle(store, run_id)
+        finally:
+            event.remove(store.engine, "before_cursor_execute", listener)
+        assert counts["new"] == counts["seen"] == 2 * hosts
+        return len(seen)
+
+    assert statements(4, "2026-10-05") == statements(40, "2026-11-05")
+    with store.session() as s:
+        assert s.query(FindingIssue).count() == 88
+        assert s.query(FindingObservation).count() == 88
+
+
 def test_period_errors_are_one_line():
     with pytest.raises(WeibaoError, match=r"--period '2026-13': expected YYYY-MM, YYYY-Qn"):
         lifecycle.period_months("2026-13")

@@ -46,7 +46,7 @@ from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import selectinload
 
 from weibao.errors import N_, ConfigError, NotFound, WeibaoError
@@ -124,7 +124,9 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
     """Record what inspection run ``run_id`` says of every issue of its hosts and recompute
     those issues; returns {new, seen, resolved, not_judged} (idempotent).
 
-    A run that is not a finished inspection changes nothing."""
+    A run that is not a finished inspection changes nothing. Rows are read and written as
+    Core statements in batches (a few per run, whatever the number of hosts), not as ORM
+    objects: an inspection of hundreds of hosts opens thousands of issues at once."""
     counts = {"new": 0, "seen": 0, "resolved": 0, "not_judged": 0}
     with store.session() as s:
         # two inspections closing at once would both create the same issue (its key is
@@ -135,30 +137,38 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
             raise NotFound(N_("run %(run)s does not exist"), run=run_id)
         if run.kind != "inspection" or run.status == "running":
             return counts
+        connection = s.connection()
         # only the columns judged here: whole Finding objects would decode every finding's
         # five JSON columns (evidence, values, thresholds, translations, message) for nothing
         by_host: dict[str, dict[tuple[str, str], list[Any]]] = {}
-        for f in s.execute(select(Finding.host, Finding.check_id, Finding.component,
-                                  Finding.status, Finding.summary)
-                           .where(Finding.run_id == run_id)):
+        for f in connection.execute(select(Finding.host, Finding.check_id, Finding.component,
+                                           Finding.status, Finding.summary)
+                                    .where(Finding.run_id == run_id)):
             by_host.setdefault(f.host, {}).setdefault(
                 (f.check_id, f.component or ""), []).append(f)
         coverage: dict[str, dict[str, str]] = {}
-        for c in s.execute(select(Coverage.host, Coverage.check_id, Coverage.state)
-                           .where(Coverage.run_id == run_id)):
+        for c in connection.execute(select(Coverage.host, Coverage.check_id, Coverage.state)
+                                    .where(Coverage.run_id == run_id)):
             coverage.setdefault(c.host, {})[c.check_id] = c.state
-        touched: list[FindingIssue] = []
-        hosts = [rh for rh in s.scalars(select(RunHost).where(RunHost.run_id == run_id))
-                 if rh.status != "pending"]
-        # the hosts' issues and this run's observations, read once (not a query per issue)
-        site_issues: dict[str, dict[tuple[str, str], FindingIssue]] = {}
+        hosts = [rh for rh in connection.execute(
+            select(RunHost.name, RunHost.status, RunHost.finished_at)
+            .where(RunHost.run_id == run_id)) if rh.status != "pending"]
+        # the hosts' issues and this run's observations, read once (not a query per issue);
+        # each issue a dict of its columns as read, ``was`` keeps them to write only changes
+        site_issues: dict[str, dict[tuple[str, str], dict[str, Any]]] = {}
+        issues_t = FindingIssue.__table__
         for names in _chunks([rh.name for rh in hosts]):
-            for i in s.scalars(select(FindingIssue).where(FindingIssue.site == run.site,
-                                                          FindingIssue.host.in_(names))):
-                site_issues.setdefault(i.host, {})[(i.check_id, i.component)] = i
-        observed_now = {o.issue_id: o for o in s.scalars(select(FindingObservation).where(
-            FindingObservation.run_id == run.id))}
-        # the new issues of every host first, written in one flush (their ids are needed)
+            for row in connection.execute(select(issues_t).where(
+                    issues_t.c.site == run.site, issues_t.c.host.in_(names))).mappings():
+                issue = dict(row)
+                site_issues.setdefault(issue["host"], {})[
+                    (issue["check_id"], issue["component"])] = dict(issue, was=dict(row))
+        observations_t = FindingObservation.__table__
+        observed_now = {o.issue_id: o.id for o in connection.execute(
+            select(observations_t.c.issue_id, observations_t.c.id)
+            .where(observations_t.c.run_id == run.id))}
+        # the new issues of every host first, in one statement (their ids are needed)
+        new: list[dict[str, Any]] = []
         for rh in hosts:
             when = rh.finished_at or run.started_at
             found = by_host.get(rh.name, {}) if rh.status == "inspected" else {}
@@ -166,57 +176,90 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
             for (check_id, component), rows in sorted(found.items()):
                 if _worst(r.status for r in rows) in FAULTS and (check_id, component) \
                         not in issues:
-                    issue = FindingIssue(
+                    issue = dict(
                         key=issue_key(run.site, rh.name, check_id, component), site=run.site,
                         host=rh.name, check_id=check_id, component=component, status="open",
                         severity="warning", first_seen_run=run.id, first_seen_at=when,
                         opened_run=run.id, opened_at=when, last_seen_run=run.id,
-                        last_seen_at=when, reopened=0, months_open=0, summary="",
-                        owner="", follow_up="", notes="", assigned_by="")
-                    s.add(issue)
+                        last_seen_at=when, resolved_run=None, resolved_at=None, reopened=0,
+                        months_open=0, summary="", owner="", follow_up="", notes="",
+                        assigned_by="", assigned_at=None)
+                    new.append(issue)
                     issues[(check_id, component)] = issue
-                    counts["new"] += 1
-        s.flush()
+        if new:
+            connection.execute(insert(issues_t), new)
+            ids: dict[str, int] = {}
+            for keys in _chunks([issue["key"] for issue in new]):
+                ids.update(connection.execute(select(issues_t.c.key, issues_t.c.id)
+                                              .where(issues_t.c.key.in_(keys))).all())
+            for issue in new:
+                issue["id"] = ids[issue["key"]]
+                issue["was"] = {k: v for k, v in issue.items()}
+            counts["new"] = len(new)
+        touched: dict[int, dict[str, Any]] = {}
+        added: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        dropped: list[int] = []
         for rh in hosts:
             when = rh.finished_at or run.started_at
             found = by_host.get(rh.name, {}) if rh.status == "inspected" else {}
-            issues = site_issues[rh.name]
             reported_checks = {c for c, _comp in found}
-            for (check_id, component), issue in sorted(issues.items()):
+            for (check_id, component), issue in sorted(site_issues[rh.name].items()):
                 rows = found.get((check_id, component), [])
                 worst = _worst(r.status for r in rows) if rows else None
                 state, why = _observe(rh.status, worst, coverage.get(rh.name), check_id,
                                       check_id in reported_checks)
-                obs = observed_now.get(issue.id)
-                if state != "seen" and when < issue.first_seen_at:
+                obs_id = observed_now.get(issue["id"])
+                if state != "seen" and when < issue["first_seen_at"]:
                     # before the issue existed (a run read again out of order): nothing to say
-                    if obs is not None:
-                        s.delete(obs)
-                        touched.append(issue)
+                    if obs_id is not None:
+                        dropped.append(obs_id)
+                        touched[issue["id"]] = issue
                     continue
                 counts[state] += 1
-                if obs is None:
-                    obs = FindingObservation(issue_id=issue.id, run_id=run.id)
-                    s.add(obs)
-                obs.period, obs.time, obs.state, obs.why = run.period, when, state, why
-                obs.status = worst or ""
+                values = {"period": run.period, "time": when, "state": state, "why": why,
+                          "status": worst or ""}
+                if obs_id is None:
+                    added.append(dict(values, issue_id=issue["id"], run_id=run.id))
+                else:
+                    changed.append(dict(values, obs_id=obs_id))
                 if state == "seen":
                     fault = min((r for r in rows if r.status in FAULTS),
                                 key=lambda r: ORDER.get(r.status, 9))
-                    if issue.last_seen_at is None or when >= issue.last_seen_at or \
-                            not issue.summary:
-                        issue.summary = fault.summary
-                touched.append(issue)
-        s.flush()
-        recompute = {issue.id: issue for issue in touched}
-        observations: dict[int, list[FindingObservation]] = {}
-        for ids in _chunks(list(recompute)):
-            for o in s.scalars(select(FindingObservation).where(
-                    FindingObservation.issue_id.in_(ids))):
+                    if issue["last_seen_at"] is None or when >= issue["last_seen_at"] or \
+                            not issue["summary"]:
+                        issue["summary"] = fault.summary
+                touched[issue["id"]] = issue
+        for ids_ in _chunks(dropped):
+            connection.execute(delete(observations_t).where(observations_t.c.id.in_(ids_)))
+        if added:
+            connection.execute(insert(observations_t), added)
+        if changed:
+            connection.execute(update(observations_t)
+                               .where(observations_t.c.id == bindparam("obs_id")), changed)
+        observations: dict[int, list[Any]] = {}
+        for ids_ in _chunks(list(touched)):
+            for o in connection.execute(select(
+                    observations_t.c.issue_id, observations_t.c.run_id,
+                    observations_t.c.period, observations_t.c.time, observations_t.c.state,
+                    observations_t.c.status).where(observations_t.c.issue_id.in_(ids_))):
                 observations.setdefault(o.issue_id, []).append(o)
-        for issue_id, issue in recompute.items():
-            _recompute(issue, observations.get(issue_id, []))
+        updates = []
+        for issue_id, issue in touched.items():
+            issue.update(_recomputed(observations.get(issue_id, [])))
+            if any(issue[name] != issue["was"][name] for name in _RECOMPUTED):
+                updates.append({"issue_id": issue_id,
+                                **{name: issue[name] for name in _RECOMPUTED}})
+        if updates:
+            connection.execute(update(issues_t).where(issues_t.c.id == bindparam("issue_id")),
+                               updates)
     return counts
+
+
+# the issue's columns update_lifecycle writes: the summary and what _recomputed returns
+_RECOMPUTED = ("summary", "first_seen_run", "first_seen_at", "opened_run", "opened_at",
+               "last_seen_run", "last_seen_at", "severity", "status", "resolved_run",
+               "resolved_at", "reopened", "months_open")
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
@@ -225,11 +268,11 @@ def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
         yield items[start:start + size]
 
 
-def _ordered(observations: Iterable[FindingObservation]) -> list[FindingObservation]:
+def _ordered(observations: Iterable[Any]) -> list[Any]:
     return sorted(observations, key=lambda o: (o.time, o.run_id))
 
 
-def _occurrences(observations: Iterable[FindingObservation]) -> list[dict[str, Any]]:
+def _occurrences(observations: Iterable[Any]) -> list[dict[str, Any]]:
     """The issue's occurrences in inspection order: [{opened: obs, last_seen: obs,
     resolved: obs | None, last: obs (the last observation of the occurrence)}]."""
     out: list[dict[str, Any]] = []
@@ -248,22 +291,26 @@ def _occurrences(observations: Iterable[FindingObservation]) -> list[dict[str, A
     return out
 
 
-def _recompute(issue: FindingIssue, observations: list[FindingObservation]) -> None:
-    """The issue's columns from its observations (all of them, in any order)."""
+def _recomputed(observations: Iterable[Any]) -> dict[str, Any]:
+    """The issue's columns from its observations (all of them, in any order; any objects
+    with ``run_id``, ``period``, ``time``, ``state`` and ``status``); {} when it was never
+    seen."""
     occurrences = _occurrences(observations)
     if not occurrences:
-        return
+        return {}
     first, now = occurrences[0], occurrences[-1]
-    issue.first_seen_run, issue.first_seen_at = first["opened"].run_id, first["opened"].time
-    issue.opened_run, issue.opened_at = now["opened"].run_id, now["opened"].time
-    issue.last_seen_run, issue.last_seen_at = now["last_seen"].run_id, now["last_seen"].time
-    issue.severity = now["last_seen"].status or issue.severity
     resolved = now["resolved"]
-    issue.status = "resolved" if resolved else "open"
-    issue.resolved_run = resolved.run_id if resolved else None
-    issue.resolved_at = resolved.time if resolved else None
-    issue.reopened = len(occurrences) - 1
-    issue.months_open = _months(now["opened"].period, now["last"].period)
+    out = {"first_seen_run": first["opened"].run_id, "first_seen_at": first["opened"].time,
+           "opened_run": now["opened"].run_id, "opened_at": now["opened"].time,
+           "last_seen_run": now["last_seen"].run_id, "last_seen_at": now["last_seen"].time,
+           "status": "resolved" if resolved else "open",
+           "resolved_run": resolved.run_id if resolved else None,
+           "resolved_at": resolved.time if resolved else None,
+           "reopened": len(occurrences) - 1,
+           "months_open": _months(now["opened"].period, now["last"].period)}
+    if now["last_seen"].status:
+        out["severity"] = now["last_seen"].status
+    return out
 
 
 def backfill(store: Store, site: str | None = None) -> int:
