@@ -45,8 +45,10 @@ Modes, run one after the other in the same invocation:
   ansible-playbook.
 
 Figures only, no test depends on them. ``--hung K`` adds K addresses that accept TCP and
-never answer SSH. ``WEIBAO_BENCH_PROFILE=FILE`` writes a cProfile (CPU time) of the weibao
-process of the ``weibao`` mode to FILE, to see where the runner's own CPU goes.
+never answer SSH. ``--keep DIR`` keeps each fleet's work folder as DIR/fleet-N (the
+``weibao`` mode's events, for benchmarks/runner_replay.py). ``WEIBAO_BENCH_PROFILE=FILE``
+writes a cProfile (CPU time) of the weibao process of the ``weibao`` mode to FILE, to see
+where the runner's own CPU goes.
 """
 
 from __future__ import annotations
@@ -610,6 +612,8 @@ def main() -> int:
     ap.add_argument("--forks", type=int, default=20)
     ap.add_argument("--hung", type=int, default=0, help="hosts that accept TCP and hang")
     ap.add_argument("--json", type=Path, help="append the figures to this JSON-lines file")
+    ap.add_argument("--keep", type=Path, help="keep each fleet's work folder (its runs' "
+                    "events, for benchmarks/runner_replay.py) under this folder")
     args = ap.parse_args()
     modes = args.modes.split(",")
     if unknown := [m for m in modes if m not in MODES]:
@@ -633,7 +637,11 @@ def main() -> int:
                         f.write(json.dumps(r) + "\n")
         finally:
             fleet.stop()
-            shutil.rmtree(work, ignore_errors=True)
+            if args.keep:  # the keys and sshd files are throwaway; the runs' data is kept
+                args.keep.mkdir(parents=True, exist_ok=True)
+                shutil.move(str(work), str(args.keep / f"fleet-{n}"))
+            else:
+                shutil.rmtree(work, ignore_errors=True)
     print(f"{'mode':8} {'N':>4} {'ok':>4} {'wall s':>8} {'CPU s':>8} {'CPU/host':>9} "
           f"{'runner':>7} {'RSS MB':>7} {'PSS MB':>7} {'tasks/h':>7} {'events/h':>8}")
     for r in results:

@@ -81,6 +81,52 @@ def test_findings_stream_in_with_host_filled(store):
     assert st.progress.hosts["h1"].worst == "critical"
 
 
+def test_a_hosts_findings_are_one_insert_in_their_order_whatever_their_keys(store):
+    """Findings with and without the optional message, cause and translations: one INSERT
+    for the host, in the module's order, an absent key stored as an INSERT without it would
+    (NULL, or the column's default)."""
+    from sqlalchemy import event, text
+
+    run_id = new_run(store)
+    st, _ = streamer(store, run_id)
+    message = {"summary": {"key": "system.load.ok", "params": {}}, "recommendation": None}
+    findings = [finding("system.load"),
+                finding("system.memory", "unknown", cause="tool_missing", summary="no data",
+                        recommendation="look"),
+                finding("system.swap", message=message),
+                finding("system.time", translations={"zh-CN": {"summary": "时间正常"}})]
+    inserts = []
+    listener = lambda *a: inserts.append(a[2]) if a[2].startswith("INSERT INTO findings") \
+        else None  # noqa: E731 - the statement
+    event.listen(store.engine, "before_cursor_execute", listener)
+    try:
+        st.handle(ok_event("h1", findings))
+    finally:
+        event.remove(store.engine, "before_cursor_execute", listener)
+    assert len(inserts) == 1
+    with store.session() as s:
+        rows = list(s.scalars(select(Finding).where(Finding.run_id == run_id)
+                              .order_by(Finding.id)))
+        nulls = s.execute(text("SELECT check_id FROM findings WHERE message IS NULL "
+                               "AND cause IS NULL ORDER BY id")).scalars().all()
+    assert [r.check_id for r in rows] == ["system.load", "system.memory", "system.swap",
+                                          "system.time"]
+    assert [(r.cause, r.message) for r in rows] == [(None, None), ("tool_missing", None),
+                                                    (None, message), (None, None)]
+    assert [r.translations for r in rows[:1] + rows[3:]] == [
+        {}, {"zh-CN": {"summary": "时间正常"}}]
+    assert nulls == ["system.load", "system.time"]
+
+
+def test_a_host_the_inventory_did_not_list_gets_its_row(store):
+    run_id = new_run(store, hosts=("h1",))
+    st, _ = streamer(store, run_id, hosts=("h1",))
+    st.handle({"event": "runner_on_unreachable", "event_data": {
+        "host": "added-by-a-play", "res": {"msg": "down"}}})
+    assert host_rows(store, run_id) == {"h1": ("pending", ""),
+                                        "added-by-a-play": ("unreachable", "down")}
+
+
 def test_unreachable_failed_and_inspected_are_distinct(store):
     run_id = new_run(store, hosts=("h1", "h2", "h3"))
     st, seen = streamer(store, run_id, hosts=("h1", "h2", "h3"))

@@ -489,6 +489,32 @@ def test_no_history_notes_reach_the_month(store):
     assert web01["samples"] == [{"run_id": r1, "at": "2026-11-11T00:00:00Z", "cpu_busy": 5.0}]
 
 
+def test_two_collectors_of_one_host_and_run_add_up(store):
+    """A second ``performance`` dict for the same host and run (two collectors) adds its
+    series, notes and files; the first sample and a known source are kept."""
+    run_id = new_run(store, at(11))
+    first_note = {"key": "system.perf.disabled", "params": {"path": "/etc/default/sysstat"}}
+    store_performance(store, run_id, "db01", {
+        "source": "none", "period": None, "files": [{"path": "/var/log/sa/sa10"}],
+        "series": [], "notes": [first_note], "sample": {}})
+    store_performance(store, run_id, "db01", payload(
+        "2026-11-11T00:00:00Z", [[hour(10, 0), 40.0]], {"/": fs(10)},
+        notes=[{"key": "system.perf.no_files", "params": {"dirs": [], "since": "x"}}]))
+    store_performance(store, run_id, "db01", payload(
+        "2026-11-11T01:00:00Z", [[hour(10, 1), 60.0]], {"/": fs(99)}, source="nmon"))
+    with store.session() as s:
+        col = s.scalars(select(PerfCollection)).one()
+        assert col.source == "sysstat"
+        assert (col.sample["at"], col.sample["filesystems"]["/"]["used_bytes"]) == (
+            "2026-11-11T00:00:00Z", 10 * GIB)
+        assert col.sample_at == dt.datetime(2026, 11, 11, tzinfo=dt.UTC)
+        assert [n["key"] for n in col.notes] == ["system.perf.disabled", "system.perf.no_files"]
+        assert col.files == [{"path": "/var/log/sa/sa10"}]
+        assert col.period_from == at(10) and col.period_to == at(11)
+        assert sorted(p for r in s.scalars(select(PerfSeries)) for p in r.points) == [
+            [hour(10, 0), 40.0], [hour(10, 1), 60.0]]
+
+
 def test_percentile_definition():
     assert percentile([], 95) is None
     assert percentile([5.0], 95) == 5.0

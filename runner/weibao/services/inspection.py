@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
-import itertools
 import json
 import os
 import re
@@ -135,10 +134,13 @@ def _validated(findings: Any, host: str) -> list[dict[str, Any]]:
     if not isinstance(findings, list):
         return [unknown("weibao.module_output", msg("common.module_output.not_a_list"),
                         host=host, cause="not_understood")]
+    # looked at once for the whole list (and the host name it adds)
+    clean = "\x00" not in host and _without_nul(findings) is findings
     for item in findings:
         try:
             if isinstance(item, dict):
-                item = _without_nul(dict(item, host=item.get("host") or host))
+                item = dict(item, host=item.get("host") or host)
+                item = item if clean else _without_nul(item)
             finding = validate_finding(item)
             # what the store's columns hold (PostgreSQL enforces the lengths SQLite ignores)
             for name, limit in _LIMITS.items():
@@ -169,17 +171,36 @@ def result_dropped(kind: Any, data: dict[str, Any]) -> bool:
 
 
 def insert_rows(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
-    """``rows`` into ``model``'s table as Core executemany INSERTs, in order: one statement
-    per run of rows with the same keys (an absent optional key keeps its column default, as
-    the ORM's bulk insert does), without the ORM's per-row bookkeeping (a host's findings
-    and coverage are dozens of rows per event)."""
+    """``rows`` into ``model``'s table as one Core executemany INSERT, without the ORM's
+    per-row bookkeeping (a host's findings and coverage are dozens of rows per event). A
+    key some rows lack (a finding's optional ``message`` or ``cause``) is given its column
+    default there, or NULL, as an INSERT without it would: one statement, not one per run
+    of rows with the same keys."""
+    if not rows:
+        return
     table = model.__table__
     session.flush()  # the ORM's pending rows first (their keys may be referenced)
+    keys = set().union(*rows)
+    if any(len(row) != len(keys) for row in rows):
+        absent = {key: _column_default(table.c[key]) for key in keys}
+        rows = [row if len(row) == len(keys) else
+                {**{k: absent[k]() for k in keys if k not in row}, **row} for row in rows]
     # on the session's connection and transaction, without Session.execute's ORM layer
     # (autoflush and the ORM's execution options at every statement)
-    connection = session.connection()
-    for _keys, batch in itertools.groupby(rows, key=lambda row: tuple(sorted(row))):
-        connection.execute(table.insert(), list(batch))
+    session.connection().execute(table.insert(), rows)
+
+
+def _column_default(column: Any) -> Callable[[], Any]:
+    """What an INSERT without ``column`` stores: its Python-side default (a value, or a
+    callable such as ``dict``, called anew for every row), else None (NULL)."""
+    default = column.default
+    if default is None:
+        return lambda: None
+    if default.is_callable:
+        return lambda: default.arg(None)
+    if default.is_scalar:
+        return lambda: default.arg
+    raise ValueError(f"{column}: a default insert_rows cannot give (a SQL expression)")
 
 
 class InspectionRun:
@@ -232,15 +253,15 @@ class InspectionRun:
             return  # the first failure is the one to keep
         state.status = status
         state.message = message
+        values = {"status": status, "message": message[:4000], "finished_at": utcnow()}
         with self._session() as s:
-            row = s.scalars(select(RunHost).where(RunHost.run_id == self.run_id,
-                                                  RunHost.name == host)).first()
-            if row is None:  # a host the inventory check did not list (e.g. added by a play)
-                row = RunHost(run_id=self.run_id, name=host, asset={})
-                s.add(row)
-            row.status = status
-            row.message = message[:4000]
-            row.finished_at = utcnow()
+            # one Core statement, not an ORM load and flush: a host's row is written once
+            table = RunHost.__table__
+            done = s.connection().execute(table.update().where(
+                table.c.run_id == self.run_id, table.c.name == host).values(values))
+            if done.rowcount == 0:  # a host the inventory check did not list (added by a play)
+                s.connection().execute(table.insert().values(
+                    run_id=self.run_id, name=host, asset={}, **values))
         if status != "pending":
             self.write_coverage(host)
         self.on_progress(self.progress, host)

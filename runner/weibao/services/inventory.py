@@ -70,9 +70,10 @@ def _yaml_files(path: Path):
                 yield Path(root) / name
 
 
-class _InventoryYamlLoader(yaml.SafeLoader):
+class _InventoryYamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """YAML as Ansible reads it: ``!vault`` (an inline encrypted value) and ``!unsafe`` are
-    tags of Ansible's, not errors; only the structure is checked here."""
+    tags of Ansible's, not errors; only the structure is checked here. libyaml's parser when
+    PyYAML has it, as Ansible's own loader does (the pure-Python one took 0.3 ms a host)."""
 
 
 def _ansible_tag(loader: yaml.SafeLoader, node: yaml.Node) -> str:

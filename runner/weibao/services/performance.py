@@ -71,8 +71,9 @@ def _message(value: Any) -> bool:
 
 
 def _series_rows(run_id: int, host: str, source: str, raw: Any,
-                 notes: list[dict[str, Any]]) -> list[PerfSeries]:
-    rows: list[PerfSeries] = []
+                 notes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``perf_series`` rows of a collector's ``series`` (dicts of their columns)."""
+    rows: list[dict[str, Any]] = []
     items = raw if isinstance(raw, list) else []
     if not isinstance(raw, list) and raw is not None:
         notes.append(_dropped("series: not a list"))
@@ -98,7 +99,7 @@ def _series_rows(run_id: int, host: str, source: str, raw: Any,
             bad_series += 1
             continue
         ordered = sorted(points.items())
-        rows.append(PerfSeries(
+        rows.append(dict(
             run_id=run_id, host=host, source=source, metric=item["metric"],
             device=item.get("device", ""), unit=str(item.get("unit") or "")[:16],
             first_at=_time(ordered[0][0]), last_at=_time(ordered[-1][0]),
@@ -169,24 +170,31 @@ def store_performance(store: Store, run_id: int, host: str, raw: Any) -> list[di
         if isinstance(raw.get("files"), list) else []
     detail = {k: raw[k] for k in ("sysstat_version", "dropped") if k in raw}
     notes = notes[:MAX_NOTES]
+    # Core statements (a host's collection is one row, written once or twice a run): the
+    # ORM's load, unit of work and flush cost more than the rows
+    collections, series_t = PerfCollection.__table__, PerfSeries.__table__
     with store.session() as s:
-        row = s.scalars(select(PerfCollection).where(PerfCollection.run_id == run_id,
-                                                     PerfCollection.host == host)).first()
+        connection = s.connection()
+        row = connection.execute(select(collections).where(
+            collections.c.run_id == run_id, collections.c.host == host)).mappings().first()
         if row is None:
-            s.add(PerfCollection(
+            connection.execute(collections.insert().values(
                 run_id=run_id, host=host, source=source, period_from=period_from,
                 period_to=period_to, sample_at=sample_at, sample=sample, notes=notes,
                 files=files, detail=detail))
         else:
-            if row.source == "none":
-                row.source = source
-            row.period_from = row.period_from or period_from
-            row.period_to = row.period_to or period_to
-            if sample and not row.sample:
-                row.sample, row.sample_at = sample, sample_at
-            row.notes = list(row.notes or []) + notes
-            row.files = list(row.files or []) + files
-        s.add_all(series)
+            changes = {"period_from": row["period_from"] or period_from,
+                       "period_to": row["period_to"] or period_to,
+                       "notes": list(row["notes"] or []) + notes,
+                       "files": list(row["files"] or []) + files}
+            if row["source"] == "none":
+                changes["source"] = source
+            if sample and not row["sample"]:
+                changes.update(sample=sample, sample_at=sample_at)
+            connection.execute(collections.update().where(collections.c.id == row["id"])
+                               .values(changes))
+        if series:
+            connection.execute(series_t.insert(), series)
     return notes
 
 

@@ -123,7 +123,9 @@ class Finding(Base):
     # {"zh-CN": {"summary": ..., "recommendation": ...}} (migration 0003)
     translations: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # {"summary": message, "recommendation": message | None} and an unknown's cause (0004)
-    message: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # none_as_null: a finding without a message is SQL NULL, not the JSON text null
+    message: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True),
+                                                          nullable=True)
     cause: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
     def as_dict(self) -> dict[str, Any]:
