@@ -478,13 +478,13 @@ def env_for(cp_dir: Path, forks: int) -> dict[str, str]:
 # but not ansible-playbook's) can be written at exit
 WEIBAO_WRAPPER = """\
 import atexit, json, os, resource, sys, time
-from weibao.cli import main
 out = sys.argv.pop(1)
 profile = os.environ.get("WEIBAO_BENCH_PROFILE")  # a cProfile of the runner's CPU, if asked
-if profile:
+if profile:  # from before weibao's import: its start-up is part of the runner's CPU
     import cProfile
     prof = cProfile.Profile(time.process_time)
     prof.enable()
+from weibao.cli import main
 def _self():
     r = resource.getrusage(resource.RUSAGE_SELF)
     with open(out, "w") as f:

@@ -64,7 +64,8 @@ def replay(private_dir, extravars, limit, event_handler, cancelled):
 
 prof = None
 if profile:
-        prof = cProfile.Profile(time.process_time)
+    import cProfile
+    prof = cProfile.Profile(time.process_time)
     prof.enable()
 outcome = run_inspection(settings, Store(settings.db_url), inv, period, runner=replay,
                          user="bench")

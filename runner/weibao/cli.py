@@ -7,6 +7,7 @@ a check that failed to run, an interrupted run), 3 bad invocation or configurati
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -16,16 +17,8 @@ import click
 from sqlalchemy import select
 
 from weibao import __version__
-from weibao.cli_backup import backup
-from weibao.cli_change import audit, change
-from weibao.cli_config import config
-from weibao.cli_finding import finding
 from weibao.cli_output import print_outcome, progress_printer, status_label
-from weibao.cli_people import people
 from weibao.cli_remote import import_, inspect_elsewhere, remote_options, worker
-from weibao.cli_report import report
-from weibao.cli_schedule import remind, schedule
-from weibao.cli_service import fault, onsite, service
 from weibao.config import load_settings
 from weibao.errors import EXIT_INCOMPLETE, EXIT_USAGE, N_, ConfigError, WeibaoError
 from weibao.i18n import cli_gettext, current_lang, normalize_lang
@@ -74,7 +67,27 @@ def _lang_option(value: str | None) -> str:
         raise ConfigError(N_("--lang %(value)r: expected en or zh-CN"), value=value) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """weibao's commands; those of their own module (``LAZY``: name -> module, the command
+    the module's attribute of that name) are imported when they are run or listed, so that
+    ``weibao inspect`` does not import the change control, the reports, the backups..."""
+
+    LAZY = {"audit": "cli_change", "backup": "cli_backup", "change": "cli_change",
+            "config": "cli_config", "fault": "cli_service", "finding": "cli_finding",
+            "onsite": "cli_service", "people": "cli_people", "remind": "cli_schedule",
+            "report": "cli_report", "schedule": "cli_schedule", "service": "cli_service"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY and cmd_name not in self.commands:
+            module = importlib.import_module(f"weibao.{self.LAZY[cmd_name]}")
+            self.add_command(getattr(module, cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="weibao")
 @click.option("--data-dir", envvar="WEIBAO_DATA_DIR", type=click.Path(file_okay=False),
               help="Data directory (store, archive). Default: $XDG_DATA_HOME/weibao.")
@@ -254,18 +267,7 @@ def findings(app: App, run_id: int, statuses: tuple[str, ...], host: str | None,
                                   if c["cause"] and c["cause"] != c["state"] else ""))
 
 
-cli.add_command(report)
-cli.add_command(change)
-cli.add_command(audit)
-cli.add_command(people)
-cli.add_command(config)
-for _group in (fault, service, onsite):
-    cli.add_command(_group)
-cli.add_command(finding)
-cli.add_command(backup)
 cli.add_command(worker); cli.add_command(import_)  # noqa: E702
-cli.add_command(schedule)
-cli.add_command(remind)
 
 
 @cli.command()

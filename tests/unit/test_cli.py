@@ -93,3 +93,28 @@ def test_runs_json_empty_store(tmp_path):
     result = invoke(["--data-dir", str(tmp_path), "runs", "--json"])
     assert result.exit_code == 0
     assert json.loads(result.output) == []
+
+
+def test_commands_of_their_own_module_are_imported_when_used():
+    """`weibao inspect` imports none of the other commands' modules; each lazy name gives the
+    command of that name, listed in --help as the eager ones are, and an unknown command is
+    still a usage error."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    runner_dir = Path(cli_mod.__file__).resolve().parents[1]
+    probe = ("import sys, weibao.cli as c; "
+             "c.cli.get_command(None, 'inspect'); "
+             "print(sorted(m for m in sys.modules if m.startswith('weibao.cli_')))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, env={"PYTHONPATH": str(runner_dir), "PATH": "/usr/bin:/bin"})
+    assert out.stdout.strip() == "['weibao.cli_output', 'weibao.cli_remote']"
+    for name in cli_mod._Commands.LAZY:
+        assert cli_mod.cli.get_command(None, name).name == name
+    listed = CliRunner().invoke(cli_mod.cli, ["--help"]).output
+    for name in [*cli_mod._Commands.LAZY, "inspect", "worker", "import"]:
+        assert f"\n  {name} " in listed
+    assert cli_mod.cli.get_command(None, "nonesuch") is None
+    result = invoke(["nonesuch"])
+    assert result.exit_code != 0

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from weibao import __version__
 from weibao.config import Settings
@@ -203,6 +203,12 @@ def _column_default(column: Any) -> Callable[[], Any]:
     raise ValueError(f"{column}: a default insert_rows cannot give (a SQL expression)")
 
 
+# a host's outcome, built once (a statement built per call costs more than its execution)
+_HOST_UPDATE = RunHost.__table__.update().where(
+    RunHost.__table__.c.run_id == bindparam("b_run"),
+    RunHost.__table__.c.name == bindparam("b_host"))
+
+
 class InspectionRun:
     """Streams one playbook run's events into the store."""
 
@@ -256,12 +262,11 @@ class InspectionRun:
         values = {"status": status, "message": message[:4000], "finished_at": utcnow()}
         with self._session() as s:
             # one Core statement, not an ORM load and flush: a host's row is written once
-            table = RunHost.__table__
-            done = s.connection().execute(table.update().where(
-                table.c.run_id == self.run_id, table.c.name == host).values(values))
+            done = s.connection().execute(_HOST_UPDATE, {"b_run": self.run_id, "b_host": host,
+                                                         **values})
             if done.rowcount == 0:  # a host the inventory check did not list (added by a play)
-                s.connection().execute(table.insert().values(
-                    run_id=self.run_id, name=host, asset={}, **values))
+                s.connection().execute(RunHost.__table__.insert(), {
+                    "run_id": self.run_id, "name": host, "asset": {}, **values})
         if status != "pending":
             self.write_coverage(host)
         self.on_progress(self.progress, host)

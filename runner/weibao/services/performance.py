@@ -19,7 +19,7 @@ import re
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from weibao.store import Run, Store
 from weibao.store.performance import PerfCollection, PerfSeries
@@ -146,6 +146,12 @@ def _sample(raw: Any, notes: list[dict[str, Any]]) -> tuple[dict[str, Any], dt.d
     return sample, at
 
 
+# a host's collection of a run, built once (building it costs more than running it)
+_COLLECTION_OF = select(PerfCollection.__table__).where(
+    PerfCollection.__table__.c.run_id == bindparam("b_run"),
+    PerfCollection.__table__.c.host == bindparam("b_host"))
+
+
 def store_performance(store: Store, run_id: int, host: str, raw: Any) -> list[dict[str, Any]]:
     """A collector's ``performance`` dict for ``host`` in run ``run_id`` -> the store. What
     is malformed is dropped and said in the collection's notes (returned too); a second
@@ -175,13 +181,13 @@ def store_performance(store: Store, run_id: int, host: str, raw: Any) -> list[di
     collections, series_t = PerfCollection.__table__, PerfSeries.__table__
     with store.session() as s:
         connection = s.connection()
-        row = connection.execute(select(collections).where(
-            collections.c.run_id == run_id, collections.c.host == host)).mappings().first()
+        row = connection.execute(_COLLECTION_OF, {"b_run": run_id, "b_host": host}
+                                 ).mappings().first()
         if row is None:
-            connection.execute(collections.insert().values(
-                run_id=run_id, host=host, source=source, period_from=period_from,
-                period_to=period_to, sample_at=sample_at, sample=sample, notes=notes,
-                files=files, detail=detail))
+            connection.execute(collections.insert(), {
+                "run_id": run_id, "host": host, "source": source, "period_from": period_from,
+                "period_to": period_to, "sample_at": sample_at, "sample": sample,
+                "notes": notes, "files": files, "detail": detail})
         else:
             changes = {"period_from": row["period_from"] or period_from,
                        "period_to": row["period_to"] or period_to,
