@@ -274,3 +274,20 @@ def test_last_inspection_per_host(store):
         s.get(Run, first).hosts[1].status = "unreachable"  # h2 unreachable last month
     assert last_inspections(store, "s1", ["h1", "h2"]) == {"h1": "2026-11-20T02:00:00Z"}
     assert last_inspections(store, "other", ["h1"]) == {}
+
+
+def test_a_hosts_other_events_open_no_transaction(store, monkeypatch):
+    """runner_on_start, a skipped task, verbose output: nothing to write, so not even a
+    session is opened (a host's events are most of a run's); a result still is one."""
+    run_id = new_run(store, hosts=("h1",))
+    st, _ = streamer(store, run_id, hosts=("h1",))
+    opened = []
+    session = store.session
+    monkeypatch.setattr(store, "session", lambda: opened.append(1) or session())
+    for kind in ("runner_on_start", "runner_on_skipped", "verbose", "runner_retry",
+                 "playbook_on_task_start"):
+        st.handle({"event": kind, "event_data": {"host": "h1", "res": {"msg": "x"}}})
+    assert opened == []
+    st.handle(ok_event("h1", [finding()]))
+    assert len(opened) == 1
+    assert host_rows(store, run_id)["h1"][0] == "pending"

@@ -8,6 +8,7 @@ judge others), ``not_evaluated`` (with a cause from findings.CAUSES) and ``not_a
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from weibao.content import enable_module_utils
@@ -22,6 +23,16 @@ def _catalogue():
     return catalogue
 
 
+@functools.lru_cache(maxsize=64)
+def _inspected_checks(platform: str, areas: frozenset[str] | None) -> tuple[Any, ...]:
+    """The catalogue's checks of ``platform`` (of ``areas``) that an inspection reads: a
+    judge-only area, whose collector does not exist yet, is left out. The same for every
+    host of a platform, so found once (the catalogue does not change while weibao runs)."""
+    catalogue = _catalogue()
+    return tuple(check for check in catalogue.checks_for(platform, areas)
+                 if catalogue.AREAS[check.area].collector)
+
+
 def host_coverage(platform: str, host_status: str, areas_ran: set[str],
                   findings: list[dict[str, Any]], not_applicable: list[dict[str, Any]],
                   areas: set[str] | None = None) -> list[dict[str, Any]]:
@@ -29,7 +40,6 @@ def host_coverage(platform: str, host_status: str, areas_ran: set[str],
 
     ``areas_ran``: the areas whose collector returned; ``areas``: the areas the playbook
     inspects (default: every area of the platform)."""
-    catalogue = _catalogue()
     by_check: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
         by_check.setdefault(f["check_id"], []).append(f)
@@ -38,9 +48,7 @@ def host_coverage(platform: str, host_status: str, areas_ran: set[str],
         if isinstance(item, dict) and isinstance(item.get("check_id"), str):
             na.setdefault(item["check_id"], item)
     rows = []
-    for check in catalogue.checks_for(platform, areas):
-        if not catalogue.AREAS[check.area].collector:
-            continue  # judge-only until its collector exists: no inspection reads it
+    for check in _inspected_checks(platform, frozenset(areas) if areas is not None else None):
         row: dict[str, Any] = {"check_id": check.id, "state": "not_evaluated", "cause": None,
                                "reason": None}
         found = by_check.get(check.id, [])

@@ -162,6 +162,10 @@ RESULT_EVENTS = ("runner_on_ok", "runner_on_failed", "runner_item_on_ok",
                  "runner_item_on_failed", "runner_on_async_ok", "runner_on_async_failed")
 
 
+# the events InspectionRun._handle acts on; any other event of a host writes nothing
+_HANDLED_EVENTS = frozenset((*RESULT_EVENTS, "runner_on_unreachable"))
+
+
 def result_dropped(kind: Any, data: dict[str, Any]) -> bool:
     """A host's task result that ansible-runner did not keep: its callback replaces a result
     longer than MAX_EVENT_RES by {} (AWX sets MAX_EVENT_RES from MAX_EVENT_RES_DATA). Whatever
@@ -273,8 +277,8 @@ class InspectionRun:
 
     def handle(self, event: dict[str, Any]) -> None:
         data = event.get("event_data") or {}
-        if not data.get("host"):
-            return
+        if not data.get("host") or event.get("event") not in _HANDLED_EVENTS:
+            return  # a host's other events (runner_on_start, ...) write nothing
         with self._session():  # one transaction per event
             self._handle(event.get("event"), data, data["host"])
         if self._pending_performance:
