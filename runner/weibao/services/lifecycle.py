@@ -160,9 +160,8 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
         for names in _chunks([rh.name for rh in hosts]):
             for row in connection.execute(select(issues_t).where(
                     issues_t.c.site == run.site, issues_t.c.host.in_(names))).mappings():
-                issue = dict(row)
-                site_issues.setdefault(issue["host"], {})[
-                    (issue["check_id"], issue["component"])] = dict(issue, was=dict(row))
+                site_issues.setdefault(row["host"], {})[
+                    (row["check_id"], row["component"])] = dict(row, was=dict(row))
         observations_t = FindingObservation.__table__
         observed_now = {o.issue_id: o.id for o in connection.execute(
             select(observations_t.c.issue_id, observations_t.c.id)
@@ -194,7 +193,7 @@ def update_lifecycle(store: Store, run_id: int) -> dict[str, int]:
                                               .where(issues_t.c.key.in_(keys))).all())
             for issue in new:
                 issue["id"] = ids[issue["key"]]
-                issue["was"] = {k: v for k, v in issue.items()}
+                issue["was"] = dict(issue)
             counts["new"] = len(new)
         touched: dict[int, dict[str, Any]] = {}
         added: list[dict[str, Any]] = []

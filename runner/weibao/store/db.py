@@ -42,12 +42,7 @@ def _json_encoder():
     encode = make(None, json.JSONEncoder().default, json.encoder.encode_basestring_ascii,
                   None, ": ", ", ", False, False, True)
 
-    def dumps(value):
-        if isinstance(value, str):
-            return json.encoder.encode_basestring_ascii(value)
-        return "".join(encode(value, 0))
-
-    return dumps
+    return lambda value: "".join(encode(value, 0))
 
 
 json_dumps = _json_encoder()
